@@ -1,0 +1,301 @@
+"""Grading a folder: find the sheets, read them, pick the rubric, grade, rank.
+
+`find_sheets` and `read_sheets` touch the file system (read-only); `grade_sheets` is pure: it turns
+sheets already read into a Report. One bad sheet becomes issues in the Report, never an exception.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ictscore.errors import CellRef, IctscoreError, WorkbookError
+from ictscore.reader import SheetData, read_workbook
+from ictscore.results import Issue, Report, Severity, Status, UnitResult
+from ictscore.rubric import Rubric, bundled_rubric_path, load_rubric
+from ictscore.scoring import rank_units
+from ictscore.units import Roster, Unit
+from ictscore.validate import evaluate_sheet
+
+SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+"""Files graded. Other spreadsheet formats are reported, not silently skipped."""
+OTHER_SPREADSHEETS = frozenset({".xls", ".xlsb", ".ods", ".ots", ".xltx", ".xltm", ".numbers"})
+LOCAL_RUBRIC = "rubric.yaml"
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+def find_sheets(folder: Path, recursive: bool = False) -> tuple[list[Path], list[Issue]]:
+    """The score sheets in `folder`, sorted, and issues for files that will not be graded.
+
+    Office lock files (`~$…`) and hidden files are skipped without a word; other spreadsheet
+    formats are errors (the unit must resave); anything else is a warning.
+    Raises IctscoreError if the folder cannot be listed.
+    """
+    if not folder.is_dir():
+        raise IctscoreError(f"{folder}: not a folder")
+    try:
+        entries = sorted(folder.rglob("*") if recursive else folder.iterdir())
+    except OSError as exc:
+        raise IctscoreError(f"{folder}: cannot list the folder: {exc}") from exc
+    sheets: list[Path] = []
+    issues: list[Issue] = []
+    for path in entries:
+        rel = path.relative_to(folder)
+        if any(part.startswith((".", "~$")) for part in rel.parts) or not path.is_file():
+            continue
+        suffix = path.suffix.lower()
+        if suffix in SHEET_SUFFIXES:
+            sheets.append(path)
+        elif suffix in OTHER_SPREADSHEETS:
+            issues.append(
+                Issue(
+                    "unsupported-format",
+                    ERROR,
+                    f"{suffix} files are not read yet: open the file and save it as "
+                    "Excel Workbook (.xlsx)",
+                    CellRef(str(path)),
+                )
+            )
+        elif path.name != LOCAL_RUBRIC:
+            issues.append(
+                Issue(
+                    "not-a-sheet",
+                    WARNING,
+                    "ignored: not an .xlsx or .xlsm file",
+                    CellRef(str(path)),
+                )
+            )
+    return sheets, issues
+
+
+def read_sheets(
+    paths: Sequence[Path], advance: Callable[[], None] | None = None
+) -> list[SheetData | Issue]:
+    """Read every sheet; a file that cannot be read becomes an error Issue in its place."""
+    out: list[SheetData | Issue] = []
+    for path in paths:
+        try:
+            out.append(read_workbook(path, str(path)))
+        except WorkbookError as exc:
+            out.append(Issue(exc.code, ERROR, exc.message, exc.where))
+        if advance is not None:
+            advance()
+    return out
+
+
+def resolve_rubric(explicit: str | None, sheets: Sequence[SheetData], beside: Path) -> Rubric:
+    """The rubric to grade with: `--rubric` if given, else `rubric.yaml` beside the sheets,
+    else the bundled rubric the sheets record. Sheets from different rubrics are an error."""
+    if explicit:
+        return load_rubric(explicit)
+    local = beside / LOCAL_RUBRIC
+    if local.is_file():
+        return load_rubric(local)
+    made = Counter(
+        (s.meta.get("rubric_id", "?"), s.meta.get("rubric_version", "?")) for s in sheets
+    )
+    if not made:
+        raise IctscoreError(
+            f"{beside}: no readable score sheet records its rubric; pass --rubric FILE"
+        )
+    if len(made) > 1:
+        listed = "; ".join(
+            f"{rid} version {ver} ({n} sheet{'s' if n > 1 else ''})"
+            for (rid, ver), n in made.most_common()
+        )
+        raise IctscoreError(
+            f"{beside}: the sheets were made from different rubrics: {listed}. "
+            "Pass --rubric FILE to grade them all against one (sheets from the "
+            "others are then reported as errors)"
+        )
+    ((rid, version),) = made
+    path = bundled_rubric_path(rid)
+    if path is None:
+        raise IctscoreError(
+            f"{beside}: the sheets were made from rubric {rid} version "
+            f"{version}, which is not bundled, and there is no {LOCAL_RUBRIC} "
+            "beside them: pass --rubric FILE"
+        )
+    rubric = load_rubric(path)
+    if rubric.version != version:
+        raise IctscoreError(
+            f"{beside}: the sheets were made from rubric {rid} version {version}"
+            f", but the bundled one is version {rubric.version}: pass --rubric "
+            "FILE"
+        )
+    return rubric
+
+
+def grade_sheets(
+    rubric: Rubric,
+    sheets: Sequence[SheetData | Issue],
+    roster: Roster | None = None,
+    issues: Sequence[Issue] = (),
+) -> Report:
+    """Grade sheets already read: validate, total, classify, rank within groups.
+
+    `sheets` may hold Issues for files that could not be read; they and `issues` become the
+    report's batch-level issues. With a roster, units without a sheet are listed as missing.
+    """
+    batch_issues = list(issues)
+    by_code: dict[str, list[UnitResult]] = defaultdict(list)
+    for sheet in sheets:
+        if isinstance(sheet, Issue):
+            batch_issues.append(sheet)
+            continue
+        result = _grade_one(rubric, sheet, roster)
+        if result is None:
+            batch_issues.append(
+                Issue(
+                    "no-unit-code",
+                    ERROR,
+                    "the sheet records no unit code; was it made with `ictscore template`?",
+                    CellRef(sheet.file),
+                )
+            )
+        else:
+            by_code[result.code].append(result)
+
+    results: list[UnitResult] = []
+    for code, found in by_code.items():
+        if len(found) == 1:
+            results.append(found[0])
+            continue
+        files = ", ".join(str(r.file) for r in found)
+        dup = [
+            Issue(
+                "duplicate-unit",
+                ERROR,
+                f"{len(found)} sheets for unit {code} ({files}); keep one",
+                CellRef(str(r.file)),
+            )
+            for r in found
+        ]
+        results.append(
+            dataclasses.replace(
+                found[0],
+                status=Status.INVALID,
+                total=None,
+                band=None,
+                points={},
+                subtotals={},
+                issues=(*dup, *(i for r in found for i in r.issues)),
+            )
+        )
+    if roster is not None:
+        for unit in roster.units:
+            if unit.code not in by_code:
+                results.append(
+                    UnitResult(
+                        code=unit.code,
+                        name=unit.name,
+                        group=unit.group,
+                        status=Status.MISSING,
+                        parent=unit.parent,
+                        parent_name=unit.parent_name,
+                        issues=(
+                            Issue(
+                                "not-submitted",
+                                ERROR,
+                                f"no sheet for unit {unit.code} {unit.display_name} (chưa nộp)",
+                                None,
+                            ),
+                        ),
+                    )
+                )
+    return Report(
+        rubric.id,
+        rubric.version,
+        rubric.content_hash,
+        _ranked(rubric, results),
+        tuple(batch_issues),
+    )
+
+
+def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitResult | None:
+    meta = sheet.meta
+    code = meta.get("unit_code", "")
+    if not code:
+        return None
+    unit = Unit(
+        code,
+        meta.get("unit_name") or code,
+        meta.get("unit_group", ""),
+        meta.get("unit_parent") or None,
+        meta.get("unit_parent_name") or None,
+    )
+    pre: list[Issue] = []
+    where = CellRef(sheet.file)
+    if roster is not None:
+        listed = roster.get(code)
+        if listed is None:
+            pre.append(
+                Issue(
+                    "unknown-unit",
+                    ERROR,
+                    f"unit code {code} is not in the roster {roster.source}",
+                    where,
+                )
+            )
+        else:
+            if listed.group != unit.group:
+                pre.append(
+                    Issue(
+                        "group-mismatch",
+                        ERROR,
+                        f"the sheet was made for group "
+                        f"{unit.group}, but the roster puts unit {code} in group "
+                        f"{listed.group}: make a new template",
+                        where,
+                    )
+                )
+            unit = listed
+    if rubric.group(unit.group) is None:
+        pre.append(
+            Issue(
+                "unknown-group",
+                ERROR,
+                f"group {unit.group!r} of unit {code} is not in rubric {rubric.id}",
+                where,
+            )
+        )
+    if any(i.is_error for i in pre):
+        return UnitResult(
+            code=unit.code,
+            name=unit.name,
+            group=unit.group,
+            status=Status.INVALID,
+            parent=unit.parent,
+            parent_name=unit.parent_name,
+            file=sheet.file,
+            issues=tuple(pre),
+        )
+    result = evaluate_sheet(rubric, sheet, unit)
+    return dataclasses.replace(result, issues=(*pre, *result.issues)) if pre else result
+
+
+def _ranked(rubric: Rubric, results: list[UnitResult]) -> tuple[UnitResult, ...]:
+    """Ranks within each group; order: rubric's groups, then ranked, invalid, missing."""
+    order = {g.id: i for i, g in enumerate(rubric.groups)}
+    status_order = {Status.GRADED: 0, Status.INVALID: 1, Status.MISSING: 2}
+    graded: dict[str, dict[str, UnitResult]] = defaultdict(dict)
+    for r in results:
+        if r.status is Status.GRADED:
+            graded[r.group][r.code] = r
+    ranks: dict[str, int] = {}
+    for units in graded.values():
+        assert all(u.total is not None for u in units.values())
+        ranks.update(
+            rank_units({code: u.total for code, u in units.items() if u.total is not None})
+        )
+    final = [
+        dataclasses.replace(r, rank=ranks[r.code]) if r.status is Status.GRADED else r
+        for r in results
+    ]
+    final.sort(
+        key=lambda r: (order.get(r.group, len(order)), status_order[r.status], r.rank or 0, r.code)
+    )
+    return tuple(final)

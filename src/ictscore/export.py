@@ -1,0 +1,230 @@
+"""Serialising a Report: the JSON contract, CSV, the results workbook; atomic file writes.
+
+The JSON produced here is the contract for scripts (documented in the README); CSV and XLSX are
+views of the same data. Every file is written to a temporary file beside the target and renamed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ictscore import __version__
+from ictscore.errors import ExportError
+from ictscore.results import Issue, Report, Status, UnitResult
+from ictscore.rubric import Rubric
+
+REPORT_FORMAT = "ictscore-report/1"
+STATUS_LABELS = {
+    Status.GRADED: "Đã chấm",
+    Status.INVALID: "Không hợp lệ",
+    Status.MISSING: "Chưa nộp",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _num(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def issue_dict(issue: Issue) -> dict[str, Any]:
+    where = issue.where
+    return {
+        "code": issue.code,
+        "severity": issue.severity.value,
+        "message": issue.message,
+        "file": where.file if where else None,
+        "sheet": where.sheet if where else None,
+        "cell": where.cell if where else None,
+        "criterion": issue.criterion,
+        "location": str(where) if where else None,
+    }
+
+
+def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
+    band = next((b for b in rubric.bands if b.id == unit.band), None)
+    known = rubric.group(unit.group) is not None
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "group": unit.group,
+        "parent": unit.parent,
+        "parent_name": unit.parent_name,
+        "file": unit.file,
+        "status": unit.status.value,
+        "rank": unit.rank,
+        "total": _num(unit.total),
+        "band": unit.band,
+        "band_label": band.label if band else None,
+        "max": _num(rubric.base_max(unit.group)) if known else None,
+        "bonus_max": _num(rubric.bonus_max(unit.group)) if known else None,
+        "subtotals": {k: _num(v) for k, v in unit.subtotals.items()},
+        "points": {k: _num(v) for k, v in unit.points.items()},
+        "inputs": {
+            cid: {
+                slot: {
+                    "value": _num(v.value) if isinstance(v.value, Decimal) else v.value,
+                    "cell": v.cell,
+                }
+                for slot, v in slots.items()
+            }
+            for cid, slots in unit.inputs.items()
+        },
+        "evidence": unit.evidence,
+        "issues": [issue_dict(i) for i in unit.issues],
+    }
+
+
+def report_dict(report: Report, rubric: Rubric) -> dict[str, Any]:
+    """The JSON contract: rubric, groups, bands, units, batch-level issues, summary."""
+    groups = []
+    for g in rubric.groups:
+        members = [u for u in report.units if u.group == g.id]
+        groups.append(
+            {
+                "id": g.id,
+                "label": g.label,
+                "max": _num(rubric.base_max(g.id)),
+                "bonus_max": _num(rubric.bonus_max(g.id)),
+                **{s.value: sum(1 for u in members if u.status is s) for s in Status},
+                "bands": {b.id: sum(1 for u in members if u.band == b.id) for b in rubric.bands},
+            }
+        )
+    all_issues = report.all_issues
+    return {
+        "format": REPORT_FORMAT,
+        "generator": f"ictscore {__version__}",
+        "rubric": {
+            "id": report.rubric_id,
+            "version": report.rubric_version,
+            "hash": report.rubric_hash,
+            "title": rubric.title,
+            "year": rubric.year,
+            "precision": rubric.precision,
+        },
+        "groups": groups,
+        "bands": [{"id": b.id, "label": b.label, "min": _num(b.min)} for b in rubric.bands],
+        "areas": [{"id": a.id, "title": a.title, "bonus": a.bonus} for a in rubric.criteria],
+        "units": [unit_dict(u, rubric) for u in report.units],
+        "issues": [issue_dict(i) for i in report.issues],
+        "summary": {
+            "units": len(report.units),
+            **{s.value: sum(1 for u in report.units if u.status is s) for s in Status},
+            "errors": sum(1 for i in all_issues if i.is_error),
+            "warnings": sum(1 for i in all_issues if not i.is_error),
+            "ok": report.ok,
+        },
+    }
+
+
+def to_json(report: Report, rubric: Rubric) -> str:
+    return json.dumps(report_dict(report, rubric), ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_rows(report: Report, rubric: Rubric) -> list[dict[str, Any]]:
+    """One row per unit; area subtotals as `area_<id>` columns."""
+    rows = []
+    for u in report.units:
+        row: dict[str, Any] = {
+            "group": u.group,
+            "rank": u.rank,
+            "code": u.code,
+            "name": u.name,
+            "parent": u.parent_name or "",
+            "status": u.status.value,
+            "total": u.total,
+            "band": next((b.label for b in rubric.bands if b.id == u.band), ""),
+        }
+        for area in rubric.criteria:
+            row[f"area_{area.id}"] = u.subtotals.get(area.id, u.points.get(area.id))
+        row["errors"] = sum(1 for i in u.issues if i.is_error)
+        row["warnings"] = sum(1 for i in u.issues if not i.is_error)
+        row["file"] = u.file or ""
+        rows.append(row)
+    return rows
+
+
+def safe_text(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula is prefixed with ' so it stays text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(report: Report, rubric: Rubric) -> str:
+    rows = csv_rows(report, rubric)
+    buf = io.StringIO()
+    fields = list(rows[0]) if rows else ["group", "rank", "code", "name", "status", "total"]
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else safe_text(v)) for k, v in row.items()})
+    return buf.getvalue()
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], overwrite: bool = False) -> None:
+    """Call `write(tmp)` on a temporary file beside `path`, then rename it over `path`.
+
+    Raises ExportError if `path` exists and not `overwrite`, or on any OS error; a failed write
+    leaves no temporary file and does not touch an existing `path`.
+    """
+    if path.exists() and not overwrite:
+        raise ExportError(f"{path}: already exists (use --force to overwrite)")
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write: {exc}") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path: Path, text: str, overwrite: bool = False) -> None:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8", newline="")
+
+    atomic_write(path, write, overwrite)
+
+
+def save_workbook(wb: Any, path: Path, overwrite: bool = False) -> None:
+    """Save an openpyxl Workbook atomically."""
+    atomic_write(path, lambda tmp: wb.save(tmp), overwrite)
+
+
+def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = False) -> None:
+    """Write the report as .json, .csv or .xlsx, chosen by the file's suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        write_text(path, to_json(report, rubric), overwrite)
+    elif suffix == ".csv":
+        write_text(path, to_csv(report, rubric), overwrite)
+    elif suffix == ".xlsx":
+        from ictscore.workbook_report import build_results_workbook
+
+        save_workbook(build_results_workbook(report, rubric), path, overwrite)
+    else:
+        raise ExportError(
+            f"{path}: unknown output type {suffix or '(none)'}; use .json, .csv or .xlsx"
+        )

@@ -1,0 +1,95 @@
+"""The score-sheet contract, shared by the template writer and the reader (docs/sheet-format.md).
+
+Rows are found by the criterion id in the id column and columns by their header text, so the
+reader does not depend on fixed row numbers. Every input cell also gets a workbook-level defined
+name (`input_name`) so another program can fill a template without knowing the layout.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+LAYOUT_VERSION: Final = "1"
+"""Bumped when the contract below changes incompatibly."""
+
+SCORE_SHEET: Final = "Bảng điểm"
+INSTRUCTIONS_SHEET: Final = "Hướng dẫn"
+META_SHEET: Final = "_ictscore"
+"""A very hidden sheet of key/value pairs (column A key, column B value) that records what made
+the workbook: see META_KEYS."""
+
+META_KEYS: Final = (
+    "format",  # always "ictscore-sheet"
+    "layout_version",
+    "rubric_id",
+    "rubric_version",
+    "rubric_hash",
+    "unit_code",
+    "unit_name",
+    "unit_group",
+    "unit_parent",
+    "unit_parent_name",
+    "generator",  # "ictscore x.y.z"
+)
+META_FORMAT: Final = "ictscore-sheet"
+
+# Columns of the score sheet, by role. The header text identifies each column when reading.
+COL_ID: Final = "A"
+COL_TITLE: Final = "B"
+COL_RULE: Final = "C"
+COL_MAX: Final = "D"
+COL_INPUT_1: Final = "E"
+COL_INPUT_2: Final = "F"
+COL_POINTS: Final = "G"
+COL_EVIDENCE: Final = "H"
+INPUT_COLUMNS: Final = (COL_INPUT_1, COL_INPUT_2)
+"""A criterion's input slots fill these columns in order; a method has at most this many."""
+
+HEADERS: Final = {
+    COL_ID: "Mã tiêu chí",
+    COL_TITLE: "Tiêu chí",
+    COL_RULE: "Cách tính điểm, minh chứng cần có",
+    COL_MAX: "Điểm tối đa",
+    COL_INPUT_1: "Số liệu / điểm tự chấm",
+    COL_INPUT_2: "Số liệu (2)",
+    COL_POINTS: "Điểm (tự tính)",
+    COL_EVIDENCE: "Minh chứng, ghi chú",
+}
+COLUMN_WIDTHS: Final = {
+    COL_ID: 9,
+    COL_TITLE: 48,
+    COL_RULE: 40,
+    COL_MAX: 9,
+    COL_INPUT_1: 14,
+    COL_INPUT_2: 14,
+    COL_POINTS: 11,
+    COL_EVIDENCE: 34,
+}
+
+FIRST_HEADER_SCAN_ROWS: Final = 40
+"""The reader looks for the header row within this many rows from the top."""
+TOTAL_LABEL: Final = "TỔNG ĐIỂM"
+"""The title-column text of the total row, which ends the criteria table."""
+BAND_LABEL: Final = "Xếp loại (tạm tính)"
+
+
+def name_stem(criterion_id: str) -> str:
+    """The defined-name stem of a criterion: "1.2.a" → "ic_1_2_a"."""
+    return "ic_" + criterion_id.replace(".", "_")
+
+
+def input_name(criterion_id: str, slot: str) -> str:
+    """Defined name of an input cell: ("1.2", "numerator") → "ic_1_2_numerator"."""
+    return f"{name_stem(criterion_id)}_{slot}"
+
+
+def evidence_name(criterion_id: str) -> str:
+    return f"{name_stem(criterion_id)}_evidence"
+
+
+def points_name(criterion_id: str) -> str:
+    """Defined name of a criterion's live points formula cell (display only): "sc_1_2"."""
+    return "sc_" + criterion_id.replace(".", "_")
+
+
+TOTAL_NAME: Final = "sc_total"

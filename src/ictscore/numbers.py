@@ -1,0 +1,25 @@
+"""Decimal helpers: the one rounding rule, and numbers written the Vietnamese way."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def round_half_up(value: Decimal, precision: int) -> Decimal:
+    """Round to `precision` decimals, halves away from zero (99.995 → 100.00 at precision 2)."""
+    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+
+
+def plain(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: 5.50 → '5.5', 1E+1 → '10'."""
+    return format(value.normalize(), "f")
+
+
+def vn_number(value: Decimal, precision: int | None = None) -> str:
+    """A number as Vietnamese text writes it: decimal comma, thousands with a dot (1.234,5)."""
+    if precision is not None:
+        value = round_half_up(value, precision)
+        text = f"{value:,.{precision}f}"
+    else:
+        text = f"{value.normalize():,f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,458 @@
+"""The rubric: pydantic models of a competition's criteria, groups and bands, and `load_rubric`.
+
+`load_rubric(path)` is the one function that reads rubric files. It reports every problem at once,
+each located by file, line and YAML path (`rubrics/x.yaml:42: criteria[2].children[0].max: …`).
+Schema problems are found first; the cross-field rules (unique ids, known groups, ordered bands,
+parent maxima) are checked once the schema holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from ictscore.errors import RubricError
+from ictscore.methods import METHOD_TYPES, Method, YesNo
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_nfc)]
+"""Non-empty text, normalised to NFC (Vietnamese diacritics compare equal however typed)."""
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+"""A lowercase ASCII identifier with hyphens (`so-nganh`)."""
+CriterionId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")]
+"""A criterion id: letters or digits separated by dots ("1", "1.2", "1.2.a", "I.3")."""
+Points = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=4)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Group(_Model):
+    """A group of units ranked against each other (e.g. the commune People's Committees)."""
+
+    id: Slug
+    label: Text
+    """Vietnamese label, e.g. "UBND cấp xã"."""
+
+
+class Band(_Model):
+    """A classification band: a unit is in the first band (highest first) whose `min` it reaches."""
+
+    id: Slug
+    label: Text
+    """Vietnamese label, e.g. "Tốt"."""
+    min: Decimal | None = None
+    """Lower bound, inclusive (bands are half-open: from `min` to below the next band's `min`).
+    The last band has none: it takes every total below the band above it."""
+    color: str = "default"
+    """A colour name for terminal and workbook output (rich colour names: green, yellow, …)."""
+
+
+class Criterion(_Model):
+    """A node of the criteria tree: an area, a criterion or a sub-criterion."""
+
+    id: CriterionId
+    title: Text
+    guidance: Text | None = None
+    """How to score it or what evidence to give; printed in the sheet."""
+    max: Points | None = None
+    """Maximum points. Required on leaves; on a parent it must equal the sum of its children."""
+    groups: tuple[Slug, ...] | None = None
+    """The groups this node applies to; all groups (or all of its parent's) when omitted."""
+    bonus: bool = False
+    """A bonus area (điểm thưởng): its points count on top of the base maximum."""
+    method: Method | None = None
+    """How a leaf is scored (`type: direct | yes_no | ratio`). Parents have none."""
+    children: tuple[Criterion, ...] = ()
+
+    @model_validator(mode="after")
+    def _leaf_or_parent(self) -> Criterion:
+        if self.children:
+            if self.method is not None:
+                raise ValueError(f"criterion {self.id} has children, so it takes no 'method'")
+        else:
+            if self.method is None:
+                raise ValueError(f"leaf criterion {self.id} needs a 'method' (how it is scored)")
+            if self.max is None:
+                raise ValueError(f"leaf criterion {self.id} needs a 'max'")
+            yes_points = self.method.points if isinstance(self.method, YesNo) else None
+            if yes_points is not None and yes_points > self.max:
+                raise ValueError(f"yes/no points {yes_points} are above the maximum {self.max}")
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+
+@dataclass(frozen=True)
+class Node:
+    """A criterion in its place in the tree, as `Rubric.walk()` yields it."""
+
+    criterion: Criterion
+    parent: Criterion | None
+    depth: int
+    area: Criterion
+    """The top-level criterion (area) this node belongs to."""
+    loc: tuple[str | int, ...]
+    """Its path in the rubric document, e.g. ('criteria', 2, 'children', 0)."""
+
+
+class Rubric(_Model):
+    """A competition's score sheet: metadata, groups, criteria tree and bands."""
+
+    id: Slug
+    version: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    title: Text
+    year: int = Field(ge=1990, le=2100)
+    issuer: Text
+    source_notes: Text | None = None
+    """Where the rubric comes from, and how faithful it is to the official text."""
+    precision: int = Field(default=2, ge=0, le=4)
+    """Decimals at which points and totals are published (rounded half-up)."""
+    groups: tuple[Group, ...] = Field(min_length=1)
+    bands: tuple[Band, ...] = Field(min_length=1)
+    criteria: tuple[Criterion, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        problems = _semantic_problems(self)
+        if problems:
+            raise PydanticCustomError(
+                "rubric_rules",
+                "{summary}",
+                {
+                    "summary": "; ".join(f"{_yaml_path(loc)}: {msg}" for loc, msg in problems),
+                    "problems": problems,
+                },
+            )
+        return self
+
+    # --- queries -------------------------------------------------------------------------
+
+    def walk(self) -> Iterator[Node]:
+        """Every criterion, depth first, in document order."""
+
+        def visit(
+            c: Criterion,
+            parent: Criterion | None,
+            depth: int,
+            area: Criterion,
+            loc: tuple[str | int, ...],
+        ) -> Iterator[Node]:
+            yield Node(c, parent, depth, area, loc)
+            for i, child in enumerate(c.children):
+                yield from visit(child, c, depth + 1, area, (*loc, "children", i))
+
+        for i, area in enumerate(self.criteria):
+            yield from visit(area, None, 0, area, ("criteria", i))
+
+    @cached_property
+    def _applicable(self) -> dict[str, frozenset[str]]:
+        """Criterion id → the groups it applies to (a child never applies beyond its parent)."""
+        all_groups = frozenset(g.id for g in self.groups)
+        out: dict[str, frozenset[str]] = {}
+        for node in self.walk():
+            inherited = out[node.parent.id] if node.parent else all_groups
+            own = frozenset(node.criterion.groups) if node.criterion.groups else all_groups
+            out[node.criterion.id] = inherited & own
+        return out
+
+    def applies(self, criterion: Criterion, group: str) -> bool:
+        return group in self._applicable[criterion.id]
+
+    def nodes_for(self, group: str) -> list[Node]:
+        """The criteria that apply to `group`, depth first, parents before children, leaves
+        only where at least one of their descendants applies."""
+        return [n for n in self.walk() if self.max_for(n.criterion, group) > 0]
+
+    def max_for(self, criterion: Criterion, group: str) -> Decimal:
+        """The criterion's maximum for `group`: 0 where it does not apply; a parent's is the sum
+        of its applicable children."""
+        if not self.applies(criterion, group):
+            return Decimal(0)
+        if criterion.is_leaf:
+            assert criterion.max is not None
+            return criterion.max
+        return sum((self.max_for(c, group) for c in criterion.children), Decimal(0))
+
+    def base_max(self, group: str) -> Decimal:
+        """The group's maximum without bonus areas."""
+        return sum((self.max_for(a, group) for a in self.criteria if not a.bonus), Decimal(0))
+
+    def bonus_max(self, group: str) -> Decimal:
+        return sum((self.max_for(a, group) for a in self.criteria if a.bonus), Decimal(0))
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return self._by_id.get(criterion_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Criterion]:
+        return {n.criterion.id: n.criterion for n in self.walk()}
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the rubric's content (not its YAML formatting or comments)."""
+        canonical = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _semantic_problems(rubric: Rubric) -> list[tuple[tuple[str | int, ...], str]]:
+    """The cross-field rules, each problem with its location in the document."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    group_ids = [g.id for g in rubric.groups]
+    for i, gid in enumerate(group_ids):
+        if gid in group_ids[:i]:
+            problems.append((("groups", i, "id"), f"duplicate group id {gid!r}"))
+    seen: dict[str, tuple[str | int, ...]] = {}
+    nodes = list(rubric.walk())
+    for node in nodes:
+        c = node.criterion
+        key = c.id.casefold()
+        if key in seen:
+            problems.append(
+                (
+                    (*node.loc, "id"),
+                    f"duplicate criterion id {c.id!r} "
+                    f"(also at {_yaml_path(seen[key])}; ids are compared ignoring case)",
+                )
+            )
+        else:
+            seen[key] = node.loc
+        for j, gid in enumerate(c.groups or ()):
+            if gid not in group_ids:
+                problems.append(
+                    (
+                        (*node.loc, "groups", j),
+                        f"unknown group {gid!r} (groups: {', '.join(group_ids)})",
+                    )
+                )
+        if c.bonus and node.depth > 0:
+            problems.append(((*node.loc, "bonus"), "only a top-level area can be a bonus area"))
+        if c.children and c.max is not None:
+            total = _children_sum(c)
+            if c.max != total:
+                problems.append(
+                    (
+                        (*node.loc, "max"),
+                        f"max {c.max} of criterion {c.id} differs "
+                        f"from the sum of its children's maxima ({total})",
+                    )
+                )
+    if all(a.bonus for a in rubric.criteria):
+        problems.append((("criteria",), "at least one area must not be a bonus area"))
+    if not problems:  # applicability needs known groups
+        for i, gid in enumerate(group_ids):
+            if rubric.base_max(gid) == 0:
+                problems.append((("groups", i), f"no criterion applies to group {gid!r}"))
+    problems.extend(_band_problems(rubric.bands))
+    return problems
+
+
+def _children_sum(c: Criterion) -> Decimal:
+    return sum(
+        (ch.max if ch.max is not None else _children_sum(ch) for ch in c.children), Decimal(0)
+    )
+
+
+def _band_problems(bands: tuple[Band, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    ids = [b.id for b in bands]
+    previous: Decimal | None = None
+    for i, band in enumerate(bands):
+        last = i == len(bands) - 1
+        if band.id in ids[:i]:
+            problems.append((("bands", i, "id"), f"duplicate band id {band.id!r}"))
+        if last and band.min is not None:
+            problems.append(
+                (
+                    ("bands", i, "min"),
+                    f"the last band ({band.label}) takes every total "
+                    "below the band above it, so it has no 'min'",
+                )
+            )
+        if not last and band.min is None:
+            problems.append(
+                (("bands", i), f"band {band.label} needs a 'min' (only the last band has none)")
+            )
+        if band.min is not None:
+            if previous is not None and band.min >= previous:
+                problems.append(
+                    (
+                        ("bands", i, "min"),
+                        f"bands go from highest to lowest: min "
+                        f"{band.min} of {band.label} is not below {previous}",
+                    )
+                )
+            previous = band.min
+    return problems
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that refuses a key given twice in one mapping (YAML would keep the last)."""
+
+
+def _construct_mapping(
+    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _yaml_path(loc: tuple[str | int, ...]) -> str:
+    """('criteria', 2, 'children', 0, 'max') → 'criteria[2].children[0].max'."""
+    out = ""
+    for part in _clean_loc(loc):
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _clean_loc(loc: tuple[str | int, ...]) -> list[str | int]:
+    """Drop the union tags pydantic puts in locations (…, 'method', 'ratio', 'numerator')."""
+    parts: list[str | int] = []
+    for part in loc:
+        if parts and parts[-1] == "method" and part in METHOD_TYPES:
+            continue
+        parts.append(part)
+    return parts
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int:
+    """The line of the deepest YAML node on `loc` (1-based)."""
+    node = root
+    line = 1 if root is None else root.start_mark.line + 1
+    for part in _clean_loc(loc):
+        nxt: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == part:
+                    nxt, line = value, key.start_mark.line + 1
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            nxt = node.value[part]
+            line = nxt.start_mark.line + 1
+        if nxt is None:
+            break
+        node = nxt
+    return line
+
+
+def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
+    """Parse rubric YAML text; `source` names it in messages. Raises RubricError."""
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RubricError(source, [f"{where}: not valid YAML: {problem}"]) from exc
+    if not isinstance(data, dict):
+        raise RubricError(
+            source,
+            [
+                f"{source}:1: expected a mapping of rubric fields "
+                f"(id, version, title, …), found {type(data).__name__}"
+            ],
+        )
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        problems: list[tuple[int, str, str]] = []
+        errors = exc.errors()
+        deeper = [tuple(e["loc"]) for e in errors]
+        for err in errors:
+            loc = tuple(err["loc"])
+            if err["type"] == "too_short" and any(d[: len(loc)] == loc != d for d in deeper):
+                continue  # pydantic's echo of a failed item ("at least 1 item after validation")
+            if err["type"] == "rubric_rules":
+                for loc, msg in err["ctx"]["problems"]:
+                    problems.append((_line_of(root, loc), _yaml_path(loc), msg))
+            else:
+                msg = err["msg"].removeprefix("Value error, ")
+                problems.append((_line_of(root, loc), _yaml_path(loc), msg))
+        problems.sort(key=lambda p: p[0])
+        raise RubricError(
+            source, [f"{source}:{line}: {path}: {msg}" for line, path, msg in problems]
+        ) from exc
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Load a rubric from a YAML file, or a bundled rubric by its id (`tiengiang-2020`).
+
+    Raises RubricError with every problem found.
+    """
+    source = str(path)
+    file = Path(path)
+    if not file.exists() and (bundled := bundled_rubric_path(source)) is not None:
+        file = bundled
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        known = ", ".join(bundled_rubric_ids())
+        raise RubricError(
+            source, [f"{source}: cannot read the rubric: {exc} (bundled rubrics: {known})"]
+        ) from exc
+    return parse_rubric(text, source)
+
+
+def bundled_rubric_ids() -> list[str]:
+    """The ids of the rubrics shipped inside the package."""
+    folder = resources.files("ictscore") / "rubrics"
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def bundled_rubric_path(rubric_id: str) -> Path | None:
+    """The file of a bundled rubric, or None."""
+    if rubric_id not in bundled_rubric_ids():
+        return None
+    return Path(str(resources.files("ictscore") / "rubrics" / f"{rubric_id}.yaml"))

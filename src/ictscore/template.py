@@ -1,0 +1,364 @@
+"""build_template(rubric, unit) → openpyxl Workbook: the blank, protected score sheet of a unit.
+
+The caller saves it (see `save_workbook` in export.py for an atomic save). The layout follows
+layout.py; the formulas are for the unit's eyes only — grading recomputes everything.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ictscore import __version__, layout
+from ictscore.methods import Slot, SlotKind
+from ictscore.numbers import plain, vn_number
+from ictscore.rubric import Node, Rubric
+from ictscore.units import Unit
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_AREA_FILL = PatternFill("solid", fgColor="E2EFDA")
+_UNLOCKED = Protection(locked=False)
+
+
+def build_template(rubric: Rubric, unit: Unit, password: str | None = None) -> Workbook:
+    """The score sheet of `unit`: the criteria of its group; inputs unlocked, the rest locked."""
+    if rubric.group(unit.group) is None:
+        raise ValueError(f"unit {unit.code}: group {unit.group!r} is not in rubric {rubric.id}")
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = layout.SCORE_SHEET
+    _write_score_sheet(wb, ws, rubric, unit)
+    _write_instructions(wb.create_sheet(layout.INSTRUCTIONS_SHEET), rubric, unit)
+    _write_meta(wb.create_sheet(layout.META_SHEET), rubric, unit)
+    for sheet in (ws, wb[layout.INSTRUCTIONS_SHEET]):
+        _protect(sheet, password)
+    wb.security = WorkbookProtection(lockStructure=True)
+    if password:
+        wb.security.workbookPassword = password
+    wb.active = 0
+    return wb
+
+
+def meta_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
+    """What the hidden meta sheet records (layout.META_KEYS)."""
+    return {
+        "format": layout.META_FORMAT,
+        "layout_version": layout.LAYOUT_VERSION,
+        "rubric_id": rubric.id,
+        "rubric_version": rubric.version,
+        "rubric_hash": rubric.content_hash,
+        "unit_code": unit.code,
+        "unit_name": unit.name,
+        "unit_group": unit.group,
+        "unit_parent": unit.parent or "",
+        "unit_parent_name": unit.parent_name or "",
+        "generator": f"ictscore {__version__}",
+    }
+
+
+def _write_meta(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
+    for row, (key, value) in enumerate(meta_values(rubric, unit).items(), start=1):
+        ws.cell(row, 1, key)
+        ws.cell(row, 2, value).number_format = "@"
+    ws.sheet_state = "veryHidden"
+
+
+def _protect(ws: Worksheet, password: str | None) -> None:
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # allowed: resizing columns and rows
+    ws.protection.formatRows = False
+    if password:
+        ws.protection.password = password
+
+
+def _write_score_sheet(wb: Workbook, ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
+    group = rubric.group(unit.group)
+    assert group is not None
+    for col, width in layout.COLUMN_WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    last_col = layout.COL_EVIDENCE
+    base, bonus = rubric.base_max(unit.group), rubric.bonus_max(unit.group)
+    maxima = f"Điểm tối đa: {vn_number(base)} điểm"
+    if bonus:
+        maxima += f" (và tối đa {vn_number(bonus)} điểm thưởng)"
+    heading = [
+        (rubric.title.upper(), Font(bold=True, size=14)),
+        (f"Năm {rubric.year} — {rubric.issuer}", Font(italic=True)),
+        (f"Đơn vị: {unit.name}", Font(bold=True, size=12)),
+        (
+            f"Mã đơn vị: {unit.code}    Nhóm: {group.label}"
+            + (f"    Thuộc: {unit.parent_name}" if unit.parent_name else ""),
+            Font(),
+        ),
+        (maxima, Font()),
+    ]
+    for row, (text, font) in enumerate(heading, start=1):
+        cell = ws.cell(row, 1, text)
+        cell.font = font
+        ws.merge_cells(f"A{row}:{last_col}{row}")
+    header_row = len(heading) + 2
+    for col, text in layout.HEADERS.items():
+        cell = ws[f"{col}{header_row}"]
+        cell.value = text
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = _CENTER
+        cell.border = _BORDER
+    ws.row_dimensions[header_row].height = 32
+
+    nodes = rubric.nodes_for(unit.group)
+    row_of = {n.criterion.id: header_row + 1 + i for i, n in enumerate(nodes)}
+    for node in nodes:
+        _write_criterion_row(wb, ws, rubric, unit.group, node, row_of)
+
+    total_row = header_row + len(nodes) + 1
+    areas = [n.criterion.id for n in nodes if n.depth == 0]
+    total_formula = "=" + "+".join(f"{layout.COL_POINTS}{row_of[a]}" for a in areas)
+    _summary_row(ws, total_row, layout.TOTAL_LABEL, total_formula, rubric.precision)
+    ws[f"{layout.COL_MAX}{total_row}"] = float(base + bonus)
+    _define(wb, layout.TOTAL_NAME, ws, f"{layout.COL_POINTS}{total_row}")
+    total_ref = f"ROUND({layout.COL_POINTS}{total_row},{rubric.precision})"
+    _summary_row(
+        ws, total_row + 1, layout.BAND_LABEL, _band_formula(rubric, total_ref), rubric.precision
+    )
+
+    sign_row = total_row + 3
+    ws[f"{layout.COL_POINTS}{sign_row}"] = "……, ngày …… tháng …… năm ……"
+    for col, role, hint in (
+        (layout.COL_TITLE, "NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
+        (layout.COL_POINTS, "THỦ TRƯỞNG ĐƠN VỊ", "(Ký tên, đóng dấu)"),
+    ):
+        ws[f"{col}{sign_row + 1}"] = role
+        ws[f"{col}{sign_row + 1}"].font = Font(bold=True)
+        ws[f"{col}{sign_row + 2}"] = hint
+        ws[f"{col}{sign_row + 2}"].font = Font(italic=True)
+        for r in (sign_row + 1, sign_row + 2):
+            ws[f"{col}{r}"].alignment = Alignment(horizontal="center")
+
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_area = f"A1:{last_col}{sign_row + 6}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "Trang &P / &N"
+    ws.oddFooter.left.text = f"{unit.code} — {rubric.id} {rubric.version}"
+
+
+def _write_criterion_row(
+    wb: Workbook, ws: Worksheet, rubric: Rubric, group: str, node: Node, row_of: dict[str, int]
+) -> None:
+    c = node.criterion
+    row = row_of[c.id]
+    max_points = rubric.max_for(c, group)
+    cells: dict[str, Any] = {
+        layout.COL_ID: c.id,
+        layout.COL_TITLE: ("    " * node.depth) + c.title,
+        layout.COL_MAX: float(max_points),
+    }
+    rule_parts = []
+    if c.method is not None:
+        rule_parts.append(c.method.describe(max_points))
+    elif c.bonus:
+        rule_parts.append("Điểm thưởng: cộng thêm vào tổng điểm.")
+    else:
+        rule_parts.append("Tổng điểm các tiêu chí thành phần.")
+    if c.guidance:
+        rule_parts.append(c.guidance)
+    cells[layout.COL_RULE] = "\n".join(rule_parts)
+    for col, value in cells.items():
+        ws[f"{col}{row}"] = value
+    ws[f"{layout.COL_ID}{row}"].number_format = "@"
+
+    points_cell = f"{layout.COL_POINTS}{row}"
+    used: set[str] = set()
+    if c.method is not None:
+        slots = c.method.slots(max_points)
+        refs = {s.key: f"{col}{row}" for s, col in zip(slots, layout.INPUT_COLUMNS, strict=False)}
+        for slot, col in zip(slots, layout.INPUT_COLUMNS, strict=False):
+            _write_input(wb, ws, c.id, slot, f"{col}{row}")
+            used.add(col)
+        ws[points_cell] = c.method.formula(refs, max_points, rubric.precision)
+        ev = ws[f"{layout.COL_EVIDENCE}{row}"]
+        ev.protection = _UNLOCKED
+        ev.fill = _INPUT_FILL
+        _define(wb, layout.evidence_name(c.id), ws, f"{layout.COL_EVIDENCE}{row}")
+    else:
+        kids = [ch for ch in c.children if ch.id in row_of]
+        ws[points_cell] = "=" + "+".join(f"{layout.COL_POINTS}{row_of[k.id]}" for k in kids)
+    ws[points_cell].number_format = "0." + "0" * rubric.precision if rubric.precision else "0"
+    _define(wb, layout.points_name(c.id), ws, points_cell)
+
+    for col in layout.HEADERS:
+        cell = ws[f"{col}{row}"]
+        cell.border = _BORDER
+        cell.alignment = (
+            _CENTER if col in (layout.COL_ID, layout.COL_MAX, layout.COL_POINTS) else _WRAP
+        )
+        if c.children:
+            cell.font = Font(bold=True)
+            if col not in used:
+                cell.fill = _AREA_FILL
+        elif col in layout.INPUT_COLUMNS and col not in used:
+            cell.fill = _LOCKED_FILL
+
+
+def _write_input(wb: Workbook, ws: Worksheet, criterion_id: str, slot: Slot, ref: str) -> None:
+    cell = ws[ref]
+    cell.protection = _UNLOCKED
+    cell.fill = _INPUT_FILL
+    if slot.percent:
+        cell.number_format = "0.00%"
+    prompt_title = f"Tiêu chí {criterion_id}"[:32]
+    if slot.kind is SlotKind.CHOICE:
+        dv = DataValidation(
+            type="list", formula1='"' + ",".join(slot.choices) + '"', allow_blank=True
+        )
+        rule = f"Chọn {' hoặc '.join(slot.choices)}."
+    else:
+        lo = slot.minimum if slot.minimum is not None else Decimal(0)
+        if slot.maximum is not None:
+            dv = DataValidation(
+                type="decimal",
+                operator="between",
+                formula1=plain(lo),
+                formula2=plain(slot.maximum),
+                allow_blank=True,
+            )
+            if slot.percent:
+                rule = f"Nhập tỷ lệ phần trăm từ 0% đến {vn_number(slot.maximum * 100)}%."
+            else:
+                rule = f"Nhập số từ {vn_number(lo)} đến {vn_number(slot.maximum)}."
+        else:
+            dv = DataValidation(
+                type="decimal", operator="greaterThanOrEqual", formula1=plain(lo), allow_blank=True
+            )
+            rule = f"Nhập số không âm (từ {vn_number(lo)} trở lên)."
+    prompt = f"{slot.label}: {rule}"
+    if len(prompt) > 250:
+        prompt = prompt[:249] + "…"
+    dv.promptTitle = prompt_title
+    dv.prompt = prompt
+    dv.showInputMessage = True
+    dv.errorTitle = "Giá trị không hợp lệ"[:32]
+    dv.error = f"Tiêu chí {criterion_id}: {rule}"[:250]
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    ws.add_data_validation(dv)
+    dv.add(ref)
+    _define(wb, layout.input_name(criterion_id, slot.key), ws, ref)
+
+
+def _summary_row(ws: Worksheet, row: int, label: str, formula: str, precision: int) -> None:
+    ws[f"{layout.COL_TITLE}{row}"] = label
+    ws[f"{layout.COL_POINTS}{row}"] = formula
+    ws[f"{layout.COL_POINTS}{row}"].number_format = "0." + "0" * precision if precision else "0"
+    for col in layout.HEADERS:
+        cell = ws[f"{col}{row}"]
+        cell.font = Font(bold=True)
+        cell.border = _BORDER
+        cell.fill = _HEADER_FILL
+        cell.alignment = _CENTER if col != layout.COL_TITLE else _WRAP
+
+
+def _band_formula(rubric: Rubric, total_ref: str) -> str:
+    """=IF(t>=100,"Tốt",IF(t>=95,"Khá",…,"Yếu")) on the total as published."""
+    formula = f'"{rubric.bands[-1].label}"'
+    for band in reversed(rubric.bands[:-1]):
+        assert band.min is not None
+        formula = f'IF({total_ref}>={plain(band.min)},"{band.label}",{formula})'
+    return "=" + formula
+
+
+def _define(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
+    col = "".join(ch for ch in ref if ch.isalpha())
+    row = ref[len(col) :]
+    quoted = "'" + ws.title.replace("'", "''") + "'"
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted}!${col}${row}")
+
+
+def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
+    ws.column_dimensions["A"].width = 110
+    lines = [
+        ("HƯỚNG DẪN ĐIỀN BẢNG ĐIỂM", Font(bold=True, size=14)),
+        (f"{rubric.title} — năm {rubric.year}", Font(italic=True)),
+        (f"Đơn vị: {unit.name} (mã {unit.code})", Font(bold=True)),
+        ("", Font()),
+        ('1. Chỉ nhập vào các ô màu vàng ở trang "Bảng điểm"; các ô khác đã được khóa.', Font()),
+        (
+            "2. Mỗi ô nhập có ghi chú hướng dẫn khi chọn ô: điểm tự chấm (từ 0 đến điểm tối đa), "
+            "Có/Không (chọn trong danh sách), hoặc số liệu để tính tỷ lệ (tử số và mẫu số).",
+            Font(),
+        ),
+        (
+            "3. Điểm của tỷ lệ = tử số ÷ mẫu số × điểm tối đa, không vượt điểm tối đa; mẫu số phải "
+            "lớn hơn 0.",
+            Font(),
+        ),
+        (
+            '4. Ghi số hiệu, ngày, trích yếu văn bản làm minh chứng ở cột "Minh chứng, ghi chú".',
+            Font(),
+        ),
+        (
+            '5. Cột "Điểm (tự tính)" và tổng điểm chỉ để tham khảo; Sở Thông tin và Truyền thông '
+            "tính lại toàn bộ điểm từ số liệu đã nhập.",
+            Font(),
+        ),
+        (
+            f"6. Điểm được làm tròn đến {rubric.precision} chữ số thập phân. Xếp loại theo tổng "
+            "điểm: " + "; ".join(_band_text(rubric)) + ".",
+            Font(),
+        ),
+        (
+            "7. Không đổi tên, thêm, xóa hay sắp xếp lại các trang và các dòng tiêu chí; không "
+            "sửa mã tiêu chí, nội dung và điểm tối đa.",
+            Font(),
+        ),
+        (
+            "8. Có thể lưu tệp dưới dạng .xlsx (Excel hoặc LibreOffice). Kiểm tra trước khi gửi: "
+            "ictscore check <tệp>.",
+            Font(),
+        ),
+    ]
+    for row, (text, font) in enumerate(lines, start=1):
+        cell = ws.cell(row, 1, text)
+        cell.font = font
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def _band_text(rubric: Rubric) -> list[str]:
+    """["Tốt: từ 100 điểm", "Khá: từ 95 đến dưới 100 điểm", …, "Yếu: dưới 90 điểm"]."""
+    out: list[str] = []
+    upper = None
+    for band in rubric.bands:
+        if band.min is None:
+            assert upper is not None
+            out.append(f"{band.label}: dưới {vn_number(upper)} điểm")
+        elif upper is None:
+            out.append(f"{band.label}: từ {vn_number(band.min)} điểm trở lên")
+        else:
+            out.append(f"{band.label}: từ {vn_number(band.min)} đến dưới {vn_number(upper)} điểm")
+        upper = band.min
+    return out

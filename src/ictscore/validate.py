@@ -1,0 +1,391 @@
+"""evaluate_sheet(rubric, sheet, unit) → UnitResult: validate one sheet's values and score them.
+
+Validation is collected, not fail-fast: every problem becomes an Issue with a stable code and a
+`file:Sheet!Cell` location. Points come from the input cells only; the sheet's own formula results
+are compared with them and a difference is a warning, never a source of points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ictscore.errors import CellRef
+from ictscore.methods import Slot, SlotKind, SlotValue
+from ictscore.numbers import plain, round_half_up
+from ictscore.reader import CriterionRow, RawCell, SheetData
+from ictscore.results import InputValue, Issue, Severity, Status, UnitResult
+from ictscore.rubric import Criterion, Rubric
+from ictscore.scoring import classify, publish, total_up
+from ictscore.units import Unit
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
+    """Errors when the sheet was made from another rubric, version or rubric content."""
+    meta = sheet.meta
+    where = CellRef(sheet.file)
+    made = f"{meta.get('rubric_id', '?')} version {meta.get('rubric_version', '?')}"
+    if meta.get("rubric_id") != rubric.id:
+        return [
+            Issue(
+                "wrong-rubric",
+                ERROR,
+                f"the sheet was made from rubric {made}, not {rubric.id}",
+                where,
+            )
+        ]
+    if meta.get("rubric_version") != rubric.version:
+        return [
+            Issue(
+                "wrong-rubric-version",
+                ERROR,
+                f"the sheet was made from rubric {made}; "
+                f"grading uses version {rubric.version}: ask the unit to refill a "
+                "current template",
+                where,
+            )
+        ]
+    if meta.get("rubric_hash") != rubric.content_hash:
+        return [
+            Issue(
+                "rubric-changed",
+                ERROR,
+                f"the sheet was made from rubric {made} with "
+                f"different content (hash {meta.get('rubric_hash', '?')[:12]}, now "
+                f"{rubric.content_hash[:12]}): the rubric was edited without a new "
+                "version",
+                where,
+            )
+        ]
+    return []
+
+
+def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
+    """Validate and score one sheet for `unit` (whose group decides the criteria)."""
+    issues = check_origin(rubric, sheet)
+    if issues:
+        return _result(unit, sheet, Status.INVALID, issues)
+    group = unit.group
+    by_id: dict[str, list[CriterionRow]] = defaultdict(list)
+    for row in sheet.rows:
+        by_id[row.id].append(row)
+
+    expected = rubric.nodes_for(group)
+    expected_ids = {n.criterion.id for n in expected}
+    for cid, rows in by_id.items():
+        if cid in expected_ids:
+            for extra in rows[1:]:
+                issues.append(
+                    Issue(
+                        "duplicate-criterion",
+                        ERROR,
+                        f"criterion {cid} appears again (first in row {rows[0].row})",
+                        sheet.ref(f"A{extra.row}"),
+                        cid,
+                    )
+                )
+        elif (crit := rubric.criterion(cid)) is not None:
+            for row in rows:
+                if any(not c.blank for c in row.inputs):
+                    issues.append(
+                        Issue(
+                            "not-applicable",
+                            ERROR,
+                            f"criterion {cid} does not apply to group {group}, "
+                            "but a value was entered",
+                            sheet.ref(row.inputs[0].cell),
+                            crit.id,
+                        )
+                    )
+        else:
+            for row in rows:
+                issues.append(
+                    Issue(
+                        "unknown-criterion",
+                        ERROR,
+                        f"unknown criterion id {cid!r}: not in rubric {rubric.id}",
+                        sheet.ref(f"A{row.row}"),
+                        cid,
+                    )
+                )
+
+    points: dict[str, Decimal] = {}
+    inputs: dict[str, dict[str, InputValue]] = {}
+    evidence: dict[str, str] = {}
+    for node in expected:
+        c = node.criterion
+        found = by_id.get(c.id)
+        if not found:
+            issues.append(
+                Issue(
+                    "missing-criterion",
+                    ERROR,
+                    f'criterion {c.id} "{_short(c.title)}" is missing from the sheet',
+                    sheet.ref(),
+                    c.id,
+                )
+            )
+            continue
+        row = found[0]
+        max_points = rubric.max_for(c, group)
+        issues.extend(_fixed_cells(sheet, row, c, max_points))
+        if c.method is None:
+            continue
+        leaf, leaf_inputs, leaf_issues = _score_leaf(rubric, sheet, row, c, max_points)
+        issues.extend(leaf_issues)
+        inputs[c.id] = leaf_inputs
+        if not row.evidence.blank:
+            evidence[c.id] = unicodedata.normalize("NFC", str(row.evidence.value)).strip()
+        if leaf is not None:
+            points[c.id] = leaf
+
+    if any(i.is_error for i in issues):
+        return _result(unit, sheet, Status.INVALID, issues, points, inputs, evidence)
+    subtotals, total = total_up(rubric, group, points)
+    issues.extend(_cached_mismatches(rubric, sheet, by_id, points, subtotals, total))
+    return UnitResult(
+        code=unit.code,
+        name=unit.name,
+        group=group,
+        status=Status.GRADED,
+        parent=unit.parent,
+        parent_name=unit.parent_name,
+        file=sheet.file,
+        points=points,
+        subtotals=subtotals,
+        inputs=inputs,
+        evidence=evidence,
+        total=total,
+        band=classify(total, rubric.bands).id,
+        issues=tuple(issues),
+    )
+
+
+def _result(
+    unit: Unit,
+    sheet: SheetData | None,
+    status: Status,
+    issues: list[Issue],
+    points: dict[str, Decimal] | None = None,
+    inputs: dict[str, dict[str, InputValue]] | None = None,
+    evidence: dict[str, str] | None = None,
+) -> UnitResult:
+    return UnitResult(
+        code=unit.code,
+        name=unit.name,
+        group=unit.group,
+        status=status,
+        parent=unit.parent,
+        parent_name=unit.parent_name,
+        file=sheet.file if sheet else None,
+        points=points or {},
+        inputs=inputs or {},
+        evidence=evidence or {},
+        issues=tuple(issues),
+    )
+
+
+def _short(title: str, width: int = 60) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def _fixed_cells(
+    sheet: SheetData, row: CriterionRow, c: Criterion, max_points: Decimal
+) -> list[Issue]:
+    """The locked cells must still say what the rubric says."""
+    issues: list[Issue] = []
+    title = _squash(str(row.title.value or ""))
+    if title != _squash(c.title):
+        issues.append(
+            Issue(
+                "title-changed",
+                ERROR,
+                f"the title of criterion {c.id} was changed: expected "
+                f'"{_short(c.title)}", found "{_short(title)}"',
+                sheet.ref(row.title.cell),
+                c.id,
+            )
+        )
+    found = _number(row.max.value)
+    if found is None or found != max_points:
+        issues.append(
+            Issue(
+                "max-changed",
+                ERROR,
+                f"the maximum of criterion {c.id} was changed: expected "
+                f"{plain(max_points)}, found {_show(row.max.value)}",
+                sheet.ref(row.max.cell),
+                c.id,
+            )
+        )
+    return issues
+
+
+def _score_leaf(
+    rubric: Rubric, sheet: SheetData, row: CriterionRow, c: Criterion, max_points: Decimal
+) -> tuple[Decimal | None, dict[str, InputValue], list[Issue]]:
+    assert c.method is not None
+    slots = c.method.slots(max_points)
+    values: dict[str, SlotValue] = {}
+    read: dict[str, InputValue] = {}
+    issues: list[Issue] = []
+    for slot, raw in zip(slots, row.inputs, strict=False):
+        value, problem = parse_slot(slot, raw)
+        read[slot.key] = InputValue(value, raw.cell)
+        if problem is not None:
+            code, text = problem
+            issues.append(
+                Issue(
+                    code,
+                    ERROR,
+                    f"criterion {c.id}: {slot.label}: {text}",
+                    sheet.ref(raw.cell),
+                    c.id,
+                )
+            )
+        else:
+            assert value is not None
+            values[slot.key] = value
+    if issues:
+        return None, read, issues
+    outcome = c.method.score(values, max_points)
+    cells = {s.key: raw.cell for s, raw in zip(slots, row.inputs, strict=False)}
+    for note in outcome.notes:
+        issues.append(
+            Issue(
+                note.code,
+                Severity(note.severity),
+                f"criterion {c.id}: {note.message}",
+                sheet.ref(cells[note.slot]),
+                c.id,
+            )
+        )
+    if any(i.is_error for i in issues):
+        return None, read, issues
+    published = publish(outcome.points, rubric)
+    if published != outcome.points and all(
+        s.kind is SlotKind.NUMBER and s.maximum == max_points for s in slots
+    ):
+        # points typed directly with more decimals than the rubric publishes
+        issues.append(
+            Issue(
+                "too-many-decimals",
+                WARNING,
+                f"criterion {c.id}: {plain(outcome.points)} has more than "
+                f"{rubric.precision} decimals; counted as {published}",
+                sheet.ref(row.inputs[0].cell),
+                c.id,
+            )
+        )
+    return published, read, issues
+
+
+def parse_slot(slot: Slot, raw: RawCell) -> tuple[SlotValue | None, tuple[str, str] | None]:
+    """A raw cell value as the slot wants it, or (code, what is wrong and what was expected)."""
+    if raw.blank:
+        return None, ("missing-value", f"no value; expected {_expected(slot)}")
+    value = raw.value
+    if slot.kind is SlotKind.CHOICE:
+        text = unicodedata.normalize("NFC", str(value)).strip().casefold()
+        for choice in slot.choices:
+            if text == choice.casefold():
+                return choice, None
+        return None, ("not-a-choice", f"expected {_expected(slot)}, found {_show(value)}")
+    number = _number(value)
+    if number is None:
+        return None, ("not-a-number", f"expected {_expected(slot)}, found {_show(value)}")
+    if slot.minimum is not None and number < slot.minimum:
+        return None, (
+            "below-minimum",
+            f"{_fmt(slot, number)} is below the minimum {_fmt(slot, slot.minimum)}",
+        )
+    if slot.maximum is not None and number > slot.maximum:
+        hint = ""
+        if slot.percent and number <= 100:
+            hint = f" (type {plain(number)}% rather than {plain(number)})"
+        return None, (
+            "above-maximum",
+            f"{_fmt(slot, number)} is above the maximum {_fmt(slot, slot.maximum)}{hint}",
+        )
+    return number, None
+
+
+def _number(value: Any) -> Decimal | None:
+    """An int or float cell value as Decimal; None for anything else (text, dates, booleans)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _fmt(slot: Slot, number: Decimal) -> str:
+    return f"{plain(number * 100)}%" if slot.percent else plain(number)
+
+
+def _expected(slot: Slot) -> str:
+    if slot.kind is SlotKind.CHOICE:
+        return " or ".join(slot.choices)
+    lo = slot.minimum if slot.minimum is not None else Decimal(0)
+    if slot.maximum is None:
+        return f"a number from {_fmt(slot, lo)} up"
+    what = "a percentage" if slot.percent else "a number"
+    return f"{what} from {_fmt(slot, lo)} to {_fmt(slot, slot.maximum)}"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return f"a date/time ({value})"
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, str):
+        return f'text "{_short(value.strip(), 40)}"'
+    return str(value)
+
+
+def _cached_mismatches(
+    rubric: Rubric,
+    sheet: SheetData,
+    by_id: dict[str, list[CriterionRow]],
+    points: dict[str, Decimal],
+    subtotals: dict[str, Decimal],
+    total: Decimal,
+) -> list[Issue]:
+    """Warnings where the sheet's own formula results (or typed totals) differ from ictscore's."""
+    issues: list[Issue] = []
+
+    def compare(raw: RawCell, computed: Decimal, what: str, cid: str | None) -> None:
+        if raw.blank:
+            return  # never calculated (e.g. filled by a program): nothing to compare
+        found = _number(raw.value)
+        if found is None or round_half_up(found, rubric.precision) != computed:
+            issues.append(
+                Issue(
+                    "total-mismatch",
+                    WARNING,
+                    f"the sheet shows {_show(raw.value)} for {what}; ictscore "
+                    f"computes {computed} from the inputs",
+                    sheet.ref(raw.cell),
+                    cid,
+                )
+            )
+
+    for cid, value in {**points, **subtotals}.items():
+        compare(by_id[cid][0].points, value, f"criterion {cid}", cid)
+    if sheet.total is not None:
+        compare(sheet.total, total, "the total", None)
+    return issues
