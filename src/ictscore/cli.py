@@ -37,7 +37,9 @@ app = typer.Typer(
     add_completion=False,
 )
 out_console = Console(soft_wrap=False)
-err_console = Console(stderr=True)
+if not out_console.is_terminal:  # piped or redirected: wide enough for the ranked tables
+    out_console = Console(soft_wrap=False, width=160)
+err_console = Console(stderr=True, soft_wrap=True)  # messages never wrap mid-path
 
 
 class OutputFormat(StrEnum):

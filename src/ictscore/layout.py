@@ -69,7 +69,7 @@ COLUMN_WIDTHS: Final = {
 FIRST_HEADER_SCAN_ROWS: Final = 40
 """The reader looks for the header row within this many rows from the top."""
 TOTAL_LABEL: Final = "TỔNG ĐIỂM"
-"""The title-column text of the total row, which ends the criteria table."""
+"""The title-column text of the total row (the sheet's own total, compared, never trusted)."""
 BAND_LABEL: Final = "Xếp loại (tạm tính)"
 
 

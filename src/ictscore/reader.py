@@ -151,10 +151,11 @@ def _parse_rows(shown: str, rows: list[tuple[Any, ...]], meta: dict[str, str]) -
 
     parsed: list[CriterionRow] = []
     total: RawCell | None = None
+    # NOTE: rows below the total row are read too: an id typed there is never silently ignored
     for r, values in enumerate(rows[header_row:], start=header_row + 1):
-        if _text(cell(values, layout.COL_TITLE, r).value) == layout.TOTAL_LABEL:
+        if total is None and _text(cell(values, layout.COL_TITLE, r).value) == layout.TOTAL_LABEL:
             total = cell(values, layout.COL_POINTS, r)
-            break
+            continue
         cid = _text(cell(values, layout.COL_ID, r).value)
         if not cid:
             continue

@@ -27,7 +27,7 @@ def area_legend(rubric: Rubric) -> Text:
         if i:
             text.append(" · ")
         text.append(f"{area.id} ", style="bold")
-        text.append(area.title + (" (thưởng)" if area.bonus else ""))
+        text.append(area.title)
     return text
 
 
@@ -50,13 +50,13 @@ def group_table(report: Report, rubric: Rubric, group_id: str) -> Table | None:
         title_style="bold",
         caption_justify="left",
     )
-    table.add_column("Hạng", justify="right")
-    table.add_column("Mã")
-    table.add_column("Đơn vị", overflow="fold")
+    table.add_column("Hạng", justify="right", no_wrap=True)
+    table.add_column("Mã", no_wrap=True)
+    table.add_column("Đơn vị", min_width=20, ratio=1)
     for area in areas:
-        table.add_column(area.id, justify="right")
-    table.add_column("Tổng", justify="right", style="bold")
-    table.add_column("Xếp loại")
+        table.add_column(area.id, justify="right", no_wrap=True)
+    table.add_column("Tổng", justify="right", style="bold", no_wrap=True)
+    table.add_column("Xếp loại", no_wrap=True)
     bands = {b.id: b for b in rubric.bands}
     for u in units:
         table.add_row(*_row(u, areas_ids=[a.id for a in areas], precision=p, bands=bands))

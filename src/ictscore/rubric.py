@@ -153,6 +153,13 @@ class Rubric(_Model):
             )
         return self
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Rubric:
+        """A copy (not validated, as pydantic's), without the cached values of the original."""
+        copy = super().model_copy(update=update, deep=deep)
+        for cached in ("content_hash", "_applicable", "_by_id"):
+            copy.__dict__.pop(cached, None)
+        return copy
+
     # --- queries -------------------------------------------------------------------------
 
     def walk(self) -> Iterator[Node]:

@@ -1,0 +1,182 @@
+"""Loading rubrics: the bundled one, and every problem of an invalid one, located."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ictscore.errors import RubricError
+from ictscore.rubric import Rubric, bundled_rubric_ids, load_rubric, parse_rubric
+from tests.conftest import SMALL_RUBRIC
+
+
+def test_bundled_rubric_has_100_base_and_10_bonus_points_for_every_group(tiengiang: Rubric):
+    assert [g.id for g in tiengiang.groups] == ["nganh-doc", "so-nganh", "huyen", "xa"]
+    for g in tiengiang.groups:
+        assert tiengiang.base_max(g.id) == 100
+        assert tiengiang.bonus_max(g.id) == 10
+    assert [(b.label, b.min) for b in tiengiang.bands] == [
+        ("Tốt", 100),
+        ("Khá", 95),
+        ("Trung bình", 90),
+        ("Yếu", None),
+    ]
+    assert tiengiang.precision == 2
+    assert [a.title for a in tiengiang.criteria[:6]] == [
+        "Hạ tầng kỹ thuật công nghệ thông tin",
+        "An toàn, an ninh thông tin",
+        "Ứng dụng công nghệ thông tin trong hoạt động của đơn vị",
+        "Ứng dụng công nghệ thông tin phục vụ tổ chức và công dân",
+        "Nhân lực công nghệ thông tin",
+        "Ban hành cơ chế, chính sách về phát triển và ứng dụng công nghệ thông tin",
+    ]
+    assert tiengiang.criteria[6].bonus
+
+
+def test_bundled_rubric_says_it_is_a_reconstruction(tiengiang: Rubric):
+    assert tiengiang.source_notes is not None
+    assert "reconstruction" in tiengiang.source_notes.lower()
+
+
+def test_bundled_rubric_has_criteria_that_do_not_apply_to_communes(tiengiang: Rubric):
+    not_for_xa = [
+        n.criterion.id
+        for n in tiengiang.walk()
+        if n.criterion.is_leaf and not tiengiang.applies(n.criterion, "xa")
+    ]
+    assert {"1.3", "1.4", "4.3"} <= set(not_for_xa)
+    for group in ("nganh-doc", "so-nganh", "huyen"):
+        assert all(tiengiang.applies(tiengiang.criterion(c), group) for c in ("1.3", "1.4"))
+
+
+def test_bundled_rubric_text_is_nfc():
+    for rid in bundled_rubric_ids():
+        rubric = load_rubric(rid)
+        for node in rubric.walk():
+            assert unicodedata.is_normalized("NFC", node.criterion.title)
+
+
+def test_group_maximum_follows_applicability(small_rubric: Rubric):
+    assert small_rubric.base_max("so") == 100
+    assert small_rubric.base_max("xa") == 100
+    assert small_rubric.bonus_max("so") == 10
+    ids = [n.criterion.id for n in small_rubric.nodes_for("xa")]
+    assert "1.2" not in ids and "1.3" in ids
+    assert small_rubric.max_for(small_rubric.criterion("1"), "so") == Decimal(50)
+
+
+def test_content_hash_ignores_formatting_but_not_content(small_rubric: Rubric):
+    reformatted = parse_rubric("# a comment\n" + SMALL_RUBRIC.replace('"1"', "'1'"))
+    assert reformatted.content_hash == small_rubric.content_hash
+    changed = parse_rubric(SMALL_RUBRIC.replace("Hạ tầng kỹ thuật", "Hạ tầng kỹ thuật CNTT"))
+    assert changed.content_hash != small_rubric.content_hash
+
+
+BROKEN = """\
+id: broken
+version: "1"
+title: "Thử"
+year: 2020
+issuer: "Sở"
+groups:
+  - {id: a, label: "A"}
+bands:
+  - {id: tot, label: "Tốt", min: 90}
+  - {id: yeu, label: "Yếu"}
+criteria:
+  - id: "1"
+    title: "Một"
+    children:
+      - {id: "1.1", title: "x", max: 0, method: {type: direct}}
+      - {id: "1.2", title: "y", max: 5, method: {type: ratio, numerator: "n"}}
+      - {id: "1.3", title: "z", max: 5, method: {type: bogus}}
+      - id: "1.4"
+        title: "w"
+        max: 5
+        method:
+          type: direct
+          typo: 1
+"""
+
+
+def test_invalid_rubric_reports_every_schema_problem_with_file_line_and_path(tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    assert info.value.problems == [
+        f"{path}:15: criteria[0].children[0].max: Input should be greater than 0",
+        f"{path}:16: criteria[0].children[1].method: a ratio with input: fraction needs "
+        "'numerator' and 'denominator'",
+        f"{path}:17: criteria[0].children[2].method: Input tag 'bogus' found using 'type' does "
+        "not match any of the expected tags: 'direct', 'yes_no', 'ratio'",
+        f"{path}:23: criteria[0].children[3].method.typo: Extra inputs are not permitted",
+    ]
+
+
+RULES_BROKEN = """\
+id: rules
+version: "1"
+title: "Thử"
+year: 2020
+issuer: "Sở"
+groups:
+  - {id: a, label: "A"}
+  - {id: a, label: "A again"}
+bands:
+  - {id: tot, label: "Tốt", min: 90}
+  - {id: kha, label: "Khá", min: 95}
+  - {id: yeu, label: "Yếu", min: 0}
+criteria:
+  - id: "1"
+    title: "Một"
+    max: 7
+    children:
+      - {id: "1.1", title: "x", max: 3, groups: [zz], method: {type: direct}}
+      - {id: "1.1", title: "y", max: 5, method: {type: yes_no, points: 6}}
+"""
+
+
+def test_cross_field_rules_are_all_reported(tmp_path: Path):
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES_BROKEN, encoding="utf-8")
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    # the yes/no points above max is a schema-level (node) error, found first
+    assert info.value.problems == [
+        f"{path}:19: criteria[0].children[1]: yes/no points 6 are above the maximum 5"
+    ]
+    fixed = RULES_BROKEN.replace("points: 6", "points: 5")
+    path.write_text(fixed, encoding="utf-8")
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    assert info.value.problems == [
+        f"{path}:8: groups[1].id: duplicate group id 'a'",
+        f"{path}:11: bands[1].min: bands go from highest to lowest: min 95 of Khá is not below 90",
+        f"{path}:12: bands[2].min: the last band (Yếu) takes every total below the band above "
+        "it, so it has no 'min'",
+        f"{path}:16: criteria[0].max: max 7 of criterion 1 differs from the sum of its "
+        "children's maxima (8)",
+        f"{path}:18: criteria[0].children[0].groups[0]: unknown group 'zz' (groups: a, a)",
+        f"{path}:19: criteria[0].children[1].id: duplicate criterion id '1.1' (also at "
+        "criteria[0].children[0]; ids are compared ignoring case)",
+    ]
+
+
+def test_yaml_syntax_error_and_duplicate_keys_are_located(tmp_path: Path):
+    bad = tmp_path / "syntax.yaml"
+    bad.write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
+    with pytest.raises(RubricError, match=r"syntax.yaml:\d+: not valid YAML"):
+        load_rubric(bad)
+    dup = tmp_path / "dup.yaml"
+    dup.write_text(SMALL_RUBRIC.replace("year: 2020\n", "year: 2020\nyear: 2021\n"), "utf-8")
+    with pytest.raises(RubricError, match=r"dup.yaml:5: not valid YAML: duplicate key 'year'"):
+        load_rubric(dup)
+
+
+def test_missing_rubric_file_names_the_bundled_ones():
+    with pytest.raises(RubricError, match="bundled rubrics: tiengiang-2020"):
+        load_rubric("no-such-rubric.yaml")

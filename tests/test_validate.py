@@ -1,0 +1,238 @@
+"""Validation: each mistake gets its stable code and its file:Sheet!Cell location; the batch
+goes on; totals never come from the sheet's own formulas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ictscore import layout
+from ictscore.batch import grade_sheets, read_sheets
+from ictscore.reader import read_workbook
+from ictscore.results import Report, Status
+from ictscore.rubric import Rubric
+from ictscore.units import Roster, Unit
+from tests.conftest import SO_UNIT, XA_UNIT, cell_of, full_values
+
+
+def _grade(rubric: Rubric, *paths: Path, roster: Roster | None = None) -> Report:
+    return grade_sheets(rubric, read_sheets(list(paths)), roster)
+
+
+def _flat(report: Report) -> list[tuple[str, str]]:
+    return [(i.code, str(i.where)) for i in report.all_issues]
+
+
+def test_a_correct_sheet_is_graded_from_its_inputs(small_rubric, make_sheet):
+    report = _grade(small_rubric, make_sheet())
+    (unit,) = report.units
+    assert (unit.status, unit.total, unit.band, unit.rank) == (
+        Status.GRADED,
+        Decimal("94.5"),
+        "tb",
+        1,
+    )
+    assert unit.points["1.1"] == Decimal("25.50")
+    assert unit.subtotals == {
+        "1": Decimal("45.5"),
+        "2": Decimal("45.0"),
+        "2.2": Decimal("22.5"),
+        "3": Decimal(4),
+    }
+    assert unit.inputs["1.1"]["numerator"].cell == "E9"
+    assert report.ok and not report.all_issues
+
+
+def _with(**slots: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    values = full_values(SO_UNIT)
+    values.update({k.replace("_", "."): v for k, v in slots.items()})
+    return values
+
+
+def test_value_mistakes_are_located(small_rubric, make_sheet):
+    cases: dict[str, tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]] = {
+        "above": (_with(**{"2_2_a": {"points": 16}}), [("above-maximum", "E14")]),
+        "negative": (_with(**{"2_2_a": {"points": -1}}), [("below-minimum", "E14")]),
+        "text": (
+            _with(**{"1_1": {"numerator": "9,5", "denominator": 20}}),
+            [("not-a-number", "E9")],
+        ),
+        "missing": (_with(**{"1_2": {"answer": None}}), [("missing-value", "E10")]),
+        "choice": (_with(**{"1_2": {"answer": "Yes"}}), [("not-a-choice", "E10")]),
+        "zero": (
+            _with(**{"1_1": {"numerator": 0, "denominator": 0}}),
+            [("zero-denominator", "F9")],
+        ),
+        "percent": (_with(**{"2_1": {"percent": 85}}), [("above-maximum", "E12")]),
+    }
+    paths = {
+        name: make_sheet(Unit(f"u-{name}", name, "so"), values, name=f"{name}.xlsx")
+        for name, (values, _) in cases.items()
+    }
+    report = _grade(small_rubric, *paths.values())
+    by_code = {u.code: u for u in report.units}
+    for name, (_, expected) in cases.items():
+        unit = by_code[f"u-{name}"]
+        assert unit.status is Status.INVALID and unit.total is None and unit.rank is None
+        where = [(i.code, str(i.where)) for i in unit.issues]
+        assert where == [(code, f"{paths[name]}:Bảng điểm!{cell}") for code, cell in expected]
+    assert "type 85% rather than 85" in by_code["u-percent"].issues[0].message
+
+
+def test_date_in_a_score_cell_is_not_a_number(small_rubric, make_sheet):
+    import datetime as dt
+
+    path = make_sheet(values=_with(**{"3_1": {"points": dt.datetime(2020, 5, 1)}}))
+    (unit,) = _grade(small_rubric, path).units
+    assert [i.code for i in unit.issues] == ["not-a-number"]
+    assert "a date/time" in unit.issues[0].message
+
+
+def test_ratio_above_one_and_too_many_decimals_are_warnings(small_rubric, make_sheet):
+    path = make_sheet(
+        values=_with(**{"1_1": {"numerator": 25, "denominator": 20}, "2_2_a": {"points": 12.345}})
+    )
+    (unit,) = _grade(small_rubric, path).units
+    assert unit.status is Status.GRADED
+    assert [i.code for i in unit.issues] == ["ratio-above-one", "too-many-decimals"]
+    assert unit.points["1.1"] == 30 and unit.points["2.2.a"] == Decimal("12.35")
+
+
+def _find_row(ws: Any, cid: str) -> int:
+    return next(c.row for c in ws["A"] if c.value == cid)
+
+
+def _edit(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    return lambda wb: fn(wb[layout.SCORE_SHEET])
+
+
+def test_tampered_fixed_cells_and_ids(small_rubric, make_sheet):
+    def tamper(ws: Any) -> None:
+        ws[f"D{_find_row(ws, '2.2.a')}"] = 20  # raised maximum
+        ws[f"B{_find_row(ws, '2.1')}"] = "Tỷ lệ khác"  # changed title
+        ws[f"A{_find_row(ws, '3.1')}"] = "3.9"  # unknown id, and 3.1 goes missing
+
+    path = make_sheet(edit=_edit(tamper))
+    (unit,) = _grade(small_rubric, path).units
+    assert unit.status is Status.INVALID
+    assert sorted((i.code, str(i.where)) for i in unit.issues) == sorted(
+        [
+            ("max-changed", f"{path}:Bảng điểm!D14"),
+            ("title-changed", f"{path}:Bảng điểm!B12"),
+            ("unknown-criterion", f"{path}:Bảng điểm!A17"),
+            ("missing-criterion", f"{path}:Bảng điểm"),
+        ]
+    )
+
+
+def test_duplicate_criterion_row(small_rubric, make_sheet):
+    def dup(ws: Any) -> None:
+        ws[f"A{_find_row(ws, '2.2.b')}"] = "2.2.a"
+
+    (unit,) = _grade(small_rubric, make_sheet(edit=_edit(dup))).units
+    assert {i.code for i in unit.issues} == {"duplicate-criterion", "missing-criterion"}
+
+
+def test_rows_are_found_by_id_not_position(small_rubric, make_sheet, tmp_path):
+    """A unit that moves rows around (here: swaps two criterion rows) is still graded right."""
+
+    def swap(ws: Any) -> None:
+        a, b = _find_row(ws, "2.1"), _find_row(ws, "1.1")
+        for col in "ABCDEFGH":
+            ws[f"{col}{a}"].value, ws[f"{col}{b}"].value = (
+                ws[f"{col}{b}"].value,
+                ws[f"{col}{a}"].value,
+            )
+
+    (unit,) = _grade(small_rubric, make_sheet(edit=_edit(swap))).units
+    assert unit.status is Status.GRADED and unit.total == Decimal("94.5")
+
+
+def test_value_for_a_criterion_of_another_group(small_rubric, make_sheet):
+    def add_row(ws: Any) -> None:
+        ws["A40"], ws["B40"], ws["E40"] = "1.2", "Kết nối", "Có"  # 1.2 is not for communes
+
+    path = make_sheet(XA_UNIT, edit=_edit(add_row))
+    (unit,) = _grade(small_rubric, path).units
+    assert [(i.code, str(i.where)) for i in unit.issues] == [
+        ("not-applicable", f"{path}:Bảng điểm!E40")
+    ]
+
+
+def test_cached_or_typed_totals_are_compared_never_trusted(small_rubric, make_sheet):
+    def typed(ws: Any) -> None:
+        total_row = next(c.row for c in ws["B"] if c.value == layout.TOTAL_LABEL)
+        ws[f"G{total_row}"] = 99  # the unit overwrote its total formula with a number
+        ws[f"G{_find_row(ws, '1.1')}"] = 30
+
+    path = make_sheet(edit=_edit(typed))
+    (unit,) = _grade(small_rubric, path).units
+    assert unit.status is Status.GRADED and unit.total == Decimal("94.5")
+    assert [(i.code, i.severity.value, i.where.cell if i.where else None) for i in unit.issues] == [
+        ("total-mismatch", "warning", "G9"),
+        ("total-mismatch", "warning", "G18"),
+    ]
+
+
+def test_sheets_from_another_rubric_version_or_content(small_rubric, make_sheet):
+    other_version = small_rubric.model_copy(update={"version": "0"})
+    edited = small_rubric.model_copy(update={"title": "Bảng điểm sửa"})
+    a = make_sheet(Unit("a", "A", "so"), rubric=other_version, name="a.xlsx")
+    b = make_sheet(Unit("b", "B", "so"), rubric=edited, name="b.xlsx")
+    report = _grade(small_rubric, a, b)
+    assert _flat(report) == [("wrong-rubric-version", str(a)), ("rubric-changed", str(b))]
+    assert all(u.status is Status.INVALID for u in report.units)
+
+
+def test_roster_checks_unknown_duplicate_missing_and_group(small_rubric, make_sheet, tmp_path):
+    roster = Roster((SO_UNIT, XA_UNIT, Unit("so-b", "Sở B", "so"), Unit("so-c", "Sở C", "xa")))
+    one = make_sheet(SO_UNIT, name="one.xlsx")
+    two = make_sheet(SO_UNIT, name="two.xlsx")
+    stranger = make_sheet(Unit("zz", "Lạ", "so"), name="stranger.xlsx")
+    wrong_group = make_sheet(Unit("so-c", "Sở C", "so"), name="c.xlsx")
+    report = _grade(small_rubric, one, two, stranger, wrong_group, roster=roster)
+    status = {u.code: u.status.value for u in report.units}
+    assert status == {
+        "so-a": "invalid",
+        "zz": "invalid",
+        "10001": "missing",
+        "so-b": "missing",
+        "so-c": "invalid",
+    }
+    codes = sorted(i.code for i in report.all_issues)
+    assert codes == [
+        "duplicate-unit",
+        "duplicate-unit",
+        "group-mismatch",
+        "not-submitted",
+        "not-submitted",
+        "unknown-unit",
+    ]
+    assert not report.ok
+
+
+def test_one_unreadable_file_never_stops_the_batch(small_rubric, make_sheet, tmp_path):
+    good = make_sheet()
+    bad = tmp_path / "sheets" / "broken.xlsx"
+    bad.write_bytes(b"this is not a zip file")
+    foreign = tmp_path / "sheets" / "foreign.xlsx"
+    import openpyxl
+
+    openpyxl.Workbook().save(foreign)
+    report = _grade(small_rubric, good, bad, foreign)
+    assert [u.status for u in report.units] == [Status.GRADED]
+    assert [(i.code, str(i.where)) for i in report.issues] == [
+        ("unreadable-file", str(bad)),
+        ("missing-sheet", str(foreign)),
+    ]
+
+
+def test_reader_reports_locations_of_values(make_sheet):
+    path = make_sheet()
+    sheet = read_workbook(path)
+    row = next(r for r in sheet.rows if r.id == "1.1")
+    assert [c.cell for c in row.inputs] == ["E9", "F9"]
+    assert cell_of(path, layout.input_name("1.1", "denominator")) == "F9"
+    assert sheet.meta["unit_code"] == SO_UNIT.code and sheet.meta["rubric_id"] == "small"
