@@ -81,6 +81,13 @@ def test_value_mistakes_are_located(small_rubric, make_sheet):
     assert "type 85% rather than 85" in by_code["u-percent"].issues[0].message
 
 
+def test_a_blank_sheet_is_one_error_not_one_per_cell(small_rubric, make_sheet):
+    (unit,) = _grade(small_rubric, make_sheet(values={})).units
+    assert [(i.code, str(i.where)) for i in unit.issues] == [
+        ("empty-sheet", f"{unit.file}:Bảng điểm")
+    ]
+
+
 def test_date_in_a_score_cell_is_not_a_number(small_rubric, make_sheet):
     import datetime as dt
 

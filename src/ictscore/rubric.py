@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -153,7 +153,7 @@ class Rubric(_Model):
             )
         return self
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Rubric:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Rubric:
         """A copy (not validated, as pydantic's), without the cached values of the original."""
         copy = super().model_copy(update=update, deep=deep)
         for cached in ("content_hash", "_applicable", "_by_id"):

@@ -14,12 +14,13 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ictscore import layout
 from ictscore.errors import CellRef
 from ictscore.methods import Slot, SlotKind, SlotValue
 from ictscore.numbers import plain, round_half_up
 from ictscore.reader import CriterionRow, RawCell, SheetData
 from ictscore.results import InputValue, Issue, Severity, Status, UnitResult
-from ictscore.rubric import Criterion, Rubric
+from ictscore.rubric import Criterion, Node, Rubric
 from ictscore.scoring import classify, publish, total_up
 from ictscore.units import Unit
 
@@ -115,6 +116,18 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
                     )
                 )
 
+    if _blank(rubric, expected, by_id, group):
+        issues.append(
+            Issue(
+                "empty-sheet",
+                ERROR,
+                "no value was entered in any input cell "
+                f"(column {layout.COL_INPUT_1}): the sheet was sent blank",
+                sheet.ref(),
+            )
+        )
+        return _result(unit, sheet, Status.INVALID, issues)
+
     points: dict[str, Decimal] = {}
     inputs: dict[str, dict[str, InputValue]] = {}
     evidence: dict[str, str] = {}
@@ -189,6 +202,20 @@ def _result(
         evidence=evidence or {},
         issues=tuple(issues),
     )
+
+
+def _blank(
+    rubric: Rubric, expected: list[Node], by_id: dict[str, list[CriterionRow]], group: str
+) -> bool:
+    """True when no input cell of any expected leaf holds a value."""
+    for node in expected:
+        c = node.criterion
+        if c.method is None or c.id not in by_id:
+            continue
+        count = len(c.method.slots(rubric.max_for(c, group)))
+        if any(not raw.blank for raw in by_id[c.id][0].inputs[:count]):
+            return False
+    return True
 
 
 def _short(title: str, width: int = 60) -> str:
