@@ -170,6 +170,10 @@ def test_check_one_sheet(run: Run, make_sheet, tmp_path: Path):
     bad = run("check", EXAMPLES / "mistakes" / "02-text-in-number-28291.xlsx")
     assert bad.exit_code == 1 and "not-a-number" in bad.stderr
     assert run("check", tmp_path / "missing.xlsx").exit_code == 2
+    (tmp_path / "fake.xlsx").write_bytes(b"%PDF-1.4 not a workbook")
+    fake = run("check", tmp_path / "fake.xlsx")
+    assert fake.exit_code == 1
+    assert f"{tmp_path / 'fake.xlsx'}: not an .xlsx workbook (not a zip archive)" in fake.stderr
 
 
 def test_template_for_all_208_units(run: Run, tmp_path: Path):

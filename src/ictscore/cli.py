@@ -217,14 +217,18 @@ def check(
 
     Example: ictscore check 28249-xa-tan-my-chanh.xlsx
     """
-    from ictscore.batch import grade_sheets, resolve_rubric
-    from ictscore.reader import read_workbook
+    from ictscore import render
+    from ictscore.batch import grade_sheets, read_sheets, resolve_rubric
+    from ictscore.results import Issue
     from ictscore.units import Roster, load_units
 
     with _exit_on_error():
         if not file.is_file():
             raise IctscoreError(f"{file}: no such file")
-        sheet = read_workbook(file, str(file))
+        (sheet,) = read_sheets([file])
+        if isinstance(sheet, Issue):  # not a score sheet at all: its one issue is the answer
+            err_console.print(render.issue_text(sheet), highlight=False)
+            raise typer.Exit(EXIT_ISSUES)
         rb = resolve_rubric(rubric, [sheet], file.parent)
         roster = None
         if units:  # the sheet's unit alone: the others are not missing from a one-sheet check

@@ -78,8 +78,8 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
     file_ref = CellRef(shown)
     try:
         wb = _open(Path(path))
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise WorkbookError(file_ref, f"cannot read the workbook: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - any failure of the parser is this file's problem
+        raise WorkbookError(file_ref, _unreadable(exc)) from exc
     try:
         names = list(wb.sheetnames)
         if layout.SCORE_SHEET not in names:
@@ -96,11 +96,22 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
                 "`ictscore template`, or its sheets were copied into another workbook",
                 code="not-a-template",
             )
-        meta = _read_meta(wb[layout.META_SHEET])
-        rows = list(wb[layout.SCORE_SHEET].iter_rows(values_only=True))
+        try:
+            meta = _read_meta(wb[layout.META_SHEET])
+            rows = list(wb[layout.SCORE_SHEET].iter_rows(values_only=True))
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable zip
+            raise WorkbookError(file_ref, _unreadable(exc)) from exc
     finally:
         wb.close()
     return _parse_rows(shown, rows, meta)
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, zipfile.BadZipFile):
+        return "not an .xlsx workbook (not a zip archive), or the file is damaged"
+    if isinstance(exc, OSError):
+        return f"cannot open the file: {exc.strerror or exc}"
+    return f"cannot read the workbook ({type(exc).__name__}: {exc})"
 
 
 def _open(path: Path) -> Any:
