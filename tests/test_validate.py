@@ -81,6 +81,24 @@ def test_value_mistakes_are_located(small_rubric, make_sheet):
     assert "type 85% rather than 85" in by_code["u-percent"].issues[0].message
 
 
+def test_a_percentage_with_many_decimals_is_not_a_too_many_decimals_warning(
+    small_rubric, make_sheet
+):
+    (unit,) = _grade(small_rubric, make_sheet(values=_with(**{"2_1": {"percent": 0.8571}}))).units
+    assert unit.status is Status.GRADED and not unit.issues
+    assert unit.points["2.1"] == Decimal("21.43")  # 0.8571 × 25 = 21.4275
+
+
+def test_a_sheet_of_another_layout_version(small_rubric, make_sheet):
+    def future(wb: Any) -> None:
+        ws = wb[layout.META_SHEET]
+        row = next(c.row for c in ws["A"] if c.value == "layout_version")
+        ws[f"B{row}"] = "99"
+
+    (unit,) = _grade(small_rubric, make_sheet(edit=future)).units
+    assert [i.code for i in unit.issues] == ["unsupported-layout"]
+
+
 def test_a_blank_sheet_is_one_error_not_one_per_cell(small_rubric, make_sheet):
     (unit,) = _grade(small_rubric, make_sheet(values={})).units
     assert [(i.code, str(i.where)) for i in unit.issues] == [

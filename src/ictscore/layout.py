@@ -92,4 +92,5 @@ def points_name(criterion_id: str) -> str:
     return "sc_" + criterion_id.replace(".", "_")
 
 
-TOTAL_NAME: Final = "sc_total"
+TOTAL_NAME: Final = "sc__total"
+"""Defined name of the live total formula cell (a double underscore: no criterion id makes it)."""

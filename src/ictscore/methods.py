@@ -49,6 +49,8 @@ class Slot:
     choices: tuple[str, ...] = ()
     percent: bool = False
     """The number is a fraction shown as a percentage (0.85 is 85%)."""
+    is_points: bool = False
+    """The number is itself the criterion's points (more decimals than published: a warning)."""
 
 
 SlotValue = Decimal | str
@@ -88,7 +90,7 @@ class DirectPoints(_Method):
     type: Literal["direct"]
 
     def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
-        return (Slot("points", "Điểm tự chấm", SlotKind.NUMBER, _ZERO, max_points),)
+        return (Slot("points", "Điểm tự chấm", SlotKind.NUMBER, _ZERO, max_points, is_points=True),)
 
     def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
         points = values["points"]

@@ -36,6 +36,7 @@ class CriterionRow:
 
     id: str
     row: int
+    id_cell: str
     title: RawCell
     max: RawCell
     inputs: tuple[RawCell, ...]
@@ -174,6 +175,7 @@ def _parse_rows(shown: str, rows: list[tuple[Any, ...]], meta: dict[str, str]) -
             CriterionRow(
                 id=cid,
                 row=r,
+                id_cell=cell(values, layout.COL_ID, r).cell,
                 title=cell(values, layout.COL_TITLE, r),
                 max=cell(values, layout.COL_MAX, r),
                 inputs=tuple(cell(values, col, r) for col in layout.INPUT_COLUMNS),

@@ -281,10 +281,14 @@ def _summary_row(ws: Worksheet, row: int, label: str, formula: str, precision: i
 
 def _band_formula(rubric: Rubric, total_ref: str) -> str:
     """=IF(t>=100,"Tốt",IF(t>=95,"Khá",…,"Yếu")) on the total as published."""
-    formula = f'"{rubric.bands[-1].label}"'
+
+    def text(label: str) -> str:
+        return '"' + label.replace('"', '""') + '"'  # a quote inside an Excel string is doubled
+
+    formula = text(rubric.bands[-1].label)
     for band in reversed(rubric.bands[:-1]):
         assert band.min is not None
-        formula = f'IF({total_ref}>={plain(band.min)},"{band.label}",{formula})'
+        formula = f"IF({total_ref}>={plain(band.min)},{text(band.label)},{formula})"
     return "=" + formula
 
 
@@ -299,7 +303,7 @@ def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
     ws.column_dimensions["A"].width = 110
     lines = [
         ("HƯỚNG DẪN ĐIỀN BẢNG ĐIỂM", Font(bold=True, size=14)),
-        (f"{rubric.title} — năm {rubric.year}", Font(italic=True)),
+        (f"{rubric.title} ({rubric.issuer})", Font(italic=True)),
         (f"Đơn vị: {unit.name} (mã {unit.code})", Font(bold=True)),
         ("", Font()),
         ('1. Chỉ nhập vào các ô màu vàng ở trang "Bảng điểm"; các ô khác đã được khóa.', Font()),
@@ -318,8 +322,8 @@ def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
             Font(),
         ),
         (
-            '5. Cột "Điểm (tự tính)" và tổng điểm chỉ để tham khảo; Sở Thông tin và Truyền thông '
-            "tính lại toàn bộ điểm từ số liệu đã nhập.",
+            '5. Cột "Điểm (tự tính)" và tổng điểm chỉ để tham khảo; '
+            f"{rubric.issuer} tính lại toàn bộ điểm từ số liệu đã nhập.",
             Font(),
         ),
         (

@@ -31,6 +31,20 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
     """Errors when the sheet was made from another rubric, version or rubric content."""
     meta = sheet.meta
     where = CellRef(sheet.file)
+    if (meta.get("format"), meta.get("layout_version")) != (
+        layout.META_FORMAT,
+        layout.LAYOUT_VERSION,
+    ):
+        return [
+            Issue(
+                "unsupported-layout",
+                ERROR,
+                f"the sheet records layout "
+                f"{meta.get('format', '?')} {meta.get('layout_version', '?')}; this "
+                f"ictscore reads {layout.META_FORMAT} {layout.LAYOUT_VERSION}",
+                where,
+            )
+        ]
     made = f"{meta.get('rubric_id', '?')} version {meta.get('rubric_version', '?')}"
     if meta.get("rubric_id") != rubric.id:
         return [
@@ -87,7 +101,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
                         "duplicate-criterion",
                         ERROR,
                         f"criterion {cid} appears again (first in row {rows[0].row})",
-                        sheet.ref(f"A{extra.row}"),
+                        sheet.ref(extra.id_cell),
                         cid,
                     )
                 )
@@ -111,7 +125,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
                         "unknown-criterion",
                         ERROR,
                         f"unknown criterion id {cid!r}: not in rubric {rubric.id}",
-                        sheet.ref(f"A{row.row}"),
+                        sheet.ref(row.id_cell),
                         cid,
                     )
                 )
@@ -122,7 +136,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
                 "empty-sheet",
                 ERROR,
                 "no value was entered in any input cell "
-                f"(column {layout.COL_INPUT_1}): the sheet was sent blank",
+                f"(columns {', '.join(layout.INPUT_COLUMNS)}): the sheet was sent blank",
                 sheet.ref(),
             )
         )
@@ -300,10 +314,7 @@ def _score_leaf(
     if any(i.is_error for i in issues):
         return None, read, issues
     published = publish(outcome.points, rubric)
-    if published != outcome.points and all(
-        s.kind is SlotKind.NUMBER and s.maximum == max_points for s in slots
-    ):
-        # points typed directly with more decimals than the rubric publishes
+    if published != outcome.points and any(s.is_points for s in slots):
         issues.append(
             Issue(
                 "too-many-decimals",
