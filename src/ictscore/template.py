@@ -187,6 +187,13 @@ def _write_criterion_row(
     for col, value in cells.items():
         ws[f"{col}{row}"] = value
     ws[f"{layout.COL_ID}{row}"].number_format = "@"
+    # NOTE: spreadsheet applications do not grow rows for wrapped text in a file they did not
+    # lay out, so the height is set from the longest wrapped text (14 points a line).
+    lines = max(
+        _wrapped_lines(str(cells[col]), layout.COLUMN_WIDTHS[col])
+        for col in (layout.COL_TITLE, layout.COL_RULE)
+    )
+    ws.row_dimensions[row].height = 14 * lines + 3
 
     points_cell = f"{layout.COL_POINTS}{row}"
     used: set[str] = set()
@@ -219,6 +226,12 @@ def _write_criterion_row(
                 cell.fill = _AREA_FILL
         elif col in layout.INPUT_COLUMNS and col not in used:
             cell.fill = _LOCKED_FILL
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a column `width` characters wide (an estimate)."""
+    per_line = max(1, int(width * 1.25))  # an 11-point font fits about 1.25 characters a unit
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def _write_input(wb: Workbook, ws: Worksheet, criterion_id: str, slot: Slot, ref: str) -> None:
