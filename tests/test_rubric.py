@@ -71,6 +71,13 @@ def test_group_maximum_follows_applicability(small_rubric: Rubric):
 def test_content_hash_ignores_formatting_but_not_content(small_rubric: Rubric):
     reformatted = parse_rubric("# a comment\n" + SMALL_RUBRIC.replace('"1"', "'1'"))
     assert reformatted.content_hash == small_rubric.content_hash
+    assert parse_rubric(SMALL_RUBRIC.replace("max: 30", "max: 30.0")).content_hash == (
+        small_rubric.content_hash
+    )
+    recoloured = SMALL_RUBRIC.replace(
+        'label: "Tốt", min: 100', 'label: "Tốt", min: 100, color: red'
+    )
+    assert parse_rubric(recoloured).content_hash == small_rubric.content_hash
     changed = parse_rubric(SMALL_RUBRIC.replace("Hạ tầng kỹ thuật", "Hạ tầng kỹ thuật CNTT"))
     assert changed.content_hash != small_rubric.content_hash
 
@@ -163,6 +170,32 @@ def test_cross_field_rules_are_all_reported(tmp_path: Path):
         f"{path}:18: criteria[0].children[0].groups[0]: unknown group 'zz' (groups: a, a)",
         f"{path}:19: criteria[0].children[1].id: duplicate criterion id '1.1' (also at "
         "criteria[0].children[0]; ids are compared ignoring case)",
+    ]
+
+
+def test_groups_must_be_a_non_empty_subset_of_the_parents(tmp_path: Path):
+    text = (
+        SMALL_RUBRIC.replace(
+            "max: 15, method: {type: direct}}",
+            "max: 15, groups: [], method: {type: direct}}",
+        )
+        .replace("    bonus: true\n", "    bonus: true\n    groups: [so]\n")
+        .replace(
+            '"3.1", title: "Sáng kiến được công nhận",',
+            '"3.1", groups: [xa], title: "Sáng kiến được công nhận",',
+        )
+    )
+    with pytest.raises(RubricError) as info:
+        parse_rubric(text, "g.yaml")
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        "criteria[1].children[1].children[0].groups: Tuple should have at least 1 item after "
+        "validation, not 0"
+    ]
+    with pytest.raises(RubricError) as info:
+        parse_rubric(text.replace(" groups: [],", ""), "g.yaml")
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        "criteria[2].children[0].groups[0]: criterion 3.1 lists group 'xa', but its parent 3 "
+        "does not apply to that group"
     ]
 
 

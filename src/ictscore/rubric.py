@@ -82,7 +82,7 @@ class Criterion(_Model):
     """How to score it or what evidence to give; printed in the sheet."""
     max: Points | None = None
     """Maximum points. Required on leaves; on a parent it must equal the sum of its children."""
-    groups: tuple[Slug, ...] | None = None
+    groups: tuple[Slug, ...] | None = Field(default=None, min_length=1)
     """The groups this node applies to; all groups (or all of its parent's) when omitted."""
     bonus: bool = False
     """A bonus area (điểm thưởng): its points count on top of the base maximum."""
@@ -227,9 +227,15 @@ class Rubric(_Model):
 
     @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the rubric's content (not its YAML formatting or comments)."""
+        """SHA-256 of the rubric's content: not its YAML formatting, comments or display colours,
+        and numbers by value (`max: 5` and `max: 5.0` hash alike)."""
+        content = self.model_dump(exclude={"bands": {"__all__": {"color"}}})
         canonical = json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            content,
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            default=lambda v: format(v.normalize(), "f") if isinstance(v, Decimal) else str(v),
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -262,6 +268,14 @@ def _semantic_problems(rubric: Rubric) -> list[tuple[tuple[str | int, ...], str]
                     (
                         (*node.loc, "groups", j),
                         f"unknown group {gid!r} (groups: {', '.join(group_ids)})",
+                    )
+                )
+            elif node.parent is not None and gid not in rubric._applicable[node.parent.id]:
+                problems.append(
+                    (
+                        (*node.loc, "groups", j),
+                        f"criterion {c.id} lists group {gid!r}, but its parent "
+                        f"{node.parent.id} does not apply to that group",
                     )
                 )
         if c.bonus and node.depth > 0:
