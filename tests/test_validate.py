@@ -261,3 +261,29 @@ def test_reader_reports_locations_of_values(make_sheet):
     assert [c.cell for c in row.inputs] == ["E9", "F9"]
     assert cell_of(path, layout.input_name("1.1", "denominator")) == "F9"
     assert sheet.meta["unit_code"] == SO_UNIT.code and sheet.meta["rubric_id"] == "small"
+
+
+def test_workbooks_that_are_not_score_sheets(small_rubric, make_sheet, tmp_path):
+    def drop_meta(wb: Any) -> None:
+        del wb[layout.META_SHEET]
+
+    def drop_header(wb: Any) -> None:
+        ws = wb[layout.SCORE_SHEET]
+        ws["A7"] = None
+
+    def rename_column(wb: Any) -> None:
+        wb[layout.SCORE_SHEET]["H7"] = "Ghi chú"
+
+    paths = [
+        make_sheet(edit=drop_meta, name="meta.xlsx"),
+        make_sheet(edit=drop_header, name="header.xlsx"),
+        make_sheet(edit=rename_column, name="column.xlsx"),
+    ]
+    report = _grade(small_rubric, *paths)
+    assert not report.units
+    assert [(i.code, str(i.where)) for i in report.issues] == [
+        ("not-a-template", str(paths[0])),
+        ("missing-header", f"{paths[1]}:Bảng điểm"),
+        ("missing-header", f"{paths[2]}:Bảng điểm!A7"),
+    ]
+    assert 'lacks the column(s) "Minh chứng, ghi chú"' in report.issues[2].message

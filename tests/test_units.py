@@ -1,0 +1,80 @@
+"""The roster CSV and the file names made from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ictscore.errors import UnitsError
+from ictscore.units import Unit, ascii_slug, load_units, sheet_file_name
+from tests.conftest import EXAMPLES
+
+
+def test_the_208_units_of_tien_giang():
+    roster = load_units(EXAMPLES / "units.csv")
+    assert len(roster.units) == 208
+    groups = [u.group for u in roster.units]
+    assert {g: groups.count(g) for g in set(groups)} == {
+        "nganh-doc": 5,
+        "so-nganh": 19,
+        "huyen": 11,
+        "xa": 173,
+    }
+    commune = roster.get("28249")
+    assert commune is not None and commune.display_name == "Phường 5 (Thành phố Mỹ Tho)"
+
+
+def test_roster_problems_are_all_reported_with_lines(tmp_path: Path):
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "\ufeffcode,name,group,parent\n"  # a BOM, as Excel writes
+        "a/b,Xã Một,xa,\n"
+        "x2,,xa,999\n"
+        "x3,Xã Ba,,\n"
+        "x3,Xã Bốn,xa,\n"
+        "x5,too,many,fields,here\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UnitsError) as info:
+        load_units(path)
+    assert info.value.problems == [
+        f"{path}:2: code 'a/b' must be 1-64 letters, digits, '-' or '_', starting with a letter "
+        "or digit",
+        f"{path}:3: unit 'x2' has no name",
+        f"{path}:4: unit 'x3' has no group",
+        f"{path}:5: duplicate code 'x3' (first on line 4)",
+        f"{path}:6: expected 4 fields, found 5",
+        f"{path}: unit 'x2': parent '999' is not in the file",
+    ]
+
+
+def test_roster_header_and_encoding(tmp_path: Path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ma,ten\n", encoding="utf-8")
+    with pytest.raises(UnitsError, match="expected the header code,name,group,parent"):
+        load_units(bad)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("code,name,group,parent\nx,Xa\xf5,xa,\n".encode("latin-1"))
+    with pytest.raises(UnitsError, match="cannot read"):
+        load_units(latin)
+
+
+def test_names_are_nfc_whatever_the_file_uses(tmp_path: Path):
+    import unicodedata
+
+    path = tmp_path / "nfd.csv"
+    path.write_text(
+        unicodedata.normalize("NFD", "code,name,group,parent\nx1,Xã Tân Mỹ,xa,\n"), encoding="utf-8"
+    )
+    (unit,) = load_units(path).units
+    assert unit.name == unicodedata.normalize("NFC", "Xã Tân Mỹ")
+
+
+def test_file_names_are_ascii_and_safe_on_windows():
+    assert ascii_slug("Xã Đạo Thạnh") == "xa-dao-thanh"
+    assert ascii_slug("Sở Lao động - Thương binh và Xã hội") == "so-lao-dong-thuong-binh-va-xa-hoi"
+    assert sheet_file_name(Unit("28282", "Xã Đạo Thạnh", "xa")) == "28282-xa-dao-thanh.xlsx"
+    assert sheet_file_name(Unit("con", "", "xa")) == "con_.xlsx"
+    assert sheet_file_name(Unit("x", "???", "xa")) == "x.xlsx"
+    assert len(ascii_slug("Văn phòng " * 20)) <= 48
