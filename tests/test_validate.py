@@ -287,3 +287,23 @@ def test_workbooks_that_are_not_score_sheets(small_rubric, make_sheet, tmp_path)
         ("missing-header", f"{paths[2]}:Bảng điểm!A7"),
     ]
     assert 'lacks the column(s) "Minh chứng, ghi chú"' in report.issues[2].message
+
+
+def test_a_sheet_that_declares_a_wrong_size_is_still_read_whole(small_rubric, make_sheet):
+    """Some programs write <dimension ref="A1"/>; read-only openpyxl would then see one cell."""
+    import re
+    import zipfile
+
+    path = make_sheet()
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet_xml = "xl/worksheets/sheet1.xml"
+    parts[sheet_xml], count = re.subn(
+        rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="A1"/>', parts[sheet_xml]
+    )
+    assert count == 1
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    (unit,) = _grade(small_rubric, path).units
+    assert unit.status is Status.GRADED and unit.total == Decimal("94.5")

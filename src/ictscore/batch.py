@@ -182,6 +182,8 @@ def grade_sheets(
                 band=None,
                 points={},
                 subtotals={},
+                inputs={},
+                evidence={},
                 issues=(*dup, *(i for r in found for i in r.issues)),
             )
         )

@@ -193,7 +193,11 @@ def grade(
         paths, skipped = find_sheets(folder, recursive)
         roster = load_units(units) if units else None
         if not paths and roster is None:
-            raise IctscoreError(f"{folder}: no .xlsx or .xlsm score sheets found")
+            others = "; ".join(str(i) for i in skipped[:3]) + ("; …" if len(skipped) > 3 else "")
+            raise IctscoreError(
+                f"{folder}: no .xlsx or .xlsm score sheets found"
+                + (f" (other files: {others})" if skipped else "")
+            )
         with _progress("Reading sheets", len(paths)) as advance:
             sheets = read_sheets(paths, advance)
         rb = resolve_rubric(rubric, [s for s in sheets if isinstance(s, SheetData)], folder)

@@ -98,13 +98,20 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
                 code="not-a-template",
             )
         try:
-            meta = _read_meta(wb[layout.META_SHEET])
-            rows = list(wb[layout.SCORE_SHEET].iter_rows(values_only=True))
+            meta = _read_meta(_whole(wb[layout.META_SHEET]))
+            rows = list(_whole(wb[layout.SCORE_SHEET]).iter_rows(values_only=True))
         except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable zip
             raise WorkbookError(file_ref, _unreadable(exc)) from exc
     finally:
         wb.close()
     return _parse_rows(shown, rows, meta)
+
+
+def _whole(ws: Any) -> Any:
+    """The sheet, set to read every row: openpyxl's read-only mode otherwise trusts the size the
+    file declares (`<dimension>`), which some programs write wrong, and would cut rows off."""
+    ws.reset_dimensions()
+    return ws
 
 
 def _unreadable(exc: Exception) -> str:
