@@ -3,8 +3,10 @@ independently from the inputs (here, by hand-written formulas that do not use ic
 
 from __future__ import annotations
 
+import math
 import tempfile
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +23,9 @@ from tests.conftest import SO_UNIT, XA_UNIT
 CENT = Decimal("0.01")
 
 
-def _r(x: Decimal) -> Decimal:
-    return x.quantize(CENT, rounding=ROUND_HALF_UP)
+def _r(x: Fraction) -> Fraction:
+    """Half-up to cents, exactly (no Decimal, no float)."""
+    return Fraction(math.floor(x * 100 + Fraction(1, 2)), 100)
 
 
 points = st.decimals(min_value=0, max_value=15, places=2, allow_nan=False)
@@ -36,6 +39,8 @@ def inputs(draw: Any) -> tuple[Any, dict[str, dict[str, Any]]]:
     unit = draw(st.sampled_from([SO_UNIT, XA_UNIT]))
     den = draw(st.integers(min_value=1, max_value=5000))
     num = draw(st.integers(min_value=0, max_value=den))
+    if draw(st.booleans()):  # points ending in exactly half a cent: 5/6000 × 30 = 0.025
+        den, num = 6000, 2 * draw(st.integers(0, 2999)) + 1
     values: dict[str, dict[str, Any]] = {
         "1.1": {"numerator": num, "denominator": den},
         "2.1": {"percent": float(draw(percent))},
@@ -48,17 +53,19 @@ def inputs(draw: Any) -> tuple[Any, dict[str, dict[str, Any]]]:
 
 
 def expected_total(values: dict[str, dict[str, Any]]) -> Decimal:
+    """The total by exact rational arithmetic, from the values as typed."""
     yes = {k: v["answer"].casefold() == "có" for k, v in values.items() if "answer" in v}
-    ratio = Decimal(values["1.1"]["numerator"]) / Decimal(values["1.1"]["denominator"])
+    ratio = Fraction(values["1.1"]["numerator"], values["1.1"]["denominator"])
     leaves = [
-        _r(min(ratio, Decimal(1)) * 30),
-        Decimal(20) if yes.get("1.2", yes.get("1.3")) else Decimal(0),
-        _r(Decimal(str(values["2.1"]["percent"])) * 25),
-        Decimal(str(values["2.2.a"]["points"])),
-        Decimal(10) if yes["2.2.b"] else Decimal(0),
-        Decimal(str(values["3.1"]["points"])),
+        _r(min(ratio, Fraction(1)) * 30),
+        Fraction(20) if yes.get("1.2", yes.get("1.3")) else Fraction(0),
+        _r(Fraction(str(values["2.1"]["percent"])) * 25),
+        Fraction(str(values["2.2.a"]["points"])),
+        Fraction(10) if yes["2.2.b"] else Fraction(0),
+        Fraction(str(values["3.1"]["points"])),
     ]
-    return _r(sum(leaves, Decimal(0)))
+    total = _r(sum(leaves, Fraction(0)))
+    return Decimal(total.numerator) / Decimal(total.denominator)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ictscore.methods import DirectPoints, Ratio, YesNo
+from ictscore.numbers import round_half_up
 from ictscore.rubric import Rubric
 from ictscore.scoring import classify, publish, rank_units, total_up
 
@@ -18,6 +19,18 @@ D = Decimal
 def test_ratio_fraction_is_ratio_times_max():
     ratio = Ratio(type="ratio", numerator="a", denominator="b")
     assert ratio.score({"numerator": D(17), "denominator": D(20)}, D(5)).points == D("4.25")
+
+
+def test_ratio_points_ending_in_half_a_cent_round_up():
+    ratio = Ratio(type="ratio", numerator="a", denominator="b")
+    for num, den, max_points, expected in [
+        (125, 600, 3, "0.63"),
+        (5, 24, 3, "0.63"),
+        (7, 48, 6, "0.88"),
+        (3, 280, 7, "0.08"),
+    ]:
+        points = ratio.score({"numerator": D(num), "denominator": D(den)}, D(max_points)).points
+        assert round_half_up(points, 2) == D(expected), (num, den)
 
 
 def test_ratio_zero_denominator_is_an_error_not_a_crash():

@@ -196,7 +196,9 @@ class Ratio(_Method):
                 "numerator",
             )
             return Outcome(max_points, (note,))
-        return Outcome(num / den * max_points)
+        # NOTE: multiply first: num × max is exact, so a ratio whose points end in 5 at the
+        # published precision (125/600 × 3 = 0.625) is not cut to 0.62499… by the division.
+        return Outcome(num * max_points / den)
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
         if self.input == "percent":
