@@ -88,6 +88,23 @@ def test_grade_mistakes_reports_each_with_its_location_and_exits_1(run: Run):
     assert 'found text "9,5"' in result.stderr
 
 
+def test_a_sheet_of_another_rubric_with_other_groups_is_listed_not_hidden(
+    run: Run, make_sheet, small_rubric, tmp_path: Path
+):
+    from ictscore.units import Unit
+
+    folder = tmp_path / "sheets"
+    make_sheet(Unit("28249", "Phường 5", "so"), folder=folder)  # the small rubric's group "so"
+    out = tmp_path / "r.xlsx"
+    result = run("grade", folder, "--rubric", "tiengiang-2020", "-o", out)
+    assert result.exit_code == 1
+    assert "error[wrong-rubric]" in result.stderr and "unknown-group" not in result.stderr
+    assert "Đơn vị ngoài các nhóm của bảng điểm (1)" in result.stdout
+    assert "28249" in result.stdout
+    rows = list(openpyxl.load_workbook(out)["Ngoài các nhóm"].iter_rows(values_only=True))
+    assert rows[3][:4] == ("28249", "Phường 5", "so", "Không hợp lệ")
+
+
 def test_mixed_rubrics_without_rubric_option_is_a_clear_error(run: Run):
     result = run("grade", EXAMPLES / "mistakes")
     assert result.exit_code == 2

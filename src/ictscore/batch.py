@@ -17,7 +17,7 @@ from ictscore.results import Issue, Report, Severity, Status, UnitResult
 from ictscore.rubric import Rubric, bundled_rubric_path, load_rubric
 from ictscore.scoring import rank_units
 from ictscore.units import Roster, Unit
-from ictscore.validate import evaluate_sheet
+from ictscore.validate import check_origin, evaluate_sheet
 
 SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 """Files graded. Other spreadsheet formats are reported, not silently skipped."""
@@ -190,24 +190,12 @@ def grade_sheets(
     if roster is not None:
         for unit in roster.units:
             if unit.code not in by_code:
-                results.append(
-                    UnitResult(
-                        code=unit.code,
-                        name=unit.name,
-                        group=unit.group,
-                        status=Status.MISSING,
-                        parent=unit.parent,
-                        parent_name=unit.parent_name,
-                        issues=(
-                            Issue(
-                                "not-submitted",
-                                ERROR,
-                                f"no sheet for unit {unit.code} {unit.display_name} (chưa nộp)",
-                                None,
-                            ),
-                        ),
-                    )
+                missing = Issue(
+                    "not-submitted",
+                    ERROR,
+                    f"no sheet for unit {unit.code} {unit.display_name} (chưa nộp)",
                 )
+                results.append(UnitResult.of(unit, Status.MISSING, issues=(missing,)))
     return Report(
         rubric.id,
         rubric.version,
@@ -229,6 +217,9 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
         meta.get("unit_parent") or None,
         meta.get("unit_parent_name") or None,
     )
+    origin = check_origin(rubric, sheet)  # first: another rubric's groups mean nothing here
+    if origin:
+        return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(origin))
     pre: list[Issue] = []
     where = CellRef(sheet.file)
     if roster is not None:
@@ -265,16 +256,7 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
             )
         )
     if any(i.is_error for i in pre):
-        return UnitResult(
-            code=unit.code,
-            name=unit.name,
-            group=unit.group,
-            status=Status.INVALID,
-            parent=unit.parent,
-            parent_name=unit.parent_name,
-            file=sheet.file,
-            issues=tuple(pre),
-        )
+        return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(pre))
     result = evaluate_sheet(rubric, sheet, unit)
     return dataclasses.replace(result, issues=(*pre, *result.issues)) if pre else result
 

@@ -27,6 +27,7 @@ STATUS_LABELS = {
     Status.INVALID: "Không hợp lệ",
     Status.MISSING: "Chưa nộp",
 }
+OTHER_GROUPS_LABEL = "Đơn vị ngoài các nhóm của bảng điểm"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -51,7 +52,7 @@ def issue_dict(issue: Issue) -> dict[str, Any]:
 
 
 def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
-    band = next((b for b in rubric.bands if b.id == unit.band), None)
+    band = rubric.band(unit.band)
     known = rubric.group(unit.group) is not None
     return {
         "code": unit.code,
@@ -142,7 +143,7 @@ def csv_rows(report: Report, rubric: Rubric) -> list[dict[str, Any]]:
             "parent": u.parent_name or "",
             "status": u.status.value,
             "total": u.total,
-            "band": next((b.label for b in rubric.bands if b.id == u.band), ""),
+            "band": band.label if (band := rubric.band(u.band)) else "",
         }
         for area in rubric.criteria:
             row[f"area_{area.id}"] = u.subtotals.get(area.id, u.points.get(area.id))

@@ -11,10 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ictscore.export import STATUS_LABELS
+from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS
 from ictscore.numbers import vn_number
 from ictscore.results import Issue, Report, Status, UnitResult
-from ictscore.rubric import Band, Rubric
+from ictscore.rubric import Rubric
 
 
 def _n(value: Decimal | None, precision: int) -> str:
@@ -57,9 +57,8 @@ def group_table(report: Report, rubric: Rubric, group_id: str) -> Table | None:
         table.add_column(area.id, justify="right", no_wrap=True)
     table.add_column("Tổng", justify="right", style="bold", no_wrap=True)
     table.add_column("Xếp loại", no_wrap=True)
-    bands = {b.id: b for b in rubric.bands}
     for u in units:
-        table.add_row(*_row(u, areas_ids=[a.id for a in areas], precision=p, bands=bands))
+        table.add_row(*_row(u, rubric, [a.id for a in areas], p))
     counts = " · ".join(
         f"{b.label}: {sum(1 for u in units if u.band == b.id)}" for b in rubric.bands
     )
@@ -73,11 +72,11 @@ def group_table(report: Report, rubric: Rubric, group_id: str) -> Table | None:
 
 
 def _row(
-    u: UnitResult, areas_ids: list[str], precision: int, bands: dict[str, Band]
+    u: UnitResult, rubric: Rubric, areas_ids: list[str], precision: int
 ) -> list[RenderableType]:
     name = escape(u.display_name)
-    if u.status is Status.GRADED:
-        band = bands[u.band or ""]
+    band = rubric.band(u.band)
+    if u.status is Status.GRADED and band is not None:
         return [
             str(u.rank),
             escape(u.code),
@@ -99,6 +98,24 @@ def report_tables(report: Report, rubric: Rubric) -> RenderableType:
         table = group_table(report, rubric, g.id)
         if table is not None:
             parts.append(table)
+    others = [u for u in report.units if rubric.group(u.group) is None]
+    if others:  # sheets made for a group this rubric does not have: listed, never hidden
+        table = Table(
+            title=f"{OTHER_GROUPS_LABEL} ({len(others)})",
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            title_style="bold red",
+        )
+        for header in ("Mã", "Đơn vị", "Nhóm", "Trạng thái"):
+            table.add_column(header)
+        for u in others:
+            table.add_row(
+                escape(u.code),
+                escape(u.display_name),
+                escape(u.group or "?"),
+                Text(STATUS_LABELS[u.status], style="red"),
+            )
+        parts.append(table)
     return RichGroup(*parts)
 
 

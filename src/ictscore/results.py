@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from ictscore.errors import CellRef
+from ictscore.units import Unit
 
 
 class Severity(StrEnum):
@@ -79,6 +81,28 @@ class UnitResult:
     rank: int | None = None
     """Standard competition rank within the group (1, 2, 2, 4); None unless graded."""
     issues: tuple[Issue, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        unit: Unit,
+        status: Status,
+        file: str | None = None,
+        issues: tuple[Issue, ...] = (),
+        **fields: Any,
+    ) -> UnitResult:
+        """A result for `unit`, its identity copied from the roster entry (or the sheet)."""
+        return cls(
+            code=unit.code,
+            name=unit.name,
+            group=unit.group,
+            status=status,
+            parent=unit.parent,
+            parent_name=unit.parent_name,
+            file=file,
+            issues=issues,
+            **fields,
+        )
 
     @property
     def display_name(self) -> str:

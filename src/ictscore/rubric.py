@@ -218,6 +218,9 @@ class Rubric(_Model):
     def group(self, group_id: str) -> Group | None:
         return next((g for g in self.groups if g.id == group_id), None)
 
+    def band(self, band_id: str | None) -> Band | None:
+        return next((b for b in self.bands if b.id == band_id), None)
+
     def criterion(self, criterion_id: str) -> Criterion | None:
         return self._by_id.get(criterion_id)
 

@@ -176,45 +176,37 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
         return _result(unit, sheet, Status.INVALID, issues, points, inputs, evidence)
     subtotals, total = total_up(rubric, group, points)
     issues.extend(_cached_mismatches(rubric, sheet, by_id, points, subtotals, total))
-    return UnitResult(
-        code=unit.code,
-        name=unit.name,
-        group=group,
-        status=Status.GRADED,
-        parent=unit.parent,
-        parent_name=unit.parent_name,
-        file=sheet.file,
+    return UnitResult.of(
+        unit,
+        Status.GRADED,
+        sheet.file,
+        tuple(issues),
         points=points,
         subtotals=subtotals,
         inputs=inputs,
         evidence=evidence,
         total=total,
         band=classify(total, rubric.bands).id,
-        issues=tuple(issues),
     )
 
 
 def _result(
     unit: Unit,
-    sheet: SheetData | None,
+    sheet: SheetData,
     status: Status,
     issues: list[Issue],
     points: dict[str, Decimal] | None = None,
     inputs: dict[str, dict[str, InputValue]] | None = None,
     evidence: dict[str, str] | None = None,
 ) -> UnitResult:
-    return UnitResult(
-        code=unit.code,
-        name=unit.name,
-        group=unit.group,
-        status=status,
-        parent=unit.parent,
-        parent_name=unit.parent_name,
-        file=sheet.file if sheet else None,
+    return UnitResult.of(
+        unit,
+        status,
+        sheet.file,
+        tuple(issues),
         points=points or {},
         inputs=inputs or {},
         evidence=evidence or {},
-        issues=tuple(issues),
     )
 
 

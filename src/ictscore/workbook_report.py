@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ictscore.export import STATUS_LABELS, safe_text
+from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS, safe_text
 from ictscore.results import Report
 from ictscore.rubric import Rubric
 
@@ -25,7 +25,6 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
     assert first is not None
     wb.remove(first)
     number_format = "0." + "0" * rubric.precision if rubric.precision else "0"
-    bands = {b.id: b for b in rubric.bands}
     for group in rubric.groups:
         ws = wb.create_sheet(_sheet_title(group.label))
         areas = [a for a in rubric.criteria if rubric.max_for(a, group.id) > 0]
@@ -58,7 +57,7 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
             cell.fill = _HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for u in (u for u in report.units if u.group == group.id):
-            band = bands.get(u.band or "")
+            band = rubric.band(u.band)
             row: list[Any] = [
                 u.rank,
                 u.code,
@@ -79,6 +78,21 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
                     "solid", fgColor=_BAND_FILLS[band.color]
                 )
         _finish(ws, [6, 12, 40, 22, *([12] * len(areas)), 11, 12, 14, 36])
+    others = [u for u in report.units if rubric.group(u.group) is None]
+    if others:  # sheets made for a group this rubric does not have: listed, never hidden
+        ws = wb.create_sheet(_sheet_title("Ngoài các nhóm"))
+        ws.append([OTHER_GROUPS_LABEL])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append([])
+        ws.append(["Mã", "Tên đơn vị", "Nhóm", "Trạng thái", "Tệp"])
+        for u in others:
+            ws.append(
+                [
+                    safe_text(v)
+                    for v in (u.code, u.name, u.group, STATUS_LABELS[u.status], u.file or "")
+                ]
+            )
+        _finish(ws, [12, 40, 16, 14, 36])
     ws = wb.create_sheet("Vấn đề")
     ws.append(["Vị trí", "Mức độ", "Mã lỗi", "Đơn vị", "Nội dung"])
     for cell in ws[1]:
