@@ -28,10 +28,14 @@ def test_find_sheets_skips_lock_and_hidden_files_and_reports_the_rest(tmp_path: 
         (tmp_path / name).write_bytes(b"")
     sheets, issues = find_sheets(tmp_path)
     assert [p.name for p in sheets] == ["a.XLSM", "b.xlsx"]
+    (tmp_path / "gone.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    sheets, issues = find_sheets(tmp_path)
     assert [(i.code, i.severity.value, Path(str(i.where)).name) for i in issues] == [
         ("unsupported-format", "error", "calc.ods"),
+        ("not-a-sheet", "warning", "gone.xlsx"),
         ("not-a-sheet", "warning", "notes.pdf"),
         ("unsupported-format", "error", "old.xls"),
+        ("subfolder-not-read", "warning", "sub"),
     ]
     sheets, _ = find_sheets(tmp_path, recursive=True)
     assert [p.relative_to(tmp_path).as_posix() for p in sheets] == [

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from ictscore import __version__
-from tests.conftest import EXAMPLES, ROOT, SO_UNIT, Run
+from tests.conftest import EXAMPLES, ROOT, SMALL_RUBRIC, SO_UNIT, Run
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -127,6 +127,11 @@ def test_bad_arguments_exit_2(run: Run, tmp_path: Path):
     (tmp_path / "a.xls").write_bytes(b"")
     only_xls = run("grade", tmp_path)
     assert only_xls.exit_code == 2 and "(other files: " in only_xls.stderr
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    unreadable = run("grade", tmp_path)
+    assert unreadable.exit_code == 2
+    assert "no readable score sheet records its rubric (1 unreadable: " in unreadable.stderr
+    assert "empty.xlsx: not an .xlsx workbook" in unreadable.stderr
     assert "a.xls: .xls files are not read yet" in only_xls.stderr
     assert run("grade", EXAMPLES / "sheets", "--format", "yaml").exit_code == 2
     assert run("--version").stdout.strip() == f"ictscore {__version__}"
@@ -163,6 +168,17 @@ def test_outputs_are_written_atomically_and_never_overwritten(run: Run, tmp_path
     ws = wb["UBND cấp xã"]
     assert ws["A4"].value == 1 and ws.cell(3, 12).value == "Tổng điểm"
     assert run("grade", EXAMPLES / "sheets", "-o", tmp_path / "r.txt").exit_code == 2
+
+
+def test_output_never_goes_into_the_graded_folder(run: Run, make_sheet, tmp_path: Path):
+    folder = tmp_path / "sheets"
+    sheet = make_sheet(folder=folder)
+    before = sheet.read_bytes()
+    (folder / "rubric.yaml").write_text(SMALL_RUBRIC, encoding="utf-8")
+    for target in (sheet, folder / "results.xlsx"):
+        result = run("grade", folder, "-o", target, "--force")
+        assert result.exit_code == 2 and "inside the folder being graded" in result.stderr
+    assert sheet.read_bytes() == before and not (folder / "results.xlsx").exists()
 
 
 def test_grade_check_and_template_never_touch_their_inputs(run: Run, tmp_path: Path):

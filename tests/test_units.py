@@ -56,8 +56,19 @@ def test_roster_header_and_encoding(tmp_path: Path):
         load_units(bad)
     latin = tmp_path / "latin.csv"
     latin.write_bytes("code,name,group,parent\nx,Xa\xf5,xa,\n".encode("latin-1"))
-    with pytest.raises(UnitsError, match="cannot read"):
+    with pytest.raises(UnitsError, match='not UTF-8 text .*save it as "CSV UTF-8"'):
         load_units(latin)
+
+
+def test_quoted_names_with_line_breaks_and_crlf(tmp_path: Path):
+    path = tmp_path / "units.csv"
+    path.write_bytes('code,name,group,parent\r\nx1,"Đơn vị\r\nmột",xa,\r\nx1,Hai,xa,\r\n'.encode())
+    with pytest.raises(UnitsError) as info:
+        load_units(path)
+    assert info.value.problems == [f"{path}:4: duplicate code 'x1' (first on line 2)"]
+    path.write_bytes('code,name,group,parent\r\nx1,"Đơn vị\r\nmột",xa,\r\n'.encode())
+    (unit,) = load_units(path).units
+    assert unit.name == "Đơn vị một"
 
 
 def test_names_are_nfc_whatever_the_file_uses(tmp_path: Path):

@@ -307,3 +307,23 @@ def test_a_sheet_that_declares_a_wrong_size_is_still_read_whole(small_rubric, ma
             z.writestr(name, data)
     (unit,) = _grade(small_rubric, path).units
     assert unit.status is Status.GRADED and unit.total == Decimal("94.5")
+
+
+def test_a_number_typed_as_text_says_so(small_rubric, make_sheet):
+    path = make_sheet(values=_with(**{"2_2_a": {"points": "10 "}}))
+    (unit,) = _grade(small_rubric, path).units
+    assert [i.code for i in unit.issues] == ["not-a-number"]
+    assert unit.issues[0].message.endswith(
+        'expected a number from 0 to 15, found text "10 " (a number stored as text: retype it '
+        "as a plain number)"
+    )
+
+
+def test_a_sheet_whose_rows_were_deleted_reports_missing_criteria(small_rubric, make_sheet):
+    def delete_rows(wb: Any) -> None:
+        ws = wb[layout.SCORE_SHEET]
+        for row in range(8, 18):
+            ws[f"A{row}"] = None
+
+    (unit,) = _grade(small_rubric, make_sheet(values={}, edit=delete_rows)).units
+    assert {i.code for i in unit.issues} == {"missing-criterion"}

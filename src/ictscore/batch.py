@@ -31,7 +31,8 @@ def find_sheets(folder: Path, recursive: bool = False) -> tuple[list[Path], list
     """The score sheets in `folder`, sorted, and issues for files that will not be graded.
 
     Office lock files (`~$…`) and hidden files are skipped without a word; other spreadsheet
-    formats are errors (the unit must resave); anything else is a warning.
+    formats are errors (the unit must resave); anything else, subfolders not read (without
+    `recursive`) and broken links included, is a warning.
     Raises IctscoreError if the folder cannot be listed.
     """
     if not folder.is_dir():
@@ -44,7 +45,28 @@ def find_sheets(folder: Path, recursive: bool = False) -> tuple[list[Path], list
     issues: list[Issue] = []
     for path in entries:
         rel = path.relative_to(folder)
-        if any(part.startswith((".", "~$")) for part in rel.parts) or not path.is_file():
+        if any(part.startswith((".", "~$")) for part in rel.parts):
+            continue
+        if path.is_dir():
+            if not recursive:
+                issues.append(
+                    Issue(
+                        "subfolder-not-read",
+                        WARNING,
+                        "subfolder not read (use --recursive to grade its sheets)",
+                        CellRef(str(path)),
+                    )
+                )
+            continue
+        if not path.is_file():
+            issues.append(
+                Issue(
+                    "not-a-sheet",
+                    WARNING,
+                    "ignored: not a regular file (a broken link?)",
+                    CellRef(str(path)),
+                )
+            )
             continue
         suffix = path.suffix.lower()
         if suffix in SHEET_SUFFIXES:
@@ -86,20 +108,28 @@ def read_sheets(
     return out
 
 
-def resolve_rubric(explicit: str | None, sheets: Sequence[SheetData], beside: Path) -> Rubric:
+def resolve_rubric(
+    explicit: str | None, sheets: Sequence[SheetData | Issue], beside: Path
+) -> Rubric:
     """The rubric to grade with: `--rubric` if given, else `rubric.yaml` beside the sheets,
-    else the bundled rubric the sheets record. Sheets from different rubrics are an error."""
+    else the bundled rubric the sheets record. Sheets from different rubrics are an error.
+
+    `sheets` is what `read_sheets` returned: its Issues explain why nothing was readable."""
     if explicit:
         return load_rubric(explicit)
     local = beside / LOCAL_RUBRIC
     if local.is_file():
         return load_rubric(local)
     made = Counter(
-        (s.meta.get("rubric_id", "?"), s.meta.get("rubric_version", "?")) for s in sheets
+        (s.meta.get("rubric_id", "?"), s.meta.get("rubric_version", "?"))
+        for s in sheets
+        if isinstance(s, SheetData)
     )
     if not made:
+        unread = [str(s) for s in sheets if isinstance(s, Issue)]
+        why = f" ({len(unread)} unreadable: {'; '.join(unread[:3])})" if unread else ""
         raise IctscoreError(
-            f"{beside}: no readable score sheet records its rubric; pass --rubric FILE"
+            f"{beside}: no readable score sheet records its rubric{why}; pass --rubric FILE"
         )
     if len(made) > 1:
         listed = "; ".join(

@@ -186,10 +186,12 @@ def grade(
     Example: ictscore grade sheets/ --units examples/units.csv --output results.xlsx
     """
     from ictscore.batch import find_sheets, grade_sheets, read_sheets, resolve_rubric
-    from ictscore.reader import SheetData
+    from ictscore.export import check_output
     from ictscore.units import load_units
 
     with _exit_on_error():
+        if output is not None:
+            check_output(output, force, folder)
         paths, skipped = find_sheets(folder, recursive)
         roster = load_units(units) if units else None
         if not paths and roster is None:
@@ -200,7 +202,7 @@ def grade(
             )
         with _progress("Reading sheets", len(paths)) as advance:
             sheets = read_sheets(paths, advance)
-        rb = resolve_rubric(rubric, [s for s in sheets if isinstance(s, SheetData)], folder)
+        rb = resolve_rubric(rubric, sheets, folder)
         if roster is not None:
             roster.check_groups(g.id for g in rb.groups)
         report = grade_sheets(rb, sheets, roster, skipped)

@@ -214,6 +214,27 @@ def save_workbook(wb: Any, path: Path, overwrite: bool = False) -> None:
     atomic_write(path, lambda tmp: wb.save(tmp), overwrite)
 
 
+REPORT_SUFFIXES = (".json", ".csv", ".xlsx")
+
+
+def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None = None) -> None:
+    """Raise ExportError, before any work is done, if `path` cannot take a report: an unknown
+    type, an existing file (unless `overwrite`), or a place inside the folder being graded
+    (a report there would be read as a sheet next time, or overwrite one)."""
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        raise ExportError(
+            f"{path}: unknown output type {path.suffix or '(none)'}; "
+            f"use {', '.join(REPORT_SUFFIXES)}"
+        )
+    if sheets_folder is not None and path.resolve().is_relative_to(sheets_folder.resolve()):
+        raise ExportError(
+            f"{path}: inside the folder being graded ({sheets_folder}); "
+            "write the results somewhere else"
+        )
+    if path.exists() and not overwrite:
+        raise ExportError(f"{path}: already exists (use --force to overwrite)")
+
+
 def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = False) -> None:
     """Write the report as .json, .csv or .xlsx, chosen by the file's suffix."""
     suffix = path.suffix.lower()

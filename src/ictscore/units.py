@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -68,24 +69,41 @@ def load_units(path: str | Path) -> Roster:
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnitsError(source, [f"{source}: cannot read: {exc}"]) from exc
-    rows = list(csv.reader(text.splitlines()))
-    if not rows or tuple(h.strip().lower() for h in rows[0]) != COLUMNS:
-        found = ",".join(rows[0]) if rows else "an empty file"
+    except UnicodeDecodeError as exc:
+        raise UnitsError(
+            source,
+            [
+                f"{source}: cannot read: not UTF-8 text (byte {exc.start}); "
+                'in Excel, save it as "CSV UTF-8"'
+            ],
+        ) from exc
+    except OSError as exc:
+        raise UnitsError(source, [f"{source}: cannot read: {exc.strerror or exc}"]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []  # (the line a record starts on, its fields)
+    try:
+        start = 1
+        for row in reader:  # a quoted name may span lines, so count them as the reader does
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnitsError(source, [f"{source}:{reader.line_num}: {exc}"]) from exc
+    if not rows or tuple(h.strip().lower() for h in rows[0][1]) != COLUMNS:
+        found = ",".join(rows[0][1]) if rows else "an empty file"
         raise UnitsError(
             source, [f"{source}:1: expected the header {','.join(COLUMNS)}, found {found}"]
         )
     problems: list[str] = []
     raw: list[tuple[str, str, str, str]] = []
     seen: dict[str, int] = {}
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(COLUMNS):
             problems.append(f"{source}:{line}: expected {len(COLUMNS)} fields, found {len(row)}")
             continue
         code, name, group, parent = (unicodedata.normalize("NFC", c.strip()) for c in row)
+        name = " ".join(name.split())  # a line break or double space inside a quoted name
         if not CODE_PATTERN.match(code):
             problems.append(
                 f"{source}:{line}: code {code!r} must be 1-64 letters, digits, "

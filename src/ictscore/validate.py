@@ -213,15 +213,15 @@ def _result(
 def _blank(
     rubric: Rubric, expected: list[Node], by_id: dict[str, list[CriterionRow]], group: str
 ) -> bool:
-    """True when no input cell of any expected leaf holds a value."""
-    for node in expected:
-        c = node.criterion
-        if c.method is None or c.id not in by_id:
-            continue
+    """True when the sheet has its leaf rows but no input cell of any of them holds a value.
+    (A sheet without the rows is not blank: its criteria are reported missing.)"""
+    leaves = [n.criterion for n in expected if n.criterion.method and n.criterion.id in by_id]
+    for c in leaves:
+        assert c.method is not None
         count = len(c.method.slots(rubric.max_for(c, group)))
         if any(not raw.blank for raw in by_id[c.id][0].inputs[:count]):
             return False
-    return True
+    return bool(leaves)
 
 
 def _short(title: str, width: int = 60) -> str:
@@ -383,8 +383,16 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return f"a boolean ({value})"
     if isinstance(value, str):
-        return f'text "{_short(value.strip(), 40)}"'
+        shown = f'text "{_short(value, 40)}"'
+        if _NUMBER_AS_TEXT.fullmatch(value):
+            shown += " (a number stored as text: retype it as a plain number)"
+        return shown
+    if isinstance(value, float) and abs(value) >= 1e15:
+        return f"{value:.6g}"
     return str(value)
+
+
+_NUMBER_AS_TEXT = re.compile(r"\s*[+-]?\d+([.,]\d+)?\s*%?\s*")
 
 
 def _cached_mismatches(
