@@ -147,17 +147,9 @@ criteria:
 """
 
 
-def test_cross_field_rules_are_all_reported(tmp_path: Path):
+def test_cross_field_rules_are_reported_with_the_schema_problems(tmp_path: Path):
     path = tmp_path / "rules.yaml"
     path.write_text(RULES_BROKEN, encoding="utf-8")
-    with pytest.raises(RubricError) as info:
-        load_rubric(path)
-    # the yes/no points above max is a schema-level (node) error, found first
-    assert info.value.problems == [
-        f"{path}:19: criteria[0].children[1]: yes/no points 6 are above the maximum 5"
-    ]
-    fixed = RULES_BROKEN.replace("points: 6", "points: 5")
-    path.write_text(fixed, encoding="utf-8")
     with pytest.raises(RubricError) as info:
         load_rubric(path)
     assert info.value.problems == [
@@ -168,9 +160,20 @@ def test_cross_field_rules_are_all_reported(tmp_path: Path):
         f"{path}:16: criteria[0].max: max 7 of criterion 1 differs from the sum of its "
         "children's maxima (8)",
         f"{path}:18: criteria[0].children[0].groups[0]: unknown group 'zz' (groups: a, a)",
+        # a schema problem (node level) and a cross-field one, on the same line
+        f"{path}:19: criteria[0].children[1]: yes/no points 6 are above the maximum 5",
         f"{path}:19: criteria[0].children[1].id: duplicate criterion id '1.1' (also at "
         "criteria[0].children[0]; ids are compared ignoring case)",
     ]
+
+
+def test_the_rules_hold_for_rubrics_built_in_python(small_rubric: Rubric):
+    from pydantic import ValidationError
+
+    data = small_rubric.model_dump()
+    data["bands"] = list(reversed(data["bands"]))
+    with pytest.raises(ValidationError, match="bands go from highest to lowest"):
+        Rubric.model_validate(data)
 
 
 def test_groups_must_be_a_non_empty_subset_of_the_parents(tmp_path: Path):
@@ -189,7 +192,9 @@ def test_groups_must_be_a_non_empty_subset_of_the_parents(tmp_path: Path):
         parse_rubric(text, "g.yaml")
     assert [p.split(": ", 1)[1] for p in info.value.problems] == [
         "criteria[1].children[1].children[0].groups: Tuple should have at least 1 item after "
-        "validation, not 0"
+        "validation, not 0",
+        "criteria[2].children[0].groups[0]: criterion 3.1 lists group 'xa', but its parent 3 "
+        "does not apply to that group",
     ]
     with pytest.raises(RubricError) as info:
         parse_rubric(text.replace(" groups: [],", ""), "g.yaml")

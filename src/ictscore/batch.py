@@ -7,6 +7,7 @@ sheets already read into a Report. One bad sheet becomes issues in the Report, n
 from __future__ import annotations
 
 import dataclasses
+import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -45,7 +46,7 @@ def find_sheets(folder: Path, recursive: bool = False) -> tuple[list[Path], list
     issues: list[Issue] = []
     for path in entries:
         rel = path.relative_to(folder)
-        if any(part.startswith((".", "~$")) for part in rel.parts):
+        if any(part.startswith((".", "~$")) for part in rel.parts) or _hidden_on_windows(path):
             continue
         if path.is_dir():
             if not recursive:
@@ -91,6 +92,15 @@ def find_sheets(folder: Path, recursive: bool = False) -> tuple[list[Path], list
                 )
             )
     return sheets, issues
+
+
+def _hidden_on_windows(path: Path) -> bool:
+    """Windows marks hidden files with an attribute, not a leading dot."""
+    try:
+        attributes = getattr(path.lstat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN)
 
 
 def read_sheets(

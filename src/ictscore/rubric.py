@@ -2,8 +2,9 @@
 
 `load_rubric(path)` is the one function that reads rubric files. It reports every problem at once,
 each located by file, line and YAML path (`rubrics/x.yaml:42: criteria[2].children[0].max: …`).
-Schema problems are found first; the cross-field rules (unique ids, known groups, ordered bands,
-parent maxima) are checked once the schema holds.
+Schema problems (pydantic) and the cross-field rules (unique ids, known groups, ordered bands,
+parent maxima) are reported together: the rules run on the YAML as loaded, so a schema error does
+not hide them.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ class Rubric(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
-        problems = _semantic_problems(self)
+        problems = _rule_problems(self.model_dump())
         if problems:
             raise PydanticCustomError(
                 "rubric_rules",
@@ -243,102 +244,139 @@ class Rubric(_Model):
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _semantic_problems(rubric: Rubric) -> list[tuple[tuple[str | int, ...], str]]:
-    """The cross-field rules, each problem with its location in the document."""
-    problems: list[tuple[tuple[str | int, ...], str]] = []
-    group_ids = [g.id for g in rubric.groups]
+Loc = tuple[str | int, ...]
+
+
+def _rule_problems(data: Any) -> list[tuple[Loc, str]]:
+    """The cross-field rules, each problem with its location in the document.
+
+    They read plain data (the YAML as loaded, or a model's dump) and skip whatever is malformed,
+    so a rubric with schema errors is still checked for these rules: every problem at once.
+    """
+    doc = data if isinstance(data, Mapping) else {}
+    problems: list[tuple[Loc, str]] = []
+    group_ids = [g.get("id") for g in _seq(doc.get("groups")) if isinstance(g, Mapping)]
     for i, gid in enumerate(group_ids):
         if gid in group_ids[:i]:
             problems.append((("groups", i, "id"), f"duplicate group id {gid!r}"))
-    seen: dict[str, tuple[str | int, ...]] = {}
-    nodes = list(rubric.walk())
-    for node in nodes:
-        c = node.criterion
-        key = c.id.casefold()
-        if key in seen:
+    known = {g for g in group_ids if isinstance(g, str)}
+    listed = ", ".join(str(g) for g in group_ids)
+    seen: dict[str, Loc] = {}
+    base: dict[str, Decimal] = dict.fromkeys(known, Decimal(0))
+
+    def visit(
+        node: Mapping[str, Any], loc: Loc, parent: Any, inherited: frozenset[str], bonus_area: bool
+    ) -> Decimal | None:
+        """Checks a node and returns its maximum over all groups (None if unknowable)."""
+        cid = node.get("id")
+        if isinstance(cid, str):
+            if cid.casefold() in seen:
+                problems.append(
+                    (
+                        (*loc, "id"),
+                        f"duplicate criterion id {cid!r} (also at "
+                        f"{_yaml_path(seen[cid.casefold()])}; ids are compared "
+                        "ignoring case)",
+                    )
+                )
+            else:
+                seen[cid.casefold()] = loc
+        own = node.get("groups")
+        applies = inherited
+        if isinstance(own, list | tuple) and own:
+            applies = inherited & frozenset(g for g in own if isinstance(g, str))
+            for j, gid in enumerate(own):
+                if gid not in known:
+                    problems.append(
+                        ((*loc, "groups", j), f"unknown group {gid!r} (groups: {listed})")
+                    )
+                elif gid not in inherited:
+                    problems.append(
+                        (
+                            (*loc, "groups", j),
+                            f"criterion {cid} lists group "
+                            f"{gid!r}, but its parent {parent} does not apply to that group",
+                        )
+                    )
+        if node.get("bonus") is True and parent is not None:
+            problems.append(((*loc, "bonus"), "only a top-level area can be a bonus area"))
+        children = [
+            (i, ch) for i, ch in enumerate(_seq(node.get("children"))) if isinstance(ch, Mapping)
+        ]
+        declared = _decimal(node.get("max"))
+        if not children:
+            if declared is not None and not bonus_area:
+                for gid in applies:
+                    base[gid] += declared
+            return declared
+        sums = [visit(ch, (*loc, "children", i), cid, applies, bonus_area) for i, ch in children]
+        total = None if None in sums else sum((x for x in sums if x is not None), Decimal(0))
+        if declared is not None and total is not None and declared != total:
             problems.append(
                 (
-                    (*node.loc, "id"),
-                    f"duplicate criterion id {c.id!r} "
-                    f"(also at {_yaml_path(seen[key])}; ids are compared ignoring case)",
+                    (*loc, "max"),
+                    f"max {declared} of criterion {cid} differs from "
+                    f"the sum of its children's maxima ({total})",
                 )
             )
-        else:
-            seen[key] = node.loc
-        for j, gid in enumerate(c.groups or ()):
-            if gid not in group_ids:
-                problems.append(
-                    (
-                        (*node.loc, "groups", j),
-                        f"unknown group {gid!r} (groups: {', '.join(group_ids)})",
-                    )
-                )
-            elif node.parent is not None and gid not in rubric._applicable[node.parent.id]:
-                problems.append(
-                    (
-                        (*node.loc, "groups", j),
-                        f"criterion {c.id} lists group {gid!r}, but its parent "
-                        f"{node.parent.id} does not apply to that group",
-                    )
-                )
-        if c.bonus and node.depth > 0:
-            problems.append(((*node.loc, "bonus"), "only a top-level area can be a bonus area"))
-        if c.children and c.max is not None:
-            total = _children_sum(c)
-            if c.max != total:
-                problems.append(
-                    (
-                        (*node.loc, "max"),
-                        f"max {c.max} of criterion {c.id} differs "
-                        f"from the sum of its children's maxima ({total})",
-                    )
-                )
-    if all(a.bonus for a in rubric.criteria):
+        return total
+
+    areas = [(i, a) for i, a in enumerate(_seq(doc.get("criteria"))) if isinstance(a, Mapping)]
+    for i, area in areas:
+        visit(area, ("criteria", i), None, frozenset(known), area.get("bonus") is True)
+    if areas and all(a.get("bonus") is True for _, a in areas):
         problems.append((("criteria",), "at least one area must not be a bonus area"))
-    if not problems:  # applicability needs known groups
+    if areas and not problems:  # a count is only meaningful once the tree holds together
         for i, gid in enumerate(group_ids):
-            if rubric.base_max(gid) == 0:
+            if isinstance(gid, str) and base.get(gid, Decimal(0)) == 0:
                 problems.append((("groups", i), f"no criterion applies to group {gid!r}"))
-    problems.extend(_band_problems(rubric.bands))
+    problems.extend(_band_problems(doc.get("bands")))
     return problems
 
 
-def _children_sum(c: Criterion) -> Decimal:
-    return sum(
-        (ch.max if ch.max is not None else _children_sum(ch) for ch in c.children), Decimal(0)
-    )
+def _seq(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else []
 
 
-def _band_problems(bands: tuple[Band, ...]) -> list[tuple[tuple[str | int, ...], str]]:
-    problems: list[tuple[tuple[str | int, ...], str]] = []
-    ids = [b.id for b in bands]
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _band_problems(data: Any) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    bands = [(i, b) for i, b in enumerate(_seq(data)) if isinstance(b, Mapping)]
+    ids = [b.get("id") for _, b in bands]
     previous: Decimal | None = None
-    for i, band in enumerate(bands):
-        last = i == len(bands) - 1
-        if band.id in ids[:i]:
-            problems.append((("bands", i, "id"), f"duplicate band id {band.id!r}"))
-        if last and band.min is not None:
+    for n, (i, band) in enumerate(bands):
+        last = n == len(bands) - 1
+        label = band.get("label", band.get("id"))
+        low = _decimal(band.get("min"))
+        if band.get("id") in ids[:n]:
+            problems.append((("bands", i, "id"), f"duplicate band id {band.get('id')!r}"))
+        if last and band.get("min") is not None:
             problems.append(
                 (
                     ("bands", i, "min"),
-                    f"the last band ({band.label}) takes every total "
+                    f"the last band ({label}) takes every total "
                     "below the band above it, so it has no 'min'",
                 )
             )
-        if not last and band.min is None:
+        if not last and band.get("min") is None:
             problems.append(
-                (("bands", i), f"band {band.label} needs a 'min' (only the last band has none)")
+                (("bands", i), f"band {label} needs a 'min' (only the last band has none)")
             )
-        if band.min is not None:
-            if previous is not None and band.min >= previous:
+        if low is not None:
+            if previous is not None and low >= previous:
                 problems.append(
                     (
                         ("bands", i, "min"),
                         f"bands go from highest to lowest: min "
-                        f"{band.min} of {band.label} is not below {previous}",
+                        f"{low} of {label} is not below {previous}",
                     )
                 )
-            previous = band.min
+            previous = low
     return problems
 
 
@@ -436,12 +474,13 @@ def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
             loc = tuple(err["loc"])
             if err["type"] == "too_short" and any(d[: len(loc)] == loc != d for d in deeper):
                 continue  # pydantic's echo of a failed item ("at least 1 item after validation")
-            if err["type"] == "rubric_rules":
-                for loc, msg in err["ctx"]["problems"]:
-                    problems.append((_line_of(root, loc), _yaml_path(loc), msg))
-            else:
+            if err["type"] != "rubric_rules":  # those are found on the YAML itself, below
                 msg = err["msg"].removeprefix("Value error, ")
                 problems.append((_line_of(root, loc), _yaml_path(loc), msg))
+        # NOTE: the cross-field rules also run when the schema failed (pydantic would skip
+        # them), on the data as loaded: every problem is reported at once.
+        for loc, msg in _rule_problems(data):
+            problems.append((_line_of(root, loc), _yaml_path(loc), msg))
         problems.sort(key=lambda p: p[0])
         raise RubricError(
             source, [f"{source}:{line}: {path}: {msg}" for line, path, msg in problems]
