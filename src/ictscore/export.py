@@ -222,10 +222,7 @@ def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None
     type, an existing file (unless `overwrite`), or a place inside the folder being graded
     (a report there would be read as a sheet next time, or overwrite one)."""
     if path.suffix.lower() not in REPORT_SUFFIXES:
-        raise ExportError(
-            f"{path}: unknown output type {path.suffix or '(none)'}; "
-            f"use {', '.join(REPORT_SUFFIXES)}"
-        )
+        raise _unknown_type(path)
     if sheets_folder is not None and path.resolve().is_relative_to(sheets_folder.resolve()):
         raise ExportError(
             f"{path}: inside the folder being graded ({sheets_folder}); "
@@ -247,6 +244,10 @@ def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = F
 
         save_workbook(build_results_workbook(report, rubric), path, overwrite)
     else:
-        raise ExportError(
-            f"{path}: unknown output type {suffix or '(none)'}; use .json, .csv or .xlsx"
-        )
+        raise _unknown_type(path)
+
+
+def _unknown_type(path: Path) -> ExportError:
+    return ExportError(
+        f"{path}: unknown output type {path.suffix or '(none)'}; use {', '.join(REPORT_SUFFIXES)}"
+    )

@@ -23,3 +23,8 @@ def vn_number(value: Decimal, precision: int | None = None) -> str:
     else:
         text = f"{value.normalize():,f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def excel_number_format(precision: int) -> str:
+    """The Excel number format that shows `precision` decimals: 2 → "0.00", 0 → "0"."""
+    return "0." + "0" * precision if precision else "0"

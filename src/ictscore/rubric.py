@@ -120,8 +120,6 @@ class Node:
     depth: int
     area: Criterion
     """The top-level criterion (area) this node belongs to."""
-    loc: tuple[str | int, ...]
-    """Its path in the rubric document, e.g. ('criteria', 2, 'children', 0)."""
 
 
 class Rubric(_Model):
@@ -167,18 +165,14 @@ class Rubric(_Model):
         """Every criterion, depth first, in document order."""
 
         def visit(
-            c: Criterion,
-            parent: Criterion | None,
-            depth: int,
-            area: Criterion,
-            loc: tuple[str | int, ...],
+            c: Criterion, parent: Criterion | None, depth: int, area: Criterion
         ) -> Iterator[Node]:
-            yield Node(c, parent, depth, area, loc)
-            for i, child in enumerate(c.children):
-                yield from visit(child, c, depth + 1, area, (*loc, "children", i))
+            yield Node(c, parent, depth, area)
+            for child in c.children:
+                yield from visit(child, c, depth + 1, area)
 
-        for i, area in enumerate(self.criteria):
-            yield from visit(area, None, 0, area, ("criteria", i))
+        for area in self.criteria:
+            yield from visit(area, None, 0, area)
 
     @cached_property
     def _applicable(self) -> dict[str, frozenset[str]]:

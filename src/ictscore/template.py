@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ictscore import __version__, layout
 from ictscore.methods import Slot, SlotKind
-from ictscore.numbers import plain, vn_number
+from ictscore.numbers import excel_number_format, plain, vn_number
 from ictscore.rubric import Node, Rubric
 from ictscore.units import Unit
 
@@ -211,7 +211,7 @@ def _write_criterion_row(
     else:
         kids = [ch for ch in c.children if ch.id in row_of]
         ws[points_cell] = "=" + "+".join(f"{layout.COL_POINTS}{row_of[k.id]}" for k in kids)
-    ws[points_cell].number_format = "0." + "0" * rubric.precision if rubric.precision else "0"
+    ws[points_cell].number_format = excel_number_format(rubric.precision)
     _define(wb, layout.points_name(c.id), ws, points_cell)
 
     for col in layout.HEADERS:
@@ -283,7 +283,7 @@ def _write_input(wb: Workbook, ws: Worksheet, criterion_id: str, slot: Slot, ref
 def _summary_row(ws: Worksheet, row: int, label: str, formula: str, precision: int) -> None:
     ws[f"{layout.COL_TITLE}{row}"] = label
     ws[f"{layout.COL_POINTS}{row}"] = formula
-    ws[f"{layout.COL_POINTS}{row}"].number_format = "0." + "0" * precision if precision else "0"
+    ws[f"{layout.COL_POINTS}{row}"].number_format = excel_number_format(precision)
     for col in layout.HEADERS:
         cell = ws[f"{col}{row}"]
         cell.font = Font(bold=True)

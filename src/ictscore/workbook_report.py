@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS, safe_text
+from ictscore.numbers import excel_number_format
 from ictscore.results import Report
 from ictscore.rubric import Rubric
 
@@ -24,7 +25,7 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
     first = wb.active
     assert first is not None
     wb.remove(first)
-    number_format = "0." + "0" * rubric.precision if rubric.precision else "0"
+    number_format = excel_number_format(rubric.precision)
     for group in rubric.groups:
         ws = wb.create_sheet(_sheet_title(group.label))
         areas = [a for a in rubric.criteria if rubric.max_for(a, group.id) > 0]
