@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -190,30 +191,24 @@ def _first_leaf(rubric: Rubric, unit: Unit, key: str) -> str:
     raise LookupError(key)
 
 
-def _set(wb: Any, name: str, value: Any) -> None:
-    ((sheet, ref),) = list(wb.defined_names[name].destinations)
-    wb[sheet][ref.replace("$", "")] = value
-
-
 def _above_max(wb: Any, rubric: Rubric, unit: Unit) -> None:
     cid = _first_leaf(rubric, unit, "points")
     criterion = rubric.criterion(cid)
     assert criterion is not None and criterion.max is not None
-    _set(wb, layout.input_name(cid, "points"), float(criterion.max) + 2)
+    fill_workbook(wb, {cid: {"points": float(criterion.max) + 2}})
 
 
 def _text_in_number(wb: Any, rubric: Rubric, unit: Unit) -> None:
-    _set(wb, layout.input_name(_first_leaf(rubric, unit, "numerator"), "numerator"), "9,5")
+    fill_workbook(wb, {_first_leaf(rubric, unit, "numerator"): {"numerator": "9,5"}})
 
 
 def _missing_value(wb: Any, rubric: Rubric, unit: Unit) -> None:
-    _set(wb, layout.input_name(_first_leaf(rubric, unit, "answer"), "answer"), None)
+    fill_workbook(wb, {_first_leaf(rubric, unit, "answer"): {"answer": None}})
 
 
 def _zero_denominator(wb: Any, rubric: Rubric, unit: Unit) -> None:
     cid = _first_leaf(rubric, unit, "denominator")
-    _set(wb, layout.input_name(cid, "denominator"), 0)
-    _set(wb, layout.input_name(cid, "numerator"), 0)
+    fill_workbook(wb, {cid: {"numerator": 0, "denominator": 0}})
 
 
 def _changed_max(wb: Any, rubric: Rubric, unit: Unit) -> None:
@@ -261,13 +256,18 @@ MISTAKES = [
 def _save(wb: Any, path: Path) -> None:
     """Save with fixed document dates and zip timestamps, so reruns give identical bytes."""
     wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
     wb.properties.lastModifiedBy = "ictscore examples"
-    wb.save(path)
+    wb.save(path)  # NOTE: openpyxl stamps `modified` with the time of saving; reset it below
     data = {}
     with zipfile.ZipFile(path) as zin:
         for info in zin.infolist():
             data[info.filename] = zin.read(info.filename)
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    data["docProps/core.xml"] = re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+        rb"\g<1>" + stamp + rb"\g<2>",
+        data["docProps/core.xml"],
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, content in data.items():
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
