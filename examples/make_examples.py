@@ -150,7 +150,7 @@ def unit_values(rubric: Rubric, unit: Unit) -> dict[str, dict[str, Any]]:
         if c.method is None:
             continue
         q = min(1.0, max(0.0, quality + rng.uniform(-0.15, 0.12)))
-        if node.area.bonus:
+        if node.area.kind == "bonus":
             q = max(0.0, quality - 0.35) * 2.5
         slot_values: dict[str, Any] = {}
         for slot in c.method.slots(rubric.max_for(c, unit.group)):

@@ -70,7 +70,7 @@ SMALL_RUBRIC = textwrap.dedent(
               - {id: "2.2.b", title: "Ký số văn bản", max: 10, method: {type: yes_no, points: 10}}
       - id: "3"
         title: "Điểm thưởng"
-        bonus: true
+        kind: bonus
         children:
           - {id: "3.1", title: "Sáng kiến được công nhận", max: 10, method: {type: direct}}
     """

@@ -33,7 +33,7 @@ def test_bundled_rubric_has_100_base_and_10_bonus_points_for_every_group(tiengia
         "Nhân lực công nghệ thông tin",
         "Ban hành cơ chế, chính sách về phát triển và ứng dụng công nghệ thông tin",
     ]
-    assert tiengiang.criteria[6].bonus
+    assert tiengiang.criteria[6].kind == "bonus"
 
 
 def test_bundled_rubric_says_it_is_a_reconstruction(tiengiang: Rubric):
@@ -116,10 +116,11 @@ def test_invalid_rubric_reports_every_schema_problem_with_file_line_and_path(tmp
         load_rubric(path)
     assert info.value.problems == [
         f"{path}:15: criteria[0].children[0].max: Input should be greater than 0",
-        f"{path}:16: criteria[0].children[1].method: a ratio with input: fraction needs "
+        f"{path}:16: criteria[0].children[1].method: a ratio with input: counts needs "
         "'numerator' and 'denominator'",
         f"{path}:17: criteria[0].children[2].method: Input tag 'bogus' found using 'type' does "
-        "not match any of the expected tags: 'direct', 'yes_no', 'ratio'",
+        "not match any of the expected tags: 'direct', 'yes_no', 'ratio', 'thresholds', "
+        "'levels', 'count', 'normalised'",
         f"{path}:23: criteria[0].children[3].method.typo: Extra inputs are not permitted",
     ]
 
@@ -157,13 +158,15 @@ def test_cross_field_rules_are_reported_with_the_schema_problems(tmp_path: Path)
         f"{path}:11: bands[1].min: bands go from highest to lowest: min 95 of Khá is not below 90",
         f"{path}:12: bands[2].min: the last band (Yếu) takes every total below the band above "
         "it, so it has no 'min'",
-        f"{path}:16: criteria[0].max: max 7 of criterion 1 differs from the sum of its "
-        "children's maxima (8)",
+        f"{path}:16: criteria[0].max: max 7 of criterion 1 differs from what its children's "
+        "maxima add to (8); fix the maxima, or declare a cap (`capped: true` on this criterion, "
+        "or `parent_max: cap` for the rubric)",
         f"{path}:18: criteria[0].children[0].groups[0]: unknown group 'zz' (groups: a, a)",
-        # a schema problem (node level) and a cross-field one, on the same line
-        f"{path}:19: criteria[0].children[1]: yes/no points 6 are above the maximum 5",
+        # two cross-field problems on the same line
         f"{path}:19: criteria[0].children[1].id: duplicate criterion id '1.1' (also at "
         "criteria[0].children[0]; ids are compared ignoring case)",
+        f"{path}:19: criteria[0].children[1].method.points: yes/no points 6 are above the "
+        "maximum 5",
     ]
 
 
@@ -182,7 +185,7 @@ def test_groups_must_be_a_non_empty_subset_of_the_parents(tmp_path: Path):
             "max: 15, method: {type: direct}}",
             "max: 15, groups: [], method: {type: direct}}",
         )
-        .replace("    bonus: true\n", "    bonus: true\n    groups: [so]\n")
+        .replace("    kind: bonus\n", "    kind: bonus\n    groups: [so]\n")
         .replace(
             '"3.1", title: "Sáng kiến được công nhận",',
             '"3.1", groups: [xa], title: "Sáng kiến được công nhận",',

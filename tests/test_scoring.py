@@ -123,7 +123,8 @@ def test_ranking_ignores_input_order(totals: dict[str, Decimal], rnd: random.Ran
 @given(st.lists(st.decimals(min_value=0, max_value=30, places=2), min_size=5, max_size=5))
 def test_total_is_the_sum_of_its_parts(small_rubric: Rubric, parts: list[Decimal]):
     leaves = dict(zip(["1.1", "1.2", "2.1", "2.2.a", "2.2.b"], parts, strict=True))
-    subtotals, total = total_up(small_rubric, "so", leaves)
+    totals = total_up(small_rubric, "so", leaves)
+    subtotals, total = totals.subtotals, totals.total
     assert subtotals["2.2"] == leaves["2.2.a"] + leaves["2.2.b"]
     assert subtotals["2"] == leaves["2.1"] + subtotals["2.2"]
     assert total == subtotals["1"] + subtotals["2"] + subtotals["3"] == sum(parts)

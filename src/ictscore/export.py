@@ -114,7 +114,10 @@ def report_dict(report: Report, rubric: Rubric) -> dict[str, Any]:
         },
         "groups": groups,
         "bands": [{"id": b.id, "label": b.label, "min": _num(b.min)} for b in rubric.bands],
-        "areas": [{"id": a.id, "title": a.title, "bonus": a.bonus} for a in rubric.criteria],
+        "areas": [
+            {"id": a.id, "title": a.title, "kind": a.kind, "bonus": a.kind == "bonus"}
+            for a in rubric.criteria
+        ],
         "units": [unit_dict(u, rubric) for u in report.units],
         "issues": [issue_dict(i) for i in report.issues],
         "summary": {

@@ -7,7 +7,8 @@ owns everything particular to it:
   the reader reads them and validation parses them generically;
 - `score(values, max)`: the points, from already-parsed values (pure Decimal arithmetic);
 - `formula(cells, max, precision)`: the live Excel formula the template shows (display only);
-- `describe(max)`: the Vietnamese rule printed in the sheet.
+- `describe(max)`: the Vietnamese rule printed in the sheet;
+- `problems(max)`: parameters inconsistent with the criterion's maximum (the rubric checker).
 
 Adding a method means adding a class here and to `Method`; nothing else changes.
 """
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from ictscore.numbers import vn_number
 
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=6)]
 
 
 class SlotKind(StrEnum):
@@ -51,6 +53,10 @@ class Slot:
     """The number is a fraction shown as a percentage (0.85 is 85%)."""
     is_points: bool = False
     """The number is itself the criterion's points (more decimals than published: a warning)."""
+    integer: bool = False
+    """The number counts things: a whole number."""
+    listed: bool = False
+    """The choices are long texts: the template lists them in cells for the drop-down."""
 
 
 SlotValue = Decimal | str
@@ -69,19 +75,31 @@ class Note:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The points a method gives, with any problems it noticed."""
+    """The points a method gives, with any problems it noticed.
+
+    A method scored against the other units of the group (`normalised`) gives `measure`, the
+    value to compare, and `pending=True`: its points are set by the group pass (scoring.py).
+    """
 
     points: Decimal
     notes: tuple[Note, ...] = field(default=())
+    measure: Decimal | None = None
+    pending: bool = False
 
 
 YES = "Có"
 NO = "Không"
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
+_HUNDRED = Decimal(100)
 
 
 class _Method(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def problems(self, max_points: Decimal) -> list[tuple[str, str]]:
+        """(field, message) for parameters that do not fit the criterion's maximum."""
+        return []
 
 
 class DirectPoints(_Method):
@@ -93,9 +111,7 @@ class DirectPoints(_Method):
         return (Slot("points", "Điểm tự chấm", SlotKind.NUMBER, _ZERO, max_points, is_points=True),)
 
     def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
-        points = values["points"]
-        assert isinstance(points, Decimal)
-        return Outcome(points)
+        return Outcome(_num(values, "points"))
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
         c = cells["points"]
@@ -115,6 +131,11 @@ class YesNo(_Method):
     def _yes_points(self, max_points: Decimal) -> Decimal:
         return max_points if self.points is None else self.points
 
+    def problems(self, max_points: Decimal) -> list[tuple[str, str]]:
+        if self.points is not None and self.points > max_points:
+            return [("points", f"yes/no points {self.points} are above the maximum {max_points}")]
+        return []
+
     def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
         return (Slot("answer", "Có/Không", SlotKind.CHOICE, choices=(YES, NO)),)
 
@@ -130,42 +151,43 @@ class YesNo(_Method):
 
 
 class Ratio(_Method):
-    """Points = ratio × maximum, capped at the maximum.
+    """Points = ratio × maximum.
 
-    `input: fraction` asks for a numerator and a denominator; `input: percent` asks for a
-    percentage (stored as a fraction, 85% = 0.85). A zero denominator is an error in the sheet;
-    a numerator above the denominator is capped at the maximum, with a warning.
+    The ratio is typed as counts (`input: counts`: a numerator and a denominator), as a
+    percentage (`input: percent`: 85%) or as a fraction (`input: fraction`: 0.85). A numerator
+    above the denominator follows `above_one`: `cap` counts the ratio as 1 with a warning; `error`
+    rejects the sheet. A zero denominator is always an error, and so is a percentage above 100% or
+    a fraction above 1 (it is nearly always 85 typed for 85%).
     """
 
     type: Literal["ratio"]
-    input: Literal["fraction", "percent"] = "fraction"
+    input: Literal["counts", "percent", "fraction"] = "counts"
     numerator: NonEmptyText | None = None
-    """What the numerator counts (input: fraction), e.g. "Số CBCC được trang bị máy tính"."""
+    """What the numerator counts (input: counts), e.g. "Số CBCC được trang bị máy tính"."""
     denominator: NonEmptyText | None = None
-    """What the denominator counts (input: fraction), e.g. "Tổng số CBCC"."""
+    """What the denominator counts (input: counts), e.g. "Tổng số CBCC"."""
     label: NonEmptyText | None = None
-    """What the percentage measures (input: percent)."""
+    """What the percentage or fraction measures (input: percent or fraction)."""
+    above_one: Literal["cap", "error"] = "cap"
 
     @model_validator(mode="after")
     def _inputs_named(self) -> Ratio:
-        if self.input == "fraction" and (self.numerator is None or self.denominator is None):
-            raise ValueError("a ratio with input: fraction needs 'numerator' and 'denominator'")
-        if self.input == "percent" and (self.numerator or self.denominator):
-            raise ValueError("a ratio with input: percent takes 'label', not numerator/denominator")
+        if self.input == "counts" and (self.numerator is None or self.denominator is None):
+            raise ValueError("a ratio with input: counts needs 'numerator' and 'denominator'")
+        if self.input != "counts" and (self.numerator or self.denominator):
+            raise ValueError(
+                f"a ratio with input: {self.input} takes 'label', not numerator/denominator "
+                "(use input: counts for those)"
+            )
         return self
 
     def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
         if self.input == "percent":
-            return (
-                Slot(
-                    "percent",
-                    self.label or "Tỷ lệ (%)",
-                    SlotKind.NUMBER,
-                    _ZERO,
-                    Decimal(1),
-                    percent=True,
-                ),
-            )
+            label = self.label or "Tỷ lệ (%)"
+            return (Slot("percent", label, SlotKind.NUMBER, _ZERO, _ONE, percent=True),)
+        if self.input == "fraction":
+            label = self.label or "Tỷ lệ (từ 0 đến 1)"
+            return (Slot("fraction", label, SlotKind.NUMBER, _ZERO, _ONE),)
         assert self.numerator is not None and self.denominator is not None
         return (
             Slot("numerator", self.numerator, SlotKind.NUMBER, _ZERO),
@@ -173,12 +195,9 @@ class Ratio(_Method):
         )
 
     def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
-        if self.input == "percent":
-            ratio = values["percent"]
-            assert isinstance(ratio, Decimal)
-            return Outcome(min(ratio, Decimal(1)) * max_points)
-        num, den = values["numerator"], values["denominator"]
-        assert isinstance(num, Decimal) and isinstance(den, Decimal)
+        if self.input != "counts":
+            return Outcome(_num(values, self.input) * max_points)  # the slot bounds it to 0..1
+        num, den = _num(values, "numerator"), _num(values, "denominator")
         if den == 0:
             note = Note(
                 "zero-denominator",
@@ -188,21 +207,28 @@ class Ratio(_Method):
             )
             return Outcome(_ZERO, (note,))
         if num > den:
-            note = Note(
-                "ratio-above-one",
-                "warning",
-                f"numerator {num} is greater than denominator {den}; "
-                f"the ratio is capped at 1 (full {max_points} points)",
-                "numerator",
+            return self._above_one(
+                f"numerator {num} is greater than denominator {den}", "numerator", max_points
             )
-            return Outcome(max_points, (note,))
         # NOTE: multiply first: num × max is exact, so a ratio whose points end in 5 at the
         # published precision (125/600 × 3 = 0.625) is not cut to 0.62499… by the division.
         return Outcome(num * max_points / den)
 
+    def _above_one(self, what: str, slot: str, max_points: Decimal) -> Outcome:
+        if self.above_one == "error":
+            note = Note("ratio-above-one", "error", f"{what}; the ratio may not exceed 1", slot)
+            return Outcome(_ZERO, (note,))
+        note = Note(
+            "ratio-above-one",
+            "warning",
+            f"{what}; the ratio is capped at 1 (full {max_points} points)",
+            slot,
+        )
+        return Outcome(max_points, (note,))
+
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
-        if self.input == "percent":
-            p = cells["percent"]
+        if self.input != "counts":
+            p = cells[self.input]
             return f"=IF(ISNUMBER({p}),ROUND(MIN(MAX({p},0),1)*{max_points},{precision}),0)"
         n, d = cells["numerator"], cells["denominator"]
         return (
@@ -212,11 +238,242 @@ class Ratio(_Method):
 
     def describe(self, max_points: Decimal) -> str:
         m = vn_number(max_points)
-        if self.input == "percent":
-            return f"Điểm = tỷ lệ ({self.label or 'tỷ lệ %'}) × {m}; tối đa {m} điểm."
+        if self.input != "counts":
+            what = self.label or "tỷ lệ"
+            return f"Điểm = tỷ lệ ({_lower_first(what)}) × {m}; tối đa {m} điểm."
+        rule = (
+            "tử số lớn hơn mẫu số được tính là 100%"
+            if self.above_one == "cap"
+            else "tử số không được lớn hơn mẫu số"
+        )
         num = _lower_first(self.numerator or "")
         den = _lower_first(self.denominator or "")
-        return f"Điểm = ({num} ÷ {den}) × {m}; tối đa {m} điểm."
+        return f"Điểm = ({num} ÷ {den}) × {m}; {rule}."
+
+
+class Tier(BaseModel):
+    """One step of a thresholds method: from `min` (inclusive) up, `points`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    min: Amount
+    points: Amount
+
+
+class Thresholds(_Method):
+    """Points by the highest tier a number reaches (`tiers`, highest `min` first); 0 below the
+    lowest tier. With `input: percent`, `min` is in percent (`min: 80` is 80%)."""
+
+    type: Literal["thresholds"]
+    input: Literal["number", "percent"] = "number"
+    label: NonEmptyText
+    """What the number measures, e.g. "Số cuộc họp của Ban chỉ đạo trong năm"."""
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    integer: bool = False
+    """The number counts things (meetings, documents): a whole number."""
+
+    def problems(self, max_points: Decimal) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for i, (hi, lo) in enumerate(zip(self.tiers, self.tiers[1:], strict=False), start=1):
+            if lo.min >= hi.min:
+                out.append(
+                    (
+                        f"tiers[{i}].min",
+                        f"tiers go from the highest min to the lowest: {lo.min} "
+                        f"is not below {hi.min}",
+                    )
+                )
+        for i, tier in enumerate(self.tiers):
+            if tier.points > max_points:
+                out.append(
+                    (
+                        f"tiers[{i}].points",
+                        f"{tier.points} points are above the maximum {max_points}",
+                    )
+                )
+        return out
+
+    def _value(self, number: Decimal) -> Decimal:
+        return number * _HUNDRED if self.input == "percent" else number
+
+    def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
+        return (
+            Slot(
+                "value",
+                self.label,
+                SlotKind.NUMBER,
+                _ZERO,
+                percent=self.input == "percent",
+                integer=self.integer,
+            ),
+        )
+
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
+        value = self._value(_num(values, "value"))
+        for tier in self.tiers:
+            if value >= tier.min:
+                return Outcome(tier.points)
+        return Outcome(_ZERO)
+
+    def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
+        c = cells["value"]
+        v = f"{c}*100" if self.input == "percent" else c
+        inner = "0"
+        for tier in reversed(self.tiers):
+            inner = f"IF({v}>={tier.min},{tier.points},{inner})"
+        return f"=IF(ISNUMBER({c}),{inner},0)"
+
+    def describe(self, max_points: Decimal) -> str:
+        unit = "%" if self.input == "percent" else ""
+        steps = [f"từ {vn_number(t.min)}{unit}: {vn_number(t.points)} điểm" for t in self.tiers]
+        lowest = self.tiers[-1].min
+        if lowest > 0:
+            steps.append(f"dưới {vn_number(lowest)}{unit}: 0 điểm")
+        return f"{self.label}: " + "; ".join(steps) + "."
+
+
+class Level(BaseModel):
+    """One level of a levels method: its text and its worth, in points or as a fraction of the
+    maximum (exactly one of the two)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: NonEmptyText
+    points: Amount | None = None
+    fraction: Annotated[Decimal, Field(ge=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_worth(self) -> Level:
+        if (self.points is None) == (self.fraction is None):
+            raise ValueError("a level takes exactly one of 'points' and 'fraction'")
+        return self
+
+    def worth(self, max_points: Decimal) -> Decimal:
+        return self.points if self.points is not None else (self.fraction or _ZERO) * max_points
+
+
+class Levels(_Method):
+    """The unit picks one described level (a drop-down of the level texts); each level is worth
+    given points or a fraction of the maximum."""
+
+    type: Literal["levels"]
+    levels: tuple[Level, ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Levels:
+        seen: set[str] = set()
+        for level in self.levels:
+            key = _squash(level.label).casefold()
+            if key in seen:
+                raise ValueError(f"level {level.label!r} is listed twice")
+            seen.add(key)
+        return self
+
+    def problems(self, max_points: Decimal) -> list[tuple[str, str]]:
+        return [
+            (
+                f"levels[{i}].points",
+                f"level worth {level.worth(max_points)} points is above the maximum {max_points}",
+            )
+            for i, level in enumerate(self.levels)
+            if level.worth(max_points) > max_points
+        ]
+
+    def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
+        labels = tuple(_squash(level.label) for level in self.levels)
+        return (Slot("level", "Mức đạt được", SlotKind.CHOICE, choices=labels, listed=True),)
+
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
+        chosen = values["level"]
+        for level in self.levels:
+            if _squash(level.label) == chosen:
+                return Outcome(level.worth(max_points))
+        raise ValueError(f"not a level: {chosen!r}")  # parse_slot only passes listed choices
+
+    def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
+        # NOTE: the level texts and their points are written in cells by the template (long
+        # texts do not fit in a formula); `labels` and `worths` are those ranges.
+        c, labels, worths = cells["level"], cells["labels"], cells["worths"]
+        return f"=IFERROR(INDEX({worths},MATCH(TRIM({c}),{labels},0)),0)"
+
+    def describe(self, max_points: Decimal) -> str:
+        parts = [
+            f"{_squash(level.label)}: {vn_number(level.worth(max_points))} điểm"
+            for level in self.levels
+        ]
+        return "Chọn một mức: " + "; ".join(parts) + "."
+
+
+class Count(_Method):
+    """Points = count × `per_item`, at most `cap` (default: the maximum)."""
+
+    type: Literal["count"]
+    label: NonEmptyText
+    """What is counted, e.g. "Số ứng dụng đang dùng trên mạng diện rộng"."""
+    per_item: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=6)]
+    cap: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=6)] | None = None
+
+    def _cap(self, max_points: Decimal) -> Decimal:
+        return max_points if self.cap is None else self.cap
+
+    def problems(self, max_points: Decimal) -> list[tuple[str, str]]:
+        if self.cap is not None and self.cap > max_points:
+            return [("cap", f"the cap {self.cap} is above the maximum {max_points}")]
+        return []
+
+    def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
+        return (Slot("count", self.label, SlotKind.NUMBER, _ZERO, integer=True),)
+
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
+        return Outcome(min(_num(values, "count") * self.per_item, self._cap(max_points)))
+
+    def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
+        c = cells["count"]
+        return f"=IF(ISNUMBER({c}),MIN(MAX({c},0)*{self.per_item},{self._cap(max_points)}),0)"
+
+    def describe(self, max_points: Decimal) -> str:
+        return (
+            f"{self.label}: mỗi trường hợp {vn_number(self.per_item)} điểm, "
+            f"tối đa {vn_number(self._cap(max_points))} điểm."
+        )
+
+
+class Normalised(_Method):
+    """Points = value ÷ the highest value in the unit's group × maximum (R1 I.3). Scored in a
+    second pass over the group; when every value is 0, every unit scores 0."""
+
+    type: Literal["normalised"]
+    label: NonEmptyText
+    """What the value measures, e.g. "Băng thông Internet quy đổi trên CBCCVC (Mbps)"."""
+
+    def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
+        return (Slot("value", self.label, SlotKind.NUMBER, _ZERO),)
+
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
+        return Outcome(_ZERO, measure=_num(values, "value"), pending=True)
+
+    @staticmethod
+    def against(value: Decimal, best: Decimal, max_points: Decimal) -> Decimal:
+        """The points of `value` when the group's highest value is `best`."""
+        return _ZERO if best == 0 else value * max_points / best
+
+    def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
+        return '=""'  # needs every unit of the group: only grading knows
+
+    def describe(self, max_points: Decimal) -> str:
+        m = vn_number(max_points)
+        return (
+            f"Điểm = {_lower_first(self.label)} ÷ giá trị cao nhất trong khối × {m} "
+            "(Sở tính khi tổng hợp)."
+        )
+
+
+def _num(values: Mapping[str, SlotValue], key: str) -> Decimal:
+    value = values[key]
+    assert isinstance(value, Decimal)
+    return value
+
+
+def _squash(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _lower_first(text: str) -> str:
@@ -224,7 +481,10 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-Method = Annotated[DirectPoints | YesNo | Ratio, Field(discriminator="type")]
+Method = Annotated[
+    DirectPoints | YesNo | Ratio | Thresholds | Levels | Count | Normalised,
+    Field(discriminator="type"),
+]
 """A leaf criterion's scoring method (`type:` picks the variant)."""
 
 METHOD_TYPES: frozenset[str] = frozenset(

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from ictscore.errors import CellRef
+from ictscore.scoring import Reference
 from ictscore.units import Unit
 
 
@@ -57,6 +58,22 @@ class InputValue:
 
 
 @dataclass(frozen=True)
+class Appraisal:
+    """The appraisal council's word on one criterion of one unit (điểm thẩm định)."""
+
+    points: Decimal | None = None
+    """Appraised points; None: the self-score stands (or see `value`)."""
+    value: Decimal | None = None
+    """For a normalised criterion: the appraised value (số liệu), which replaces the unit's."""
+    not_applicable: str | None = None
+    """The reason the criterion does not apply to this unit; None if it applies."""
+    note: str | None = None
+    """The council's explanation (ghi chú thẩm định)."""
+    where: CellRef | None = None
+    """The appraisal row it came from."""
+
+
+@dataclass(frozen=True)
 class UnitResult:
     """The outcome for one unit: its points per criterion, totals, band, rank and issues."""
 
@@ -74,12 +91,31 @@ class UnitResult:
     inputs: dict[str, dict[str, InputValue]] = field(default_factory=dict)
     """Leaf criterion id → input slot → the value read and its cell."""
     evidence: dict[str, str] = field(default_factory=dict)
+    self_points: dict[str, Decimal] = field(default_factory=dict)
+    """Leaf criterion id → the points the unit's own inputs give (điểm tự chấm). Differs from
+    `points` where the appraisal changed them."""
+    measures: dict[str, Decimal] = field(default_factory=dict)
+    """Normalised criterion id → the value the group pass scores (after any appraisal)."""
+    appraisal: dict[str, Appraisal] = field(default_factory=dict)
+    """Criterion id → what the appraisal council said about it."""
+    not_applicable: dict[str, str] = field(default_factory=dict)
+    """Criterion id → why it does not apply to this unit (from the appraisal)."""
     total: Decimal | None = None
     """The published total (rounded half-up to the rubric's precision); None unless graded."""
+    raw_total: Decimal | None = None
+    """The total before rescaling to the rubric's scale (equal to `total` unless rescaled)."""
+    base_max: Decimal | None = None
+    """This unit's base maximum (its group's, less criteria not applicable to it)."""
     band: str | None = None
-    """The band id (e.g. "tot"); None unless graded."""
+    """The band id (e.g. "tot"); None unless graded (or when the rubric has no bands)."""
     rank: int | None = None
-    """Standard competition rank within the group (1, 2, 2, 4); None unless graded."""
+    """Standard competition rank within the group (1, 2, 2, 4); None unless graded and ranked."""
+    parent_rank: int | None = None
+    """Rank among the units of the same parent, for groups ranked within parents."""
+    unranked: str | None = None
+    """Why the unit is scored but not ranked (the rubric lists it); None if ranked."""
+    pending: bool = False
+    """Normalised criteria still need the group pass: points and total are not final."""
     issues: tuple[Issue, ...] = ()
 
     @classmethod
@@ -119,6 +155,8 @@ class Report:
     rubric_hash: str
     units: tuple[UnitResult, ...]
     issues: tuple[Issue, ...] = ()
+    references: tuple[Reference, ...] = ()
+    """For each group and normalised criterion: the highest value and who set it."""
 
     @property
     def all_issues(self) -> list[Issue]:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -27,13 +27,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from ictscore.errors import RubricError
-from ictscore.methods import METHOD_TYPES, Method, YesNo
+from ictscore.methods import METHOD_TYPES, Method
 
 
 def _nfc(text: str) -> str:
@@ -59,6 +60,17 @@ class Group(_Model):
     id: Slug
     label: Text
     """Vietnamese label, e.g. "UBND cấp xã"."""
+    rank_within: Literal["group", "parent"] = "group"
+    """`parent`: units are also ranked within their parent unit (communes within their
+    district), as `parent_rank`; `rank` is always the rank within the group."""
+
+
+class Unranked(_Model):
+    """A unit scored and listed, but left out of the ranking (e.g. for security reasons)."""
+
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    """The unit's code."""
+    reason: Text
 
 
 class Band(_Model):
@@ -85,10 +97,17 @@ class Criterion(_Model):
     """Maximum points. Required on leaves; on a parent it must equal the sum of its children."""
     groups: tuple[Slug, ...] | None = Field(default=None, min_length=1)
     """The groups this node applies to; all groups (or all of its parent's) when omitted."""
-    bonus: bool = False
-    """A bonus area (điểm thưởng): its points count on top of the base maximum."""
+    kind: Literal["base", "bonus", "penalty"] = "base"
+    """Top-level areas only. `bonus` (điểm thưởng): added on top of the base maximum;
+    `penalty` (điểm trừ): its points are subtracted. Their `max` caps them."""
+    combine: Literal["sum", "best_of"] = "sum"
+    """How a parent's points come from its children: their sum, or the best of them
+    (alternatives: "tính điểm cho trường hợp nào có điểm cao nhất")."""
+    capped: bool = False
+    """A block cap: the parent is worth at most its `max`, whatever its children add up to."""
     method: Method | None = None
-    """How a leaf is scored (`type: direct | yes_no | ratio`). Parents have none."""
+    """How a leaf is scored (`type: direct | yes_no | ratio | thresholds | levels | count |
+    normalised`). Parents have none."""
     children: tuple[Criterion, ...] = ()
 
     @model_validator(mode="after")
@@ -101,9 +120,10 @@ class Criterion(_Model):
                 raise ValueError(f"leaf criterion {self.id} needs a 'method' (how it is scored)")
             if self.max is None:
                 raise ValueError(f"leaf criterion {self.id} needs a 'max'")
-            yes_points = self.method.points if isinstance(self.method, YesNo) else None
-            if yes_points is not None and yes_points > self.max:
-                raise ValueError(f"yes/no points {yes_points} are above the maximum {self.max}")
+            if self.combine != "sum" or self.capped:
+                raise ValueError(f"'combine' and 'capped' are for parents; {self.id} is a leaf")
+        if self.capped and self.max is None:
+            raise ValueError(f"criterion {self.id} is capped, so it needs a 'max' (the cap)")
         return self
 
     @property
@@ -134,13 +154,35 @@ class Rubric(_Model):
     """Where the rubric comes from, and how faithful it is to the official text."""
     precision: int = Field(default=2, ge=0, le=4)
     """Decimals at which points and totals are published (rounded half-up)."""
+    parent_max: Literal["equal", "cap"] = "equal"
+    """When a parent declares a `max` other than what its children add up to: `equal` makes it
+    an error; `cap` caps the parent at its `max` (reported as a warning by the checker)."""
+    not_applicable: Literal["shrink", "rescale"] = "shrink"
+    """Criteria that do not apply to a group (or that the appraisal council marks not applicable
+    for a unit): `shrink` lowers that maximum; `rescale` converts the base points to `scale`
+    ("quy đổi về thang 100"): published = base points × scale ÷ the unit's base maximum."""
+    scale: Points | None = None
+    """The base maximum totals are rescaled to (not_applicable: rescale)."""
+    negative_total: bool = False
+    """Penalties may take a total below 0 (by default a total stops at 0)."""
+    appraisal: Literal["optional", "required"] = "optional"
+    """`optional`: the appraised points where the council gave them, the self-score otherwise;
+    `required`: every criterion of a graded sheet must be appraised."""
+    tie_breaks: tuple[CriterionId, ...] = ()
+    """Criteria whose points break equal totals, in order (e.g. ["1"]: the higher area 1
+    subtotal first); units equal on all of them share a rank."""
+    unranked: tuple[Unranked, ...] = ()
+    """Units scored and listed but not ranked."""
     groups: tuple[Group, ...] = Field(min_length=1)
-    bands: tuple[Band, ...] = Field(min_length=1)
+    bands: tuple[Band, ...] = ()
+    """Classification bands, highest first; none: totals are not classified."""
     criteria: tuple[Criterion, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
-        problems = _rule_problems(self.model_dump())
+        problems = [
+            (loc, msg) for sev, loc, msg in _rule_problems(self.model_dump()) if sev == ERROR
+        ]
         if problems:
             raise PydanticCustomError(
                 "rubric_rules",
@@ -155,7 +197,7 @@ class Rubric(_Model):
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Rubric:
         """A copy (not validated, as pydantic's), without the cached values of the original."""
         copy = super().model_copy(update=update, deep=deep)
-        for cached in ("content_hash", "_applicable", "_by_id"):
+        for cached in ("content_hash", "_applicable", "_by_id", "_unranked"):
             copy.__dict__.pop(cached, None)
         return copy
 
@@ -193,22 +235,69 @@ class Rubric(_Model):
         only where at least one of their descendants applies."""
         return [n for n in self.walk() if self.max_for(n.criterion, group) > 0]
 
-    def max_for(self, criterion: Criterion, group: str) -> Decimal:
-        """The criterion's maximum for `group`: 0 where it does not apply; a parent's is the sum
-        of its applicable children."""
-        if not self.applies(criterion, group):
+    def max_for(
+        self, criterion: Criterion, group: str, skip: frozenset[str] = frozenset()
+    ) -> Decimal:
+        """The criterion's maximum for `group`: 0 where it does not apply (or its id is in
+        `skip`: marked not applicable for one unit); a parent's comes from its children
+        (their sum, or the best of them), capped at its `max` where the rubric says so."""
+        if criterion.id in skip or not self.applies(criterion, group):
             return Decimal(0)
         if criterion.is_leaf:
             assert criterion.max is not None
             return criterion.max
-        return sum((self.max_for(c, group) for c in criterion.children), Decimal(0))
+        maxima = [self.max_for(c, group, skip) for c in criterion.children]
+        combined = (
+            max(maxima, default=Decimal(0))
+            if criterion.combine == "best_of"
+            else sum(maxima, Decimal(0))
+        )
+        return self.combine_cap(criterion, combined)
 
-    def base_max(self, group: str) -> Decimal:
-        """The group's maximum without bonus areas."""
-        return sum((self.max_for(a, group) for a in self.criteria if not a.bonus), Decimal(0))
+    def is_capped(self, criterion: Criterion) -> bool:
+        """Whether a parent's points stop at its `max` (a block cap, or parent_max: cap)."""
+        return (
+            not criterion.is_leaf
+            and criterion.max is not None
+            and (criterion.capped or self.parent_max == "cap")
+        )
+
+    def combine_cap(self, criterion: Criterion, combined: Decimal) -> Decimal:
+        """A parent's combined children (maxima or points), capped where the rubric says so."""
+        if self.is_capped(criterion):
+            assert criterion.max is not None
+            return min(combined, criterion.max)
+        return combined
+
+    def _area_max(self, kind: str, group: str, skip: frozenset[str]) -> Decimal:
+        return sum(
+            (self.max_for(a, group, skip) for a in self.criteria if a.kind == kind), Decimal(0)
+        )
+
+    def base_max(self, group: str, skip: frozenset[str] = frozenset()) -> Decimal:
+        """The group's maximum of base points (bonus and penalty areas aside); `skip`: criteria
+        marked not applicable for one unit."""
+        return self._area_max("base", group, skip)
 
     def bonus_max(self, group: str) -> Decimal:
-        return sum((self.max_for(a, group) for a in self.criteria if a.bonus), Decimal(0))
+        return self._area_max("bonus", group, frozenset())
+
+    def penalty_max(self, group: str) -> Decimal:
+        return self._area_max("penalty", group, frozenset())
+
+    def published_max(self, group: str) -> Decimal:
+        """The base maximum as published: `scale` when totals are rescaled."""
+        if self.not_applicable == "rescale" and self.scale is not None:
+            return self.scale
+        return self.base_max(group)
+
+    def unranked_reason(self, unit_code: str) -> str | None:
+        """Why the unit is left out of the ranking, or None if it is ranked."""
+        return self._unranked.get(unit_code)
+
+    @cached_property
+    def _unranked(self) -> dict[str, str]:
+        return {u.unit: u.reason for u in self.unranked}
 
     def group(self, group_id: str) -> Group | None:
         return next((g for g in self.groups if g.id == group_id), None)
@@ -239,39 +328,46 @@ class Rubric(_Model):
 
 
 Loc = tuple[str | int, ...]
+ERROR, WARNING = "error", "warning"
+Problem = tuple[str, Loc, str]
+"""(severity, location in the document, message)."""
+
+_METHOD = TypeAdapter(Method)
 
 
-def _rule_problems(data: Any) -> list[tuple[Loc, str]]:
-    """The cross-field rules, each problem with its location in the document.
+def _rule_problems(data: Any) -> list[Problem]:
+    """The cross-field rules, each problem with its severity and location in the document.
 
     They read plain data (the YAML as loaded, or a model's dump) and skip whatever is malformed,
     so a rubric with schema errors is still checked for these rules: every problem at once.
     """
     doc = data if isinstance(data, Mapping) else {}
-    problems: list[tuple[Loc, str]] = []
+    problems: list[Problem] = []
+
+    def error(loc: Loc, msg: str) -> None:
+        problems.append((ERROR, loc, msg))
+
     group_ids = [g.get("id") for g in _seq(doc.get("groups")) if isinstance(g, Mapping)]
     for i, gid in enumerate(group_ids):
         if gid in group_ids[:i]:
-            problems.append((("groups", i, "id"), f"duplicate group id {gid!r}"))
+            error(("groups", i, "id"), f"duplicate group id {gid!r}")
     known = {g for g in group_ids if isinstance(g, str)}
     listed = ", ".join(str(g) for g in group_ids)
     seen: dict[str, Loc] = {}
-    base: dict[str, Decimal] = dict.fromkeys(known, Decimal(0))
+    scored: set[str] = set()  # groups some base leaf applies to
+    cap_policy = doc.get("parent_max") == "cap"
 
     def visit(
-        node: Mapping[str, Any], loc: Loc, parent: Any, inherited: frozenset[str], bonus_area: bool
+        node: Mapping[str, Any], loc: Loc, parent: Any, inherited: frozenset[str], kind: Any
     ) -> Decimal | None:
         """Checks a node and returns its maximum over all groups (None if unknowable)."""
         cid = node.get("id")
         if isinstance(cid, str):
             if cid.casefold() in seen:
-                problems.append(
-                    (
-                        (*loc, "id"),
-                        f"duplicate criterion id {cid!r} (also at "
-                        f"{_yaml_path(seen[cid.casefold()])}; ids are compared "
-                        "ignoring case)",
-                    )
+                error(
+                    (*loc, "id"),
+                    f"duplicate criterion id {cid!r} (also at "
+                    f"{_yaml_path(seen[cid.casefold()])}; ids are compared ignoring case)",
                 )
             else:
                 seen[cid.casefold()] = loc
@@ -281,51 +377,101 @@ def _rule_problems(data: Any) -> list[tuple[Loc, str]]:
             applies = inherited & frozenset(g for g in own if isinstance(g, str))
             for j, gid in enumerate(own):
                 if gid not in known:
-                    problems.append(
-                        ((*loc, "groups", j), f"unknown group {gid!r} (groups: {listed})")
-                    )
+                    error((*loc, "groups", j), f"unknown group {gid!r} (groups: {listed})")
                 elif gid not in inherited:
-                    problems.append(
-                        (
-                            (*loc, "groups", j),
-                            f"criterion {cid} lists group "
-                            f"{gid!r}, but its parent {parent} does not apply to that group",
-                        )
+                    error(
+                        (*loc, "groups", j),
+                        f"criterion {cid} lists group {gid!r}, but its parent {parent} does not "
+                        "apply to that group",
                     )
-        if node.get("bonus") is True and parent is not None:
-            problems.append(((*loc, "bonus"), "only a top-level area can be a bonus area"))
+        if node.get("kind", "base") != "base" and parent is not None:
+            error((*loc, "kind"), "only a top-level area can be a bonus or penalty area")
         children = [
             (i, ch) for i, ch in enumerate(_seq(node.get("children"))) if isinstance(ch, Mapping)
         ]
         declared = _decimal(node.get("max"))
         if not children:
-            if declared is not None and not bonus_area:
-                for gid in applies:
-                    base[gid] += declared
+            if declared is not None and kind in (None, "base"):
+                scored.update(applies)
+            _method_problems(node.get("method"), declared, (*loc, "method"), problems)
             return declared
-        sums = [visit(ch, (*loc, "children", i), cid, applies, bonus_area) for i, ch in children]
-        total = None if None in sums else sum((x for x in sums if x is not None), Decimal(0))
-        if declared is not None and total is not None and declared != total:
+        sums = [visit(ch, (*loc, "children", i), cid, applies, kind) for i, ch in children]
+        if None in sums:
+            return declared
+        maxima = [x for x in sums if x is not None]
+        best_of = node.get("combine") == "best_of"
+        total = max(maxima) if best_of else sum(maxima, Decimal(0))
+        what = "the best of its children's maxima" if best_of else "its children's maxima add to"
+        if declared is None or declared == total:
+            return total
+        if declared > total:
+            error(
+                (*loc, "max"),
+                f"max {declared} of criterion {cid} cannot be reached: {what} {total}",
+            )
+        elif node.get("capped") is True:
+            return declared  # a block cap, as declared: nothing to report
+        elif cap_policy:
             problems.append(
                 (
+                    WARNING,
                     (*loc, "max"),
-                    f"max {declared} of criterion {cid} differs from "
-                    f"the sum of its children's maxima ({total})",
+                    f"max {declared} of criterion {cid} is below what {what} ({total}); "
+                    f"its points are capped at {declared} (parent_max: cap)",
                 )
+            )
+            return declared
+        else:
+            error(
+                (*loc, "max"),
+                f"max {declared} of criterion {cid} differs from what {what} ({total}); "
+                "fix the maxima, or declare a cap (`capped: true` on this criterion, or "
+                "`parent_max: cap` for the rubric)",
             )
         return total
 
     areas = [(i, a) for i, a in enumerate(_seq(doc.get("criteria"))) if isinstance(a, Mapping)]
     for i, area in areas:
-        visit(area, ("criteria", i), None, frozenset(known), area.get("bonus") is True)
-    if areas and all(a.get("bonus") is True for _, a in areas):
-        problems.append((("criteria",), "at least one area must not be a bonus area"))
-    if areas and not problems:  # a count is only meaningful once the tree holds together
+        visit(area, ("criteria", i), None, frozenset(known), area.get("kind", "base"))
+    if areas and all(a.get("kind", "base") != "base" for _, a in areas):
+        error(("criteria",), "at least one area must be a base area (not bonus or penalty)")
+    if areas and not any(sev == ERROR for sev, _, _ in problems):
+        # a count is only meaningful once the tree holds together
         for i, gid in enumerate(group_ids):
-            if isinstance(gid, str) and base.get(gid, Decimal(0)) == 0:
-                problems.append((("groups", i), f"no criterion applies to group {gid!r}"))
+            if isinstance(gid, str) and gid not in scored:
+                error(("groups", i), f"no criterion applies to group {gid!r}")
+    rescale = doc.get("not_applicable") == "rescale"
+    if rescale and doc.get("scale") is None:
+        error(("not_applicable",), "not_applicable: rescale needs a 'scale' (e.g. scale: 100)")
+    if not rescale and doc.get("scale") is not None:
+        error(("scale",), "'scale' is only used with not_applicable: rescale")
+    for i, cid in enumerate(_seq(doc.get("tie_breaks"))):
+        if isinstance(cid, str) and cid.casefold() not in seen:
+            error(("tie_breaks", i), f"unknown criterion id {cid!r}")
+    codes = [u.get("unit") for u in _seq(doc.get("unranked")) if isinstance(u, Mapping)]
+    for i, code in enumerate(codes):
+        if code in codes[:i]:
+            error(("unranked", i, "unit"), f"unit {code!r} is listed twice")
     problems.extend(_band_problems(doc.get("bands")))
     return problems
+
+
+def _method_problems(raw: Any, max_points: Decimal | None, loc: Loc, out: list[Problem]) -> None:
+    """The method's parameters against the leaf's maximum (when both are well-formed)."""
+    if max_points is None or not isinstance(raw, Mapping):
+        return
+    try:
+        method = _METHOD.validate_python(raw)
+    except ValidationError:
+        return  # reported by the schema
+    for fld, msg in method.problems(max_points):
+        path: list[str | int] = []
+        for part in fld.replace("]", "").split("."):
+            name, _, index = part.partition("[")
+            path.append(name)
+            if index:
+                path.append(int(index))
+        out.append((ERROR, (*loc, *path), msg))
 
 
 def _seq(value: Any) -> list[Any]:
@@ -338,8 +484,8 @@ def _decimal(value: Any) -> Decimal | None:
     return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
 
 
-def _band_problems(data: Any) -> list[tuple[Loc, str]]:
-    problems: list[tuple[Loc, str]] = []
+def _band_problems(data: Any) -> list[Problem]:
+    problems: list[Problem] = []
     bands = [(i, b) for i, b in enumerate(_seq(data)) if isinstance(b, Mapping)]
     ids = [b.get("id") for _, b in bands]
     previous: Decimal | None = None
@@ -348,10 +494,11 @@ def _band_problems(data: Any) -> list[tuple[Loc, str]]:
         label = band.get("label", band.get("id"))
         low = _decimal(band.get("min"))
         if band.get("id") in ids[:n]:
-            problems.append((("bands", i, "id"), f"duplicate band id {band.get('id')!r}"))
+            problems.append((ERROR, ("bands", i, "id"), f"duplicate band id {band.get('id')!r}"))
         if last and band.get("min") is not None:
             problems.append(
                 (
+                    ERROR,
                     ("bands", i, "min"),
                     f"the last band ({label}) takes every total "
                     "below the band above it, so it has no 'min'",
@@ -359,12 +506,13 @@ def _band_problems(data: Any) -> list[tuple[Loc, str]]:
             )
         if not last and band.get("min") is None:
             problems.append(
-                (("bands", i), f"band {label} needs a 'min' (only the last band has none)")
+                (ERROR, ("bands", i), f"band {label} needs a 'min' (only the last band has none)")
             )
         if low is not None:
             if previous is not None and low >= previous:
                 problems.append(
                     (
+                        ERROR,
                         ("bands", i, "min"),
                         f"bands go from highest to lowest: min "
                         f"{low} of {label} is not below {previous}",
@@ -440,8 +588,42 @@ def _line_of(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int:
     return line
 
 
-def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
-    """Parse rubric YAML text; `source` names it in messages. Raises RubricError."""
+@dataclass(frozen=True)
+class Finding:
+    """One problem the rubric checker found, located by file, line and YAML path."""
+
+    severity: str
+    """"error" (the rubric cannot be used) or "warning" (it can, but look)."""
+    source: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        flag = "warning: " if self.severity == WARNING else ""
+        return f"{self.source}:{self.line}: {flag}{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RubricCheck:
+    """What `check_rubric` found: the rubric (None if it has errors) and every finding."""
+
+    source: str
+    rubric: Rubric | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+
+def check_rubric_text(text: str, source: str = "<rubric>") -> RubricCheck:
+    """Check rubric YAML text: schema, cross-field rules and warnings, every finding at once.
+    Raises RubricError only when the text is not YAML or not a mapping."""
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -458,10 +640,11 @@ def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
                 f"(id, version, title, …), found {type(data).__name__}"
             ],
         )
+    problems: list[Problem] = []
+    rubric: Rubric | None = None
     try:
-        return Rubric.model_validate(data)
+        rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        problems: list[tuple[int, str, str]] = []
         errors = exc.errors()
         deeper = [tuple(e["loc"]) for e in errors]
         for err in errors:
@@ -469,23 +652,55 @@ def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
             if err["type"] == "too_short" and any(d[: len(loc)] == loc != d for d in deeper):
                 continue  # pydantic's echo of a failed item ("at least 1 item after validation")
             if err["type"] != "rubric_rules":  # those are found on the YAML itself, below
-                msg = err["msg"].removeprefix("Value error, ")
-                problems.append((_line_of(root, loc), _yaml_path(loc), msg))
-        # NOTE: the cross-field rules also run when the schema failed (pydantic would skip
-        # them), on the data as loaded: every problem is reported at once.
-        for loc, msg in _rule_problems(data):
-            problems.append((_line_of(root, loc), _yaml_path(loc), msg))
-        problems.sort(key=lambda p: p[0])
-        raise RubricError(
-            source, [f"{source}:{line}: {path}: {msg}" for line, path, msg in problems]
-        ) from exc
+                problems.append((ERROR, loc, err["msg"].removeprefix("Value error, ")))
+    # NOTE: the cross-field rules run on the data as loaded, also when the schema failed
+    # (pydantic would skip them): every problem is reported at once.
+    problems.extend(_rule_problems(data))
+    if rubric is not None:
+        problems.extend(_model_problems(rubric))
+    findings = sorted(
+        (
+            Finding(sev, source, _line_of(root, loc), _yaml_path(loc), msg)
+            for sev, loc, msg in problems
+        ),
+        key=lambda f: (f.line, f.severity),
+    )
+    ok = not any(f.severity == ERROR for f in findings)
+    return RubricCheck(source, rubric if ok else None, tuple(findings))
 
 
-def load_rubric(path: str | Path) -> Rubric:
-    """Load a rubric from a YAML file, or a bundled rubric by its id (`tiengiang-2020`).
+def _model_problems(rubric: Rubric) -> list[Problem]:
+    """Rules that need the built model: the top band reachable in every group."""
+    problems: list[Problem] = []
+    top = rubric.bands[0] if rubric.bands else None
+    if top is None or top.min is None:
+        return problems
+    for g in rubric.groups:
+        best = rubric.published_max(g.id) + rubric.bonus_max(g.id)
+        if best < top.min:
+            problems.append(
+                (
+                    WARNING,
+                    ("bands", 0, "min"),
+                    f"no unit of group {g.id} can reach band {top.label} (from {top.min}): "
+                    f"its maximum with bonus is {best}",
+                )
+            )
+    return problems
 
-    Raises RubricError with every problem found.
-    """
+
+def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
+    """Parse rubric YAML text; `source` names it in messages. Raises RubricError with every
+    error found (warnings are ignored here: see `check_rubric_text`)."""
+    checked = check_rubric_text(text, source)
+    if checked.rubric is None:
+        raise RubricError(source, [str(f) for f in checked.errors])
+    return checked.rubric
+
+
+def check_rubric(path: str | Path) -> RubricCheck:
+    """Check a rubric file, or a bundled rubric by its id. Raises RubricError if it cannot be
+    read or is not YAML."""
     source = str(path)
     file = Path(path)
     if not file.exists() and (bundled := bundled_rubric_path(source)) is not None:
@@ -497,7 +712,18 @@ def load_rubric(path: str | Path) -> Rubric:
         raise RubricError(
             source, [f"{source}: cannot read the rubric: {exc} (bundled rubrics: {known})"]
         ) from exc
-    return parse_rubric(text, source)
+    return check_rubric_text(text, source)
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Load a rubric from a YAML file, or a bundled rubric by its id (`tiengiang-2020`).
+
+    Raises RubricError with every error found.
+    """
+    checked = check_rubric(path)
+    if checked.rubric is None:
+        raise RubricError(checked.source, [str(f) for f in checked.errors])
+    return checked.rubric
 
 
 def bundled_rubric_ids() -> list[str]:

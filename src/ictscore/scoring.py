@@ -1,22 +1,29 @@
-"""Pure scoring rules: totals from leaf points, classification into bands, ranking.
+"""Pure scoring rules: totals from leaf points, group normalisation, bands, ranking.
 
 The rounding, boundary and tie rules live here and only here:
-- leaf points are rounded half-up to the rubric's precision (validate.py calls `publish`);
-  subtotals and totals are exact sums of those published points, so every printed figure adds up;
+- leaf points are rounded half-up to the rubric's precision (`publish`); subtotals are exact
+  combinations of those published points (a sum or the best of the children, capped where the
+  rubric caps), so every printed figure adds up;
+- the total is base points (rescaled to the rubric's `scale` when it says so) + bonus − penalty,
+  rounded half-up once, and never below 0 unless the rubric allows it;
 - a total is classified in the first band (highest first) whose `min` it reaches (`>=`);
-- ranks are standard competition ranks (1, 2, 2, 4) on the published total.
+- ranks are standard competition ranks (1, 2, 2, 4) on the published total, then on the
+  rubric's tie-break criteria; units equal on all of them share a rank.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from ictscore.methods import Normalised
 from ictscore.numbers import round_half_up
 from ictscore.rubric import Band, Criterion, Rubric
 
 K = TypeVar("K", bound=Hashable)
+_ZERO = Decimal(0)
 
 
 def publish(points: Decimal, rubric: Rubric) -> Decimal:
@@ -24,39 +31,128 @@ def publish(points: Decimal, rubric: Rubric) -> Decimal:
     return round_half_up(points, rubric.precision)
 
 
-def total_up(
-    rubric: Rubric, group: str, leaf_points: Mapping[str, Decimal]
-) -> tuple[dict[str, Decimal], Decimal]:
-    """Subtotals of every applicable parent criterion and the total, from published leaf points.
+@dataclass(frozen=True)
+class Totals:
+    """How a unit's total comes from its leaf points."""
 
-    Leaves missing from `leaf_points` count 0 (callers grade only complete sheets).
+    subtotals: dict[str, Decimal]
+    """Every applicable parent criterion (areas included) → its points."""
+    base: Decimal
+    """Points of the base areas, before any rescaling."""
+    base_max: Decimal
+    """The unit's base maximum (its group's, less criteria marked not applicable for it)."""
+    bonus: Decimal
+    penalty: Decimal
+    """Points deducted (a positive number)."""
+    raw_total: Decimal
+    """base + bonus − penalty, before rescaling (floored at 0 unless the rubric allows less)."""
+    total: Decimal
+    """The published total: rescaled where the rubric says so, rounded half-up."""
+
+    @property
+    def rescaled(self) -> bool:
+        return self.raw_total != self.total
+
+
+def total_up(
+    rubric: Rubric,
+    group: str,
+    leaf_points: Mapping[str, Decimal],
+    skip: frozenset[str] = frozenset(),
+) -> Totals:
+    """A unit's subtotals and totals from its published leaf points.
+
+    Leaves missing from `leaf_points` count 0 (callers grade only complete sheets); criteria in
+    `skip` (marked not applicable for this unit) and criteria not applying to `group` count
+    nowhere, and lower the unit's base maximum.
     """
     subtotals: dict[str, Decimal] = {}
 
     def visit(c: Criterion) -> Decimal:
         if c.is_leaf:
-            return leaf_points.get(c.id, Decimal(0))
-        s = sum((visit(ch) for ch in c.children if rubric.applies(ch, group)), Decimal(0))
-        subtotals[c.id] = s
-        return s
+            return leaf_points.get(c.id, _ZERO)
+        kids = [visit(ch) for ch in c.children if ch.id not in skip and rubric.applies(ch, group)]
+        combined = (max(kids) if kids else _ZERO) if c.combine == "best_of" else sum(kids, _ZERO)
+        subtotals[c.id] = rubric.combine_cap(c, combined)
+        return subtotals[c.id]
 
-    total = sum((visit(a) for a in rubric.criteria if rubric.applies(a, group)), Decimal(0))
-    return subtotals, publish(total, rubric)
+    by_kind = {"base": _ZERO, "bonus": _ZERO, "penalty": _ZERO}
+    for area in rubric.criteria:
+        if area.id not in skip and rubric.applies(area, group):
+            by_kind[area.kind] += visit(area)
+    base, bonus, penalty = by_kind["base"], by_kind["bonus"], by_kind["penalty"]
+    base_max = rubric.base_max(group, skip)
+    scaled = base
+    if rubric.not_applicable == "rescale" and rubric.scale is not None and base_max:
+        scaled = base * rubric.scale / base_max
+    raw, total = base + bonus - penalty, scaled + bonus - penalty
+    if not rubric.negative_total:
+        raw, total = max(raw, _ZERO), max(total, _ZERO)
+    return Totals(subtotals, base, base_max, bonus, penalty, raw, publish(total, rubric))
 
 
-def classify(total: Decimal, bands: Sequence[Band]) -> Band:
-    """The band of a published total: the first (highest) band whose min it reaches."""
+@dataclass(frozen=True)
+class Reference:
+    """The highest value of a normalised criterion in a group, and the units that have it."""
+
+    criterion: str
+    group: str
+    best: Decimal
+    units: tuple[str, ...]
+    """Codes of the units whose value is `best` (none when every value is 0)."""
+
+
+def normalise(
+    rubric: Rubric, group: str, measures: Mapping[K, Mapping[str, Decimal]]
+) -> tuple[dict[K, dict[str, Decimal]], list[Reference]]:
+    """The points of every normalised criterion for the units of one group.
+
+    `measures`: unit → criterion id → the value the unit gave. Points = value ÷ the group's
+    highest value × maximum, published; all values 0 → 0 points each.
+    """
+    points: dict[K, dict[str, Decimal]] = {unit: {} for unit in measures}
+    references: list[Reference] = []
+    for node in rubric.nodes_for(group):
+        c = node.criterion
+        if not isinstance(c.method, Normalised):
+            continue
+        values = {unit: m[c.id] for unit, m in measures.items() if c.id in m}
+        if not values:
+            continue
+        best = max(values.values())
+        max_points = rubric.max_for(c, group)
+        for unit, value in values.items():
+            points[unit][c.id] = publish(Normalised.against(value, best, max_points), rubric)
+        leaders = tuple(sorted(str(u) for u, v in values.items() if v == best and best > 0))
+        references.append(Reference(c.id, group, best, leaders))
+    return points, references
+
+
+def classify(total: Decimal, bands: Sequence[Band]) -> Band | None:
+    """The band of a published total: the first (highest) band whose min it reaches; None when
+    the rubric has no bands."""
     for band in bands:
         if band.min is None or total >= band.min:
             return band
-    raise ValueError("the last band must have no min")  # guaranteed by the Rubric model
+    if bands:
+        raise ValueError("the last band must have no min")  # guaranteed by the Rubric model
+    return None
 
 
-def rank_units(totals: Mapping[K, Decimal]) -> dict[K, int]:
-    """Standard competition ranking: the highest total is 1; equal totals share a rank and the
-    next rank skips (1, 2, 2, 4)."""
-    ordered = sorted(totals.values(), reverse=True)
-    first_at: dict[Decimal, int] = {}
-    for position, total in enumerate(ordered, start=1):
-        first_at.setdefault(total, position)
-    return {key: first_at[total] for key, total in totals.items()}
+def ranking_key(
+    rubric: Rubric, total: Decimal, subtotals: Mapping[str, Decimal], points: Mapping[str, Decimal]
+) -> tuple[Decimal, ...]:
+    """What ranks a unit: its total, then the rubric's tie-break criteria in order."""
+    return (total, *(subtotals.get(c, points.get(c, _ZERO)) for c in rubric.tie_breaks))
+
+
+def rank_units(keys: Mapping[K, Decimal | tuple[Decimal, ...]]) -> dict[K, int]:
+    """Standard competition ranking: the highest key is 1; equal keys share a rank and the next
+    rank skips (1, 2, 2, 4). A key is a total, or a tuple (total, tie-break, …) compared in
+    order."""
+    as_tuple = {k: v if isinstance(v, tuple) else (v,) for k, v in keys.items()}
+    ordered = sorted(as_tuple.values(), reverse=True)
+    first_at: dict[tuple[Decimal, ...], int] = {}
+    for position, key in enumerate(ordered, start=1):
+        first_at.setdefault(key, position)
+    return {unit: first_at[key] for unit, key in as_tuple.items()}

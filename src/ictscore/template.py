@@ -17,9 +17,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ictscore import __version__, layout
-from ictscore.methods import Slot, SlotKind
+from ictscore.methods import Levels, Slot, SlotKind
 from ictscore.numbers import excel_number_format, plain, vn_number
-from ictscore.rubric import Node, Rubric
+from ictscore.rubric import Criterion, Node, Rubric
 from ictscore.units import Unit
 
 _THIN = Side(style="thin", color="808080")
@@ -41,9 +41,11 @@ def build_template(rubric: Rubric, unit: Unit, password: str | None = None) -> W
     ws = wb.active
     assert ws is not None
     ws.title = layout.SCORE_SHEET
-    _write_score_sheet(wb, ws, rubric, unit)
-    _write_instructions(wb.create_sheet(layout.INSTRUCTIONS_SHEET), rubric, unit)
-    _write_meta(wb.create_sheet(layout.META_SHEET), rubric, unit)
+    instructions = wb.create_sheet(layout.INSTRUCTIONS_SHEET)
+    meta = wb.create_sheet(layout.META_SHEET)
+    _write_meta(meta, rubric, unit)
+    _write_score_sheet(wb, ws, rubric, unit, _Lists(meta))
+    _write_instructions(instructions, rubric, unit)
     for sheet in (ws, wb[layout.INSTRUCTIONS_SHEET]):
         _protect(sheet, password)
     wb.security = WorkbookProtection(lockStructure=True)
@@ -77,6 +79,29 @@ def _write_meta(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
     ws.sheet_state = "veryHidden"
 
 
+class _Lists:
+    """Writes the choices of `listed` slots (level texts and their points) into columns of the
+    meta sheet, from column D on, one pair of columns per slot: drop-downs and formulas refer to
+    them, as long texts do not fit inside a formula or a validation rule."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.next_col = 4
+
+    def add(self, labels: tuple[str, ...], worths: tuple[Decimal, ...]) -> tuple[str, str]:
+        """The absolute ranges of the labels and of their worths."""
+        from openpyxl.utils import get_column_letter
+
+        col = self.next_col
+        self.next_col += 2
+        for row, (label, worth) in enumerate(zip(labels, worths, strict=True), start=1):
+            self.ws.cell(row, col, label).number_format = "@"
+            self.ws.cell(row, col + 1, float(worth))
+        quoted = "'" + self.ws.title.replace("'", "''") + "'"
+        a, b, n = get_column_letter(col), get_column_letter(col + 1), len(labels)
+        return f"{quoted}!${a}$1:${a}${n}", f"{quoted}!${b}$1:${b}${n}"
+
+
 def _protect(ws: Worksheet, password: str | None) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # allowed: resizing columns and rows
@@ -85,16 +110,24 @@ def _protect(ws: Worksheet, password: str | None) -> None:
         ws.protection.password = password
 
 
-def _write_score_sheet(wb: Workbook, ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
+def _write_score_sheet(
+    wb: Workbook, ws: Worksheet, rubric: Rubric, unit: Unit, lists: _Lists
+) -> None:
     group = rubric.group(unit.group)
     assert group is not None
     for col, width in layout.COLUMN_WIDTHS.items():
         ws.column_dimensions[col].width = width
     last_col = layout.COL_EVIDENCE
     base, bonus = rubric.base_max(unit.group), rubric.bonus_max(unit.group)
+    published = rubric.published_max(unit.group)
+    penalty = rubric.penalty_max(unit.group)
     maxima = f"Điểm tối đa: {vn_number(base)} điểm"
+    if published != base:
+        maxima += f", quy đổi về thang {vn_number(published)} điểm"
     if bonus:
-        maxima += f" (và tối đa {vn_number(bonus)} điểm thưởng)"
+        maxima += f"; điểm thưởng tối đa {vn_number(bonus)} điểm"
+    if penalty:
+        maxima += f"; điểm trừ tối đa {vn_number(penalty)} điểm"
     heading = [
         (rubric.title.upper(), Font(bold=True, size=14)),
         (f"Năm {rubric.year} — {rubric.issuer}", Font(italic=True)),
@@ -123,13 +156,12 @@ def _write_score_sheet(wb: Workbook, ws: Worksheet, rubric: Rubric, unit: Unit) 
     nodes = rubric.nodes_for(unit.group)
     row_of = {n.criterion.id: header_row + 1 + i for i, n in enumerate(nodes)}
     for node in nodes:
-        _write_criterion_row(wb, ws, rubric, unit.group, node, row_of)
+        _write_criterion_row(wb, ws, rubric, unit.group, node, row_of, lists)
 
     total_row = header_row + len(nodes) + 1
-    areas = [n.criterion.id for n in nodes if n.depth == 0]
-    total_formula = "=" + "+".join(f"{layout.COL_POINTS}{row_of[a]}" for a in areas)
+    total_formula = _total_formula(rubric, [n.criterion for n in nodes if n.depth == 0], row_of)
     _summary_row(ws, total_row, layout.TOTAL_LABEL, total_formula, rubric.precision)
-    ws[f"{layout.COL_MAX}{total_row}"] = float(base + bonus)
+    ws[f"{layout.COL_MAX}{total_row}"] = float(published + bonus)
     _define(wb, layout.TOTAL_NAME, ws, f"{layout.COL_POINTS}{total_row}")
     total_ref = f"ROUND({layout.COL_POINTS}{total_row},{rubric.precision})"
     _summary_row(
@@ -163,8 +195,33 @@ def _write_score_sheet(wb: Workbook, ws: Worksheet, rubric: Rubric, unit: Unit) 
     ws.oddFooter.left.text = f"{unit.code} — {rubric.id} {rubric.version}"
 
 
+def _total_formula(rubric: Rubric, areas: list[Criterion], row_of: dict[str, int]) -> str:
+    """Base areas (rescaled where the rubric says so) + bonus − penalty, not below 0."""
+
+    def cells(kind: str) -> str:
+        return ",".join(f"{layout.COL_POINTS}{row_of[a.id]}" for a in areas if a.kind == kind)
+
+    formula = f"SUM({cells('base')})"
+    if rubric.not_applicable == "rescale" and rubric.scale is not None:
+        base_max = "+".join(f"{layout.COL_MAX}{row_of[a.id]}" for a in areas if a.kind == "base")
+        formula = f"{formula}*{rubric.scale}/({base_max})"
+    if bonus := cells("bonus"):
+        formula += f"+SUM({bonus})"
+    if penalty := cells("penalty"):
+        formula += f"-SUM({penalty})"
+    if not rubric.negative_total:
+        formula = f"MAX(0,{formula})"
+    return f"=ROUND({formula},{rubric.precision})"
+
+
 def _write_criterion_row(
-    wb: Workbook, ws: Worksheet, rubric: Rubric, group: str, node: Node, row_of: dict[str, int]
+    wb: Workbook,
+    ws: Worksheet,
+    rubric: Rubric,
+    group: str,
+    node: Node,
+    row_of: dict[str, int],
+    lists: _Lists,
 ) -> None:
     c = node.criterion
     row = row_of[c.id]
@@ -177,10 +234,8 @@ def _write_criterion_row(
     rule_parts = []
     if c.method is not None:
         rule_parts.append(c.method.describe(max_points))
-    elif c.bonus:
-        rule_parts.append("Điểm thưởng: cộng thêm vào tổng điểm.")
     else:
-        rule_parts.append("Tổng điểm các tiêu chí thành phần.")
+        rule_parts.append(_parent_rule(rubric, c, max_points))
     if c.guidance:
         rule_parts.append(c.guidance)
     cells[layout.COL_RULE] = "\n".join(rule_parts)
@@ -201,7 +256,12 @@ def _write_criterion_row(
         slots = c.method.slots(max_points)
         refs = {s.key: f"{col}{row}" for s, col in zip(slots, layout.INPUT_COLUMNS, strict=False)}
         for slot, col in zip(slots, layout.INPUT_COLUMNS, strict=False):
-            _write_input(wb, ws, c.id, slot, f"{col}{row}")
+            listed = None
+            if slot.listed and isinstance(c.method, Levels):
+                worths = tuple(level.worth(max_points) for level in c.method.levels)
+                listed = lists.add(slot.choices, worths)
+                refs["labels"], refs["worths"] = listed
+            _write_input(wb, ws, c.id, slot, f"{col}{row}", listed)
             used.add(col)
         ws[points_cell] = c.method.formula(refs, max_points, rubric.precision)
         ev = ws[f"{layout.COL_EVIDENCE}{row}"]
@@ -209,8 +269,11 @@ def _write_criterion_row(
         ev.fill = _INPUT_FILL
         _define(wb, layout.evidence_name(c.id), ws, f"{layout.COL_EVIDENCE}{row}")
     else:
-        kids = [ch for ch in c.children if ch.id in row_of]
-        ws[points_cell] = "=" + "+".join(f"{layout.COL_POINTS}{row_of[k.id]}" for k in kids)
+        kids = ",".join(f"{layout.COL_POINTS}{row_of[k.id]}" for k in c.children if k.id in row_of)
+        combined = f"MAX({kids})" if c.combine == "best_of" else f"SUM({kids})"
+        if rubric.is_capped(c):
+            combined = f"MIN({combined},{c.max})"
+        ws[points_cell] = "=" + combined
     ws[points_cell].number_format = excel_number_format(rubric.precision)
     _define(wb, layout.points_name(c.id), ws, points_cell)
 
@@ -234,7 +297,29 @@ def _wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def _write_input(wb: Workbook, ws: Worksheet, criterion_id: str, slot: Slot, ref: str) -> None:
+def _parent_rule(rubric: Rubric, c: Criterion, max_points: Decimal) -> str:
+    if c.combine == "best_of":
+        text = "Tính điểm cho trường hợp có điểm cao nhất."
+    else:
+        text = "Tổng điểm các tiêu chí thành phần"
+        if rubric.is_capped(c):
+            text += f", tối đa {vn_number(max_points)} điểm"
+        text += "."
+    if c.kind == "bonus":
+        text = "Điểm thưởng, cộng vào tổng điểm. " + text
+    elif c.kind == "penalty":
+        text = "Điểm trừ, trừ vào tổng điểm. " + text
+    return text
+
+
+def _write_input(
+    wb: Workbook,
+    ws: Worksheet,
+    criterion_id: str,
+    slot: Slot,
+    ref: str,
+    listed: tuple[str, str] | None = None,
+) -> None:
     cell = ws[ref]
     cell.protection = _UNLOCKED
     cell.fill = _INPUT_FILL
@@ -242,10 +327,13 @@ def _write_input(wb: Workbook, ws: Worksheet, criterion_id: str, slot: Slot, ref
         cell.number_format = "0.00%"
     prompt_title = f"Tiêu chí {criterion_id}"[:32]
     if slot.kind is SlotKind.CHOICE:
-        dv = DataValidation(
-            type="list", formula1='"' + ",".join(slot.choices) + '"', allow_blank=True
-        )
-        rule = f"Chọn {' hoặc '.join(slot.choices)}."
+        source = listed[0] if listed else '"' + ",".join(slot.choices) + '"'
+        dv = DataValidation(type="list", formula1=source, allow_blank=True)
+        if listed:
+            rule = "Chọn một mức trong danh sách."
+            cell.alignment = _WRAP
+        else:
+            rule = f"Chọn {' hoặc '.join(slot.choices)}."
     else:
         lo = slot.minimum if slot.minimum is not None else Decimal(0)
         if slot.maximum is not None:
@@ -262,9 +350,17 @@ def _write_input(wb: Workbook, ws: Worksheet, criterion_id: str, slot: Slot, ref
                 rule = f"Nhập số từ {vn_number(lo)} đến {vn_number(slot.maximum)}."
         else:
             dv = DataValidation(
-                type="decimal", operator="greaterThanOrEqual", formula1=plain(lo), allow_blank=True
+                type="whole" if slot.integer else "decimal",
+                operator="greaterThanOrEqual",
+                formula1=plain(lo),
+                allow_blank=True,
             )
-            rule = f"Nhập số không âm (từ {vn_number(lo)} trở lên)."
+            if slot.integer:
+                rule = "Nhập số nguyên không âm."
+            elif slot.percent:
+                rule = "Nhập tỷ lệ phần trăm (ví dụ 85%)."
+            else:
+                rule = f"Nhập số không âm (từ {vn_number(lo)} trở lên)."
     prompt = f"{slot.label}: {rule}"
     if len(prompt) > 250:
         prompt = prompt[:249] + "…"

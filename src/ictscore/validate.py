@@ -7,6 +7,7 @@ are compared with them and a difference is a warning, never a source of points.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -143,6 +144,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
         return _result(unit, sheet, Status.INVALID, issues)
 
     points: dict[str, Decimal] = {}
+    measures: dict[str, Decimal] = {}
     inputs: dict[str, dict[str, InputValue]] = {}
     evidence: dict[str, str] = {}
     for node in expected:
@@ -164,29 +166,50 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
         issues.extend(_fixed_cells(sheet, row, c, max_points))
         if c.method is None:
             continue
-        leaf, leaf_inputs, leaf_issues = _score_leaf(rubric, sheet, row, c, max_points)
+        leaf, measure, leaf_inputs, leaf_issues = _score_leaf(rubric, sheet, row, c, max_points)
         issues.extend(leaf_issues)
         inputs[c.id] = leaf_inputs
         if not row.evidence.blank:
             evidence[c.id] = unicodedata.normalize("NFC", str(row.evidence.value)).strip()
         if leaf is not None:
             points[c.id] = leaf
+        if measure is not None:
+            measures[c.id] = measure
 
     if any(i.is_error for i in issues):
         return _result(unit, sheet, Status.INVALID, issues, points, inputs, evidence)
-    subtotals, total = total_up(rubric, group, points)
-    issues.extend(_cached_mismatches(rubric, sheet, by_id, points, subtotals, total))
-    return UnitResult.of(
+    result = UnitResult.of(
         unit,
         Status.GRADED,
         sheet.file,
         tuple(issues),
         points=points,
-        subtotals=subtotals,
+        self_points=dict(points),
+        measures=measures,
         inputs=inputs,
         evidence=evidence,
-        total=total,
-        band=classify(total, rubric.bands).id,
+        pending=bool(measures),
+    )
+    cached = _cached_mismatches(rubric, sheet, by_id, finish(rubric, result), set(measures))
+    if not result.pending:
+        result = finish(rubric, result)
+    return dataclasses.replace(result, issues=(*result.issues, *cached)) if cached else result
+
+
+def finish(rubric: Rubric, result: UnitResult) -> UnitResult:
+    """A graded result with its subtotals, totals and band computed from its points (the group
+    pass must have set the points of its normalised criteria: they count 0 otherwise)."""
+    assert result.status is Status.GRADED
+    totals = total_up(rubric, result.group, result.points, frozenset(result.not_applicable))
+    band = classify(totals.total, rubric.bands)
+    return dataclasses.replace(
+        result,
+        subtotals=totals.subtotals,
+        total=totals.total,
+        raw_total=totals.raw_total,
+        base_max=totals.base_max,
+        band=band.id if band else None,
+        pending=False,
     )
 
 
@@ -266,7 +289,8 @@ def _fixed_cells(
 
 def _score_leaf(
     rubric: Rubric, sheet: SheetData, row: CriterionRow, c: Criterion, max_points: Decimal
-) -> tuple[Decimal | None, dict[str, InputValue], list[Issue]]:
+) -> tuple[Decimal | None, Decimal | None, dict[str, InputValue], list[Issue]]:
+    """(published points, the value to normalise, the inputs read, issues)."""
     assert c.method is not None
     slots = c.method.slots(max_points)
     values: dict[str, SlotValue] = {}
@@ -290,7 +314,7 @@ def _score_leaf(
             assert value is not None
             values[slot.key] = value
     if issues:
-        return None, read, issues
+        return None, None, read, issues
     outcome = c.method.score(values, max_points)
     cells = {s.key: raw.cell for s, raw in zip(slots, row.inputs, strict=False)}
     for note in outcome.notes:
@@ -304,7 +328,9 @@ def _score_leaf(
             )
         )
     if any(i.is_error for i in issues):
-        return None, read, issues
+        return None, None, read, issues
+    if outcome.pending:
+        return None, outcome.measure, read, issues
     published = publish(outcome.points, rubric)
     if published != outcome.points and any(s.is_points for s in slots):
         issues.append(
@@ -317,7 +343,7 @@ def _score_leaf(
                 c.id,
             )
         )
-    return published, read, issues
+    return published, None, read, issues
 
 
 def parse_slot(slot: Slot, raw: RawCell) -> tuple[SlotValue | None, tuple[str, str] | None]:
@@ -334,6 +360,8 @@ def parse_slot(slot: Slot, raw: RawCell) -> tuple[SlotValue | None, tuple[str, s
     number = _number(value)
     if number is None:
         return None, ("not-a-number", f"expected {_expected(slot)}, found {_show(value)}")
+    if slot.integer and number != number.to_integral_value():
+        return None, ("not-a-whole-number", f"expected a whole number (a count), found {number}")
     if slot.minimum is not None and number < slot.minimum:
         return None, (
             "below-minimum",
@@ -399,12 +427,18 @@ def _cached_mismatches(
     rubric: Rubric,
     sheet: SheetData,
     by_id: dict[str, list[CriterionRow]],
-    points: dict[str, Decimal],
-    subtotals: dict[str, Decimal],
-    total: Decimal,
+    result: UnitResult,
+    unknown: set[str],
 ) -> list[Issue]:
-    """Warnings where the sheet's own formula results (or typed totals) differ from ictscore's."""
+    """Warnings where the sheet's own formula results (or typed totals) differ from ictscore's.
+    `unknown`: leaves the sheet cannot compute (normalised): they, their parents and the total
+    are not compared."""
     issues: list[Issue] = []
+    parent_of = {n.criterion.id: n.parent.id for n in rubric.walk() if n.parent}
+    for leaf in list(unknown):
+        while leaf in parent_of:
+            leaf = parent_of[leaf]
+            unknown.add(leaf)
 
     def compare(raw: RawCell, computed: Decimal, what: str, cid: str | None) -> None:
         if raw.blank:
@@ -422,8 +456,9 @@ def _cached_mismatches(
                 )
             )
 
-    for cid, value in {**points, **subtotals}.items():
-        compare(by_id[cid][0].points, value, f"criterion {cid}", cid)
-    if sheet.total is not None:
-        compare(sheet.total, total, "the total", None)
+    for cid, value in {**result.points, **result.subtotals}.items():
+        if cid not in unknown:
+            compare(by_id[cid][0].points, value, f"criterion {cid}", cid)
+    if sheet.total is not None and result.total is not None and not unknown:
+        compare(sheet.total, result.total, "the total", None)
     return issues
