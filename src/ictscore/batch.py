@@ -10,15 +10,18 @@ import dataclasses
 import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
+from ictscore.appraisal import AppraisalSheet, apply_appraisal
 from ictscore.errors import CellRef, IctscoreError, WorkbookError
+from ictscore.methods import Normalised
 from ictscore.reader import SheetData, read_workbook
 from ictscore.results import Issue, Report, Severity, Status, UnitResult
 from ictscore.rubric import Rubric, bundled_rubric_path, load_rubric
-from ictscore.scoring import rank_units
+from ictscore.scoring import Reference, normalise, publish, rank_units, ranking_key, total_up
 from ictscore.units import Roster, Unit
-from ictscore.validate import check_origin, evaluate_sheet
+from ictscore.validate import check_origin, evaluate_sheet, finish
 
 SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 """Files graded. Other spreadsheet formats are reported, not silently skipped."""
@@ -174,8 +177,10 @@ def grade_sheets(
     sheets: Sequence[SheetData | Issue],
     roster: Roster | None = None,
     issues: Sequence[Issue] = (),
+    appraisal: AppraisalSheet | None = None,
 ) -> Report:
-    """Grade sheets already read: validate, total, classify, rank within groups.
+    """Grade sheets already read: validate, apply the appraisal, normalise within groups, total,
+    classify, rank.
 
     `sheets` may hold Issues for files that could not be read; they and `issues` become the
     report's batch-level issues. With a roster, units without a sheet are listed as missing.
@@ -236,13 +241,48 @@ def grade_sheets(
                     f"no sheet for unit {unit.code} {unit.display_name} (chưa nộp)",
                 )
                 results.append(UnitResult.of(unit, Status.MISSING, issues=(missing,)))
+    results, form_issues = apply_appraisal(rubric, results, appraisal)
+    batch_issues.extend(form_issues)
+    results, references = settle(rubric, results)
     return Report(
         rubric.id,
         rubric.version,
         rubric.content_hash,
         _ranked(rubric, results),
         tuple(batch_issues),
+        tuple(references),
     )
+
+
+def settle(
+    rubric: Rubric, results: Sequence[UnitResult]
+) -> tuple[list[UnitResult], list[Reference]]:
+    """The group pass: points of normalised criteria against the best unit of each group (over
+    its graded units), then every graded unit's totals and band, and the self-score total."""
+    out: list[UnitResult] = []
+    references: list[Reference] = []
+    graded: dict[str, list[UnitResult]] = defaultdict(list)
+    for r in results:
+        (graded[r.group] if r.status is Status.GRADED else out).append(r)
+    for group, members in graded.items():
+        points, refs = normalise(rubric, group, {r.code: r.measures for r in members})
+        references.extend(refs)
+        best = {ref.criterion: ref.best for ref in refs}
+        for r in members:
+            own: dict[str, Decimal] = {}
+            for cid in r.measures:
+                c = rubric.criterion(cid)
+                value = r.inputs.get(cid, {}).get("value")
+                if c is not None and value is not None and isinstance(value.value, Decimal):
+                    own[cid] = publish(
+                        Normalised.against(value.value, best[cid], rubric.max_for(c, group)),
+                        rubric,
+                    )
+            self_points = {**r.self_points, **own}
+            done = finish(rubric, dataclasses.replace(r, points={**r.points, **points[r.code]}))
+            self_total = total_up(rubric, group, self_points).total
+            out.append(dataclasses.replace(done, self_points=self_points, self_total=self_total))
+    return out, references
 
 
 def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitResult | None:
@@ -302,24 +342,42 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
 
 
 def _ranked(rubric: Rubric, results: list[UnitResult]) -> tuple[UnitResult, ...]:
-    """Ranks within each group; order: rubric's groups, then ranked, invalid, missing."""
+    """Ranks within each group (and within parents where the group says so), on the total and
+    then the rubric's tie-breaks; units the rubric lists as unranked are scored, not ranked.
+    Order: rubric's groups, then ranked, unranked, invalid, missing."""
     order = {g.id: i for i, g in enumerate(rubric.groups)}
-    status_order = {Status.GRADED: 0, Status.INVALID: 1, Status.MISSING: 2}
-    graded: dict[str, dict[str, UnitResult]] = defaultdict(dict)
+    status_order = {Status.GRADED: 0, Status.INVALID: 2, Status.MISSING: 3}
+    keys: dict[str, dict[str, tuple[Decimal, ...]]] = defaultdict(dict)
+    by_parent: dict[tuple[str, str | None], dict[str, tuple[Decimal, ...]]] = defaultdict(dict)
     for r in results:
-        if r.status is Status.GRADED:
-            graded[r.group][r.code] = r
+        if r.status is not Status.GRADED or rubric.unranked_reason(r.code) is not None:
+            continue
+        assert r.total is not None
+        key = ranking_key(rubric, r.total, r.subtotals, r.points)
+        keys[r.group][r.code] = key
+        group = rubric.group(r.group)
+        if group is not None and group.rank_within == "parent":
+            by_parent[(r.group, r.parent)][r.code] = key
     ranks: dict[str, int] = {}
-    for units in graded.values():
-        assert all(u.total is not None for u in units.values())
-        ranks.update(
-            rank_units({code: u.total for code, u in units.items() if u.total is not None})
-        )
-    final = [
-        dataclasses.replace(r, rank=ranks[r.code]) if r.status is Status.GRADED else r
-        for r in results
-    ]
+    for units in keys.values():
+        ranks.update(rank_units(units))
+    parent_ranks: dict[str, int] = {}
+    for units in by_parent.values():
+        parent_ranks.update(rank_units(units))
+    final = []
+    for r in results:
+        reason = rubric.unranked_reason(r.code)
+        if r.status is Status.GRADED and reason is not None:
+            r = dataclasses.replace(r, unranked=reason)
+        elif r.status is Status.GRADED:
+            r = dataclasses.replace(r, rank=ranks[r.code], parent_rank=parent_ranks.get(r.code))
+        final.append(r)
     final.sort(
-        key=lambda r: (order.get(r.group, len(order)), status_order[r.status], r.rank or 0, r.code)
+        key=lambda r: (
+            order.get(r.group, len(order)),
+            status_order[r.status] + (1 if r.unranked else 0),
+            r.rank or 0,
+            r.code,
+        )
     )
     return tuple(final)

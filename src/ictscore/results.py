@@ -102,6 +102,8 @@ class UnitResult:
     """Criterion id → why it does not apply to this unit (from the appraisal)."""
     total: Decimal | None = None
     """The published total (rounded half-up to the rubric's precision); None unless graded."""
+    self_total: Decimal | None = None
+    """The total the unit's own inputs give (before the appraisal); None unless graded."""
     raw_total: Decimal | None = None
     """The total before rescaling to the rubric's scale (equal to `total` unless rescaled)."""
     base_max: Decimal | None = None

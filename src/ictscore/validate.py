@@ -272,7 +272,7 @@ def _fixed_cells(
                 c.id,
             )
         )
-    found = _number(row.max.value)
+    found = number_of(row.max.value)
     if found is None or found != max_points:
         issues.append(
             Issue(
@@ -357,7 +357,7 @@ def parse_slot(slot: Slot, raw: RawCell) -> tuple[SlotValue | None, tuple[str, s
             if text == choice.casefold():
                 return choice, None
         return None, ("not-a-choice", f"expected {_expected(slot)}, found {_show(value)}")
-    number = _number(value)
+    number = number_of(value)
     if number is None:
         return None, ("not-a-number", f"expected {_expected(slot)}, found {_show(value)}")
     if slot.integer and number != number.to_integral_value():
@@ -378,7 +378,7 @@ def parse_slot(slot: Slot, raw: RawCell) -> tuple[SlotValue | None, tuple[str, s
     return number, None
 
 
-def _number(value: Any) -> Decimal | None:
+def number_of(value: Any) -> Decimal | None:
     """An int or float cell value as Decimal; None for anything else (text, dates, booleans)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -443,7 +443,7 @@ def _cached_mismatches(
     def compare(raw: RawCell, computed: Decimal, what: str, cid: str | None) -> None:
         if raw.blank:
             return  # never calculated (e.g. filled by a program): nothing to compare
-        found = _number(raw.value)
+        found = number_of(raw.value)
         if found is None or round_half_up(found, rubric.precision) != computed:
             issues.append(
                 Issue(

@@ -1,0 +1,434 @@
+"""The appraisal council's scores (điểm thẩm định): the form, reading it, applying it.
+
+Design: the council works in one separate workbook, not in a column of the units' sheets.
+- Units' files are never written, so nothing a unit sent is touched or re-saved; the council
+  needs no password for 200 protected workbooks, and its scores cannot be seen or typed by units.
+- One form holds every unit (one row per unit and leaf criterion, with the self-score beside the
+  appraisal cell), so the council can filter, sort and review cuts across units, and the form is
+  made again from the sheets at any time (`ictscore appraisal`).
+- Each appraisal has its note (the explanation the council owes for a cut) and may mark a
+  criterion not applicable to the unit, with the reason.
+
+`build_form` and `read_appraisal` touch openpyxl; `apply_appraisal` is pure.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+from ictscore import layout
+from ictscore.errors import CellRef, WorkbookError
+from ictscore.methods import Normalised
+from ictscore.reader import RawCell
+from ictscore.results import Appraisal, Issue, Severity, Status, UnitResult
+from ictscore.rubric import Rubric
+from ictscore.scoring import publish
+
+SHEET: Final = "Thẩm định"
+FORMAT: Final = "ictscore-appraisal"
+COL_UNIT, COL_NAME, COL_ID, COL_TITLE, COL_MAX, COL_SELF = "A", "B", "C", "D", "E", "F"
+COL_APPRAISED, COL_NA, COL_NOTE = "G", "H", "I"
+HEADERS: Final = {
+    COL_UNIT: "Mã đơn vị",
+    COL_NAME: "Tên đơn vị",
+    COL_ID: "Mã tiêu chí",
+    COL_TITLE: "Tiêu chí",
+    COL_MAX: "Điểm tối đa",
+    COL_SELF: "Tự chấm",
+    COL_APPRAISED: "Thẩm định",
+    COL_NA: "Không áp dụng (lý do)",
+    COL_NOTE: "Ghi chú thẩm định",
+}
+"""Header texts, which identify the columns when reading (a CSV uses the same headers)."""
+WIDTHS: Final = {"A": 10, "B": 28, "C": 9, "D": 50, "E": 9, "F": 10, "G": 11, "H": 22, "I": 40}
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class AppraisalRow:
+    unit: str
+    criterion: str
+    id_cell: str
+    appraised: RawCell
+    not_applicable: RawCell
+    note: RawCell
+
+
+@dataclass(frozen=True)
+class AppraisalSheet:
+    """An appraisal form as read: its rows and what made it."""
+
+    file: str
+    sheet: str
+    meta: dict[str, str]
+    rows: tuple[AppraisalRow, ...]
+
+    def ref(self, cell: str | None = None) -> CellRef:
+        return CellRef(self.file, self.sheet, cell)
+
+
+def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
+    """The appraisal workbook for graded units: one row per unit and leaf criterion."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    ws.append([f"PHIẾU THẨM ĐỊNH — {rubric.title}"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(
+        [
+            "Nhập điểm thẩm định (cột G) khi khác điểm tự chấm; để trống: giữ điểm tự chấm"
+            + (
+                " (bảng điểm này yêu cầu thẩm định mọi tiêu chí)."
+                if rubric.appraisal == "required"
+                else "."
+            )
+            + " Tiêu chí tính theo đơn vị cao nhất: nhập số liệu thẩm định, không nhập điểm."
+            " Mỗi lần trừ điểm cần ghi lý do ở cột I."
+        ]
+    )
+    header_row = 4
+    for col, text in HEADERS.items():
+        cell = ws[f"{col}{header_row}"]
+        cell.value = text
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+        cell.alignment = Alignment(wrap_text=True, horizontal="center")
+    for col, width in WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    unlocked, fill = Protection(locked=False), PatternFill("solid", fgColor="FFF2CC")
+    points_dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+    points_dv.error = (
+        "Nhập số không âm (điểm, hoặc số liệu với tiêu chí tính theo đơn vị cao nhất)."
+    )
+    points_dv.showErrorMessage = True
+    ws.add_data_validation(points_dv)
+    row = header_row
+    for result in results:
+        if result.status is not Status.GRADED:
+            continue
+        for node in rubric.nodes_for(result.group):
+            c = node.criterion
+            if c.method is None:
+                continue
+            row += 1
+            normalised = isinstance(c.method, Normalised)
+            own = result.measures.get(c.id) if normalised else result.self_points.get(c.id)
+            values = [
+                result.code,
+                result.name,
+                c.id,
+                ("(số liệu) " if normalised else "") + c.title,
+                float(rubric.max_for(c, result.group)),
+                float(own) if own is not None else None,
+            ]
+            for col, value in zip(HEADERS, values, strict=False):
+                ws[f"{col}{row}"] = value
+            ws[f"{COL_UNIT}{row}"].number_format = "@"
+            ws[f"{COL_ID}{row}"].number_format = "@"
+            for col in (COL_APPRAISED, COL_NA, COL_NOTE):
+                ws[f"{col}{row}"].protection = unlocked
+                ws[f"{col}{row}"].fill = fill
+            points_dv.add(f"{COL_APPRAISED}{row}")
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.auto_filter.ref = f"A{header_row}:{COL_NOTE}{max(row, header_row + 1)}"
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    meta = wb.create_sheet(layout.META_SHEET)
+    for r, (key, value) in enumerate(
+        {
+            "format": FORMAT,
+            "rubric_id": rubric.id,
+            "rubric_version": rubric.version,
+            "rubric_hash": rubric.content_hash,
+        }.items(),
+        start=1,
+    ):
+        meta.cell(r, 1, key)
+        meta.cell(r, 2, value)
+    meta.sheet_state = "veryHidden"
+    return wb
+
+
+def read_appraisal(path: Path) -> AppraisalSheet:
+    """Read an appraisal form (.xlsx made by `ictscore appraisal`, or a CSV with the same
+    headers). Raises WorkbookError if it is not one."""
+    shown = str(path)
+    if path.suffix.lower() == ".csv":
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows = [tuple(r) for r in csv.reader(fh)]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WorkbookError(CellRef(shown), f"cannot read the appraisal CSV: {exc}") from exc
+        return _parse(shown, "csv", rows, {})
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure of the parser is this file's problem
+        raise WorkbookError(CellRef(shown), f"cannot read the appraisal workbook ({exc})") from exc
+    try:
+        if SHEET not in wb.sheetnames:
+            raise WorkbookError(
+                CellRef(shown),
+                f'no sheet "{SHEET}": not an appraisal form (make one with `ictscore appraisal`)',
+                code="not-a-template",
+            )
+        meta: dict[str, str] = {}
+        if layout.META_SHEET in wb.sheetnames:
+            for key, value, *_ in wb[layout.META_SHEET].iter_rows(max_col=2, values_only=True):
+                if key is not None:
+                    meta[str(key)] = "" if value is None else str(value)
+        rows = list(wb[SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    return _parse(shown, SHEET, rows, meta)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _parse(
+    shown: str, sheet: str, rows: list[tuple[Any, ...]], meta: dict[str, str]
+) -> AppraisalSheet:
+    wanted = {text: col for col, text in HEADERS.items()}
+    header, columns = None, {}
+    for r, values in enumerate(rows[:20], start=1):
+        found = {wanted[t]: i for i, v in enumerate(values) if (t := _text(v)) in wanted}
+        if COL_UNIT in found and COL_ID in found:
+            header, columns = r, found
+            break
+    needed = (COL_UNIT, COL_ID, COL_APPRAISED, COL_NA, COL_NOTE)
+    if header is None or any(c not in columns for c in needed):
+        raise WorkbookError(
+            CellRef(shown, sheet),
+            "no header row with the columns " + ", ".join(f'"{HEADERS[c]}"' for c in needed),
+            code="missing-header",
+        )
+
+    def cell(values: tuple[Any, ...], role: str, r: int) -> RawCell:
+        i = columns[role]
+        return RawCell(values[i] if i < len(values) else None, f"{_letter(i)}{r}")
+
+    out: list[AppraisalRow] = []
+    for r, values in enumerate(rows[header:], start=header + 1):
+        unit, cid = _text(cell(values, COL_UNIT, r).value), _text(cell(values, COL_ID, r).value)
+        if not unit and not cid:
+            continue
+        out.append(
+            AppraisalRow(
+                unit,
+                cid,
+                cell(values, COL_ID, r).cell,
+                cell(values, COL_APPRAISED, r),
+                cell(values, COL_NA, r),
+                cell(values, COL_NOTE, r),
+            )
+        )
+    return AppraisalSheet(shown, sheet, meta, tuple(out))
+
+
+def _letter(index: int) -> str:
+    out, index = "", index + 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def apply_appraisal(
+    rubric: Rubric, results: Sequence[UnitResult], form: AppraisalSheet | None
+) -> tuple[list[UnitResult], list[Issue]]:
+    """The results with the council's points, values, not-applicable marks and notes applied,
+    and the form's own problems (batch level). A unit whose appraisal has an error becomes
+    invalid, with the error located in the form."""
+    batch: list[Issue] = []
+    if (
+        form is not None
+        and form.meta
+        and (
+            form.meta.get("rubric_id"),
+            form.meta.get("rubric_version"),
+        )
+        != (rubric.id, rubric.version)
+    ):
+        batch.append(
+            Issue(
+                "wrong-rubric",
+                ERROR,
+                f"the appraisal form was made for rubric {form.meta.get('rubric_id')} version "
+                f"{form.meta.get('rubric_version')}, not {rubric.id} version {rubric.version}; "
+                "it is not applied",
+                CellRef(form.file),
+            )
+        )
+        form = None
+    rows: dict[str, list[AppraisalRow]] = defaultdict(list)
+    for row in form.rows if form else ():
+        rows[row.unit].append(row)
+    codes = {r.code for r in results}
+    assert form is not None or not rows
+    for unit in sorted(set(rows) - codes):
+        assert form is not None
+        batch.append(
+            Issue(
+                "unknown-unit",
+                WARNING,
+                f"the appraisal form has rows for unit {unit}, which has no sheet here; "
+                "they are ignored",
+                form.ref(rows[unit][0].id_cell),
+            )
+        )
+    out: list[UnitResult] = []
+    for result in results:
+        if result.status is not Status.GRADED:
+            out.append(result)
+            continue
+        assert form is not None or not rows.get(result.code)
+        out.append(_apply_one(rubric, result, form, rows.get(result.code, [])))
+    return out, batch
+
+
+def _apply_one(
+    rubric: Rubric, result: UnitResult, form: AppraisalSheet | None, rows: list[AppraisalRow]
+) -> UnitResult:
+    from ictscore.validate import number_of  # validate imports nothing of this module
+
+    issues: list[Issue] = []
+    points = dict(result.points)
+    measures = dict(result.measures)
+    entries: dict[str, Appraisal] = {}
+    not_applicable: dict[str, str] = {}
+    applicable = {n.criterion.id: n.criterion for n in rubric.nodes_for(result.group)}
+    for row in rows:
+        assert form is not None
+        c = applicable.get(row.criterion)
+        if c is None:
+            known = rubric.criterion(row.criterion) is not None
+            issues.append(
+                Issue(
+                    "unknown-criterion",
+                    ERROR,
+                    f"appraisal of unit {result.code}: criterion {row.criterion!r} "
+                    + (
+                        f"does not apply to group {result.group}"
+                        if known
+                        else "is not in the rubric"
+                    ),
+                    form.ref(row.id_cell),
+                    row.criterion,
+                )
+            )
+            continue
+        if c.id in entries:
+            issues.append(
+                Issue(
+                    "duplicate-criterion",
+                    ERROR,
+                    f"appraisal of unit {result.code}: criterion {c.id} is appraised twice",
+                    form.ref(row.id_cell),
+                    c.id,
+                )
+            )
+            continue
+        reason = _text(row.not_applicable.value) or None
+        note = _text(row.note.value) or None
+        appraised: Decimal | None = None
+        if not row.appraised.blank:
+            appraised = number_of(row.appraised.value)
+            max_points = rubric.max_for(c, result.group)
+            normalised = isinstance(c.method, Normalised)
+            bad = None
+            if c.method is None:
+                bad = "a parent criterion takes no points: appraise its sub-criteria"
+            elif appraised is None:
+                bad = f"expected a number, found {row.appraised.value!r}"
+            elif appraised < 0 or (not normalised and appraised > max_points):
+                bad = f"{appraised} is outside 0 to {max_points}"
+            if bad is not None:
+                issues.append(
+                    Issue(
+                        "not-a-number" if appraised is None else "above-maximum",
+                        ERROR,
+                        f"appraisal of unit {result.code}, criterion {c.id}: {bad}",
+                        form.ref(row.appraised.cell),
+                        c.id,
+                    )
+                )
+                continue
+        entry = Appraisal(
+            points=appraised if not isinstance(c.method, Normalised) else None,
+            value=appraised if isinstance(c.method, Normalised) else None,
+            not_applicable=reason,
+            note=note,
+            where=form.ref(row.appraised.cell),
+        )
+        if appraised is None and reason is None and note is None:
+            continue
+        entries[c.id] = entry
+        if reason is not None:
+            not_applicable[c.id] = reason
+        elif entry.points is not None:
+            points[c.id] = publish(entry.points, rubric)
+        elif entry.value is not None:
+            measures[c.id] = entry.value
+    skipped = _under(rubric, not_applicable)
+    for cid in skipped:
+        points.pop(cid, None)
+        measures.pop(cid, None)
+    if rubric.appraisal == "required":
+        missing = [
+            cid
+            for cid, c in applicable.items()
+            if c.method is not None
+            and cid not in skipped
+            and (cid not in entries or (entries[cid].points is None and entries[cid].value is None))
+        ]
+        if missing:
+            issues.append(
+                Issue(
+                    "not-appraised",
+                    ERROR,
+                    f"the rubric requires an appraisal of every criterion; unit {result.code} "
+                    f"has none for {', '.join(missing)}",
+                    CellRef(form.file) if form else None,
+                )
+            )
+    status = Status.INVALID if any(i.is_error for i in issues) else result.status
+    return dataclasses.replace(
+        result,
+        status=status,
+        points=points,
+        measures=measures,
+        appraisal=entries,
+        not_applicable=not_applicable,
+        issues=(*result.issues, *issues),
+    )
+
+
+def _under(rubric: Rubric, marked: dict[str, str]) -> set[str]:
+    """The marked criteria and every descendant of them."""
+    out: set[str] = set()
+    for node in rubric.walk():
+        if node.criterion.id in marked or (node.parent is not None and node.parent.id in out):
+            out.add(node.criterion.id)
+    return out
