@@ -18,7 +18,7 @@ from ictscore.errors import CellRef, IctscoreError, WorkbookError
 from ictscore.methods import Normalised
 from ictscore.reader import SheetData, read_workbook
 from ictscore.results import Issue, Report, Severity, Status, UnitResult
-from ictscore.rubric import Rubric, bundled_rubric_path, load_rubric
+from ictscore.rubric import Finding, Rubric, bundled_rubric_path, load_rubric
 from ictscore.scoring import Reference, normalise, publish, rank_units, ranking_key, total_up
 from ictscore.units import Roster, Unit
 from ictscore.validate import check_origin, evaluate_sheet, finish
@@ -122,17 +122,20 @@ def read_sheets(
 
 
 def resolve_rubric(
-    explicit: str | None, sheets: Sequence[SheetData | Issue], beside: Path
+    explicit: str | None,
+    sheets: Sequence[SheetData | Issue],
+    beside: Path,
+    warn: Callable[[Finding], None] | None = None,
 ) -> Rubric:
     """The rubric to grade with: `--rubric` if given, else `rubric.yaml` beside the sheets,
     else the bundled rubric the sheets record. Sheets from different rubrics are an error.
 
     `sheets` is what `read_sheets` returned: its Issues explain why nothing was readable."""
     if explicit:
-        return load_rubric(explicit)
+        return load_rubric(explicit, warn)
     local = beside / LOCAL_RUBRIC
     if local.is_file():
-        return load_rubric(local)
+        return load_rubric(local, warn)
     made = Counter(
         (s.meta.get("rubric_id", "?"), s.meta.get("rubric_version", "?"))
         for s in sheets
@@ -162,7 +165,7 @@ def resolve_rubric(
             f"{version}, which is not bundled, and there is no {LOCAL_RUBRIC} "
             "beside them: pass --rubric FILE"
         )
-    rubric = load_rubric(path)
+    rubric = load_rubric(path, warn)
     if rubric.version != version:
         raise IctscoreError(
             f"{beside}: the sheets were made from rubric {rid} version {version}"

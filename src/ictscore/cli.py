@@ -23,8 +23,10 @@ from ictscore import __version__
 from ictscore.errors import IctscoreError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
-    from ictscore.results import Report
-    from ictscore.rubric import Rubric
+    from ictscore.reader import SheetData
+    from ictscore.results import Issue, Report
+    from ictscore.rubric import Finding, Rubric
+    from ictscore.units import Roster
 
 EXIT_OK, EXIT_ISSUES, EXIT_ERROR = 0, 1, 2
 
@@ -55,6 +57,10 @@ def _exit_on_error() -> Iterator[None]:
     except IctscoreError as exc:
         err_console.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_ERROR) from exc
+
+
+def _warn(finding: Finding) -> None:
+    err_console.print(f"[yellow]Rubric[/] {escape(str(finding))}", highlight=False)
 
 
 def _version(value: bool) -> None:
@@ -135,7 +141,7 @@ def template(
     from ictscore.units import load_units, sheet_file_name
 
     with _exit_on_error():
-        rb = load_rubric(rubric)
+        rb = load_rubric(rubric, _warn)
         roster = load_units(units)
         roster.check_groups(g.id for g in rb.groups)
         chosen = list(roster.units)
@@ -180,34 +186,102 @@ def grade(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Do not list issues on stderr.")
     ] = False,
+    appraisal: Annotated[
+        Path | None,
+        typer.Option(
+            "--appraisal",
+            "-a",
+            metavar="FILE",
+            help="The appraisal council's form (.xlsx from `ictscore appraisal`, or .csv): "
+            "appraised points replace self-scores where given.",
+        ),
+    ] = None,
 ) -> None:
     """Validate, total, classify and rank every sheet in DIR (.xlsx, .xlsm).
 
     Example: ictscore grade sheets/ --units examples/units.csv --output results.xlsx
     """
-    from ictscore.batch import find_sheets, grade_sheets, read_sheets, resolve_rubric
+    from ictscore.appraisal import read_appraisal
+    from ictscore.batch import grade_sheets
+    from ictscore.errors import WorkbookError
     from ictscore.export import check_output
-    from ictscore.units import load_units
 
     with _exit_on_error():
         if output is not None:
             check_output(output, force, folder)
-        paths, skipped = find_sheets(folder, recursive)
-        roster = load_units(units) if units else None
-        if not paths and roster is None:
-            others = "; ".join(str(i) for i in skipped[:3]) + ("; …" if len(skipped) > 3 else "")
-            raise IctscoreError(
-                f"{folder}: no .xlsx or .xlsm score sheets found"
-                + (f" (other files: {others})" if skipped else "")
-            )
-        with _progress("Reading sheets", len(paths)) as advance:
-            sheets = read_sheets(paths, advance)
-        rb = resolve_rubric(rubric, sheets, folder)
-        if roster is not None:
-            roster.check_groups(g.id for g in rb.groups)
-        report = grade_sheets(rb, sheets, roster, skipped)
+        form = None
+        if appraisal is not None:
+            try:
+                form = read_appraisal(appraisal)
+            except WorkbookError as exc:
+                raise IctscoreError(str(exc)) from exc
+        rb, sheets, roster, skipped = _read_batch(folder, rubric, units, recursive)
+        report = grade_sheets(rb, sheets, roster, skipped, form)
         _emit(report, rb, fmt, output, force, quiet)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
+
+
+@app.command()
+def appraisal(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of filled sheets.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="FILE", help="The appraisal form to write (.xlsx)."),
+    ],
+    rubric: RubricOpt = None,
+    units: UnitsOpt = None,
+    recursive: Annotated[bool, typer.Option(help="Also read subfolders.")] = False,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing FILE.")] = False,
+) -> None:
+    """Write the appraisal council's form: one row per graded unit and criterion, with the
+    self-score beside an empty appraisal cell, a not-applicable reason and a note.
+
+    Example: ictscore appraisal sheets/ --out appraisal.xlsx; then
+    ictscore grade sheets/ --appraisal appraisal.xlsx
+    """
+    from ictscore.appraisal import build_form
+    from ictscore.batch import grade_sheets
+    from ictscore.export import check_output, save_workbook
+
+    with _exit_on_error():
+        if out.suffix.lower() != ".xlsx":
+            raise IctscoreError(f"{out}: the appraisal form is an .xlsx file")
+        check_output(out, force, folder)
+        rb, sheets, roster, skipped = _read_batch(folder, rubric, units, recursive)
+        report = grade_sheets(rb, sheets, roster, skipped)
+        save_workbook(build_form(rb, report.units), out, overwrite=force)
+    from ictscore import render
+
+    for issue in report.all_issues:
+        err_console.print(render.issue_text(issue), highlight=False, soft_wrap=True)
+    graded = sum(1 for u in report.units if u.status.value == "graded")
+    err_console.print(
+        f"Wrote {escape(str(out))}: {graded} graded unit(s); {render.summary_text(report)}",
+        highlight=False,
+    )
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
+
+
+def _read_batch(
+    folder: Path, rubric: str | None, units: Path | None, recursive: bool
+) -> tuple[Rubric, list[SheetData | Issue], Roster | None, list[Issue]]:
+    from ictscore.batch import find_sheets, read_sheets, resolve_rubric
+    from ictscore.units import load_units
+
+    paths, skipped = find_sheets(folder, recursive)
+    roster = load_units(units) if units else None
+    if not paths and roster is None:
+        others = "; ".join(str(i) for i in skipped[:3]) + ("; …" if len(skipped) > 3 else "")
+        raise IctscoreError(
+            f"{folder}: no .xlsx or .xlsm score sheets found"
+            + (f" (other files: {others})" if skipped else "")
+        )
+    with _progress("Reading sheets", len(paths)) as advance:
+        sheets = read_sheets(paths, advance)
+    rb = resolve_rubric(rubric, sheets, folder, _warn)
+    if roster is not None:
+        roster.check_groups(g.id for g in rb.groups)
+    return rb, sheets, roster, skipped
 
 
 @app.command()
@@ -235,7 +309,7 @@ def check(
         if isinstance(sheet, Issue):  # not a score sheet at all: its one issue is the answer
             err_console.print(render.issue_text(sheet), highlight=False)
             raise typer.Exit(EXIT_ISSUES)
-        rb = resolve_rubric(rubric, [sheet], file.parent)
+        rb = resolve_rubric(rubric, [sheet], file.parent, _warn)
         roster = None
         if units:  # the sheet's unit alone: the others are not missing from a one-sheet check
             full = load_units(units)
@@ -243,7 +317,112 @@ def check(
             roster = Roster((listed,) if listed else (), full.source)
         report = grade_sheets(rb, [sheet], roster)
         _emit(report, rb, fmt, None, False, False)
+        for ref in report.references:
+            err_console.print(
+                f"Note: criterion {ref.criterion} is scored against the best unit of the group; "
+                "alone, this sheet is its own reference, so its points here are provisional.",
+                highlight=False,
+            )
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
+
+
+rubric_app = typer.Typer(
+    help="Check or show a rubric (YAML file or bundled id).", no_args_is_help=True
+)
+app.add_typer(rubric_app, name="rubric")
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@rubric_app.command("check")
+def rubric_check(
+    rubric: Annotated[str, typer.Argument(metavar="RUBRIC", help="Rubric YAML file or id.")],
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text, or json for scripts.")
+    ] = CheckFormat.text,
+    strict: Annotated[bool, typer.Option(help="Warnings fail the check too.")] = False,
+) -> None:
+    """Lint a rubric: every error and warning with file, line and YAML path.
+
+    Exit 0: usable (warnings allowed unless --strict); 1: errors found; 2: cannot read it.
+    Example: ictscore rubric check my-rubric.yaml
+    """
+    import json
+
+    from ictscore.errors import RubricError
+    from ictscore.rubric import Finding, check_rubric
+
+    try:
+        checked = check_rubric(rubric)
+        findings = list(checked.findings)
+    except RubricError as exc:
+        readable = Path(rubric).is_file()
+        if not readable:
+            err_console.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
+            raise typer.Exit(EXIT_ERROR) from exc
+        findings = []
+        for problem in exc.problems:  # not YAML: one located error
+            where, _, message = problem.partition(": ")
+            line = int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else 1
+            findings.append(Finding("error", rubric, line, "(document)", message))
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    failed = errors > 0 or (strict and warnings > 0)
+    if fmt is CheckFormat.json:
+        payload = {
+            "rubric": rubric,
+            "ok": not failed,
+            "errors": errors,
+            "warnings": warnings,
+            "findings": [
+                {
+                    "severity": f.severity,
+                    "file": f.source,
+                    "line": f.line,
+                    "path": f.path,
+                    "message": f.message,
+                }
+                for f in findings
+            ],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for f in findings:
+            style = "red" if f.severity == "error" else "yellow"
+            out_console.print(
+                f"[{style}]{f.severity}[/] {escape(str(f))}", highlight=False, soft_wrap=True
+            )
+        verdict = "[red]not usable[/]" if errors else "[green]usable[/]"
+        err_console.print(
+            f"{escape(rubric)}: {errors} error(s), {warnings} warning(s): {verdict}",
+            highlight=False,
+        )
+    raise typer.Exit(EXIT_ISSUES if failed else EXIT_OK)
+
+
+@rubric_app.command("show")
+def rubric_show(
+    rubric: Annotated[str, typer.Argument(metavar="RUBRIC", help="Rubric YAML file or id.")],
+    group: Annotated[
+        str | None, typer.Option("--group", "-g", metavar="GROUP", help="Only this group.")
+    ] = None,
+) -> None:
+    """Print the criteria tree with each group's maxima and how each criterion is scored.
+
+    Example: ictscore rubric show tiengiang-2020 --group xa
+    """
+    from ictscore import render
+    from ictscore.rubric import load_rubric
+
+    with _exit_on_error():
+        rb = load_rubric(rubric, _warn)
+        if group is not None and rb.group(group) is None:
+            known = ", ".join(g.id for g in rb.groups)
+            raise IctscoreError(f"{rubric}: no group {group!r} (groups: {known})")
+    out_console.print(render.rubric_table(rb, group))
 
 
 def _emit(

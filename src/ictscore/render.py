@@ -12,9 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS
+from ictscore.methods import Count, Levels, Normalised, Ratio, Thresholds, YesNo
 from ictscore.numbers import vn_number
 from ictscore.results import Issue, Report, Status, UnitResult
-from ictscore.rubric import Rubric
+from ictscore.rubric import Criterion, Rubric
 
 
 def _n(value: Decimal | None, precision: int) -> str:
@@ -39,54 +40,151 @@ def group_table(report: Report, rubric: Rubric, group_id: str) -> Table | None:
         return None
     p = rubric.precision
     areas = [a for a in rubric.criteria if rubric.max_for(a, group_id) > 0]
-    bonus = rubric.bonus_max(group_id)
-    title = f"{group.label} — tối đa {vn_number(rubric.base_max(group_id))} điểm" + (
-        f" (+{vn_number(bonus)} thưởng)" if bonus else ""
-    )
     table = Table(
-        title=title,
+        title=f"{group.label} — {max_text(rubric, group_id)}",
         box=box.SIMPLE_HEAD,
         title_justify="left",
         title_style="bold",
         caption_justify="left",
     )
+    by_parent = group.rank_within == "parent"
+    appraised = any(u.self_total is not None and u.self_total != u.total for u in units)
+    rescaled = any(u.raw_total is not None and u.raw_total != u.total for u in units)
     table.add_column("Hạng", justify="right", no_wrap=True)
+    if by_parent:
+        table.add_column("Hạng trong đơn vị cấp trên", justify="right", max_width=10)
     table.add_column("Mã", no_wrap=True)
     table.add_column("Đơn vị", min_width=20, ratio=1)
     for area in areas:
-        table.add_column(area.id, justify="right", no_wrap=True)
+        table.add_column(area.id + (" (−)" if area.kind == "penalty" else ""), justify="right")
+    if appraised:
+        table.add_column("Tự chấm", justify="right", no_wrap=True)
+    if rescaled:
+        table.add_column("Chưa quy đổi", justify="right", no_wrap=True)
     table.add_column("Tổng", justify="right", style="bold", no_wrap=True)
-    table.add_column("Xếp loại", no_wrap=True)
+    if rubric.bands:
+        table.add_column("Xếp loại", no_wrap=True)
     for u in units:
-        table.add_row(*_row(u, rubric, [a.id for a in areas], p))
-    counts = " · ".join(
-        f"{b.label}: {sum(1 for u in units if u.band == b.id)}" for b in rubric.bands
-    )
+        cells: list[RenderableType] = [_rank(u)]
+        if by_parent:
+            cells.append(str(u.parent_rank) if u.parent_rank else "—")
+        cells += [escape(u.code), escape(u.display_name)]
+        graded = u.status is Status.GRADED
+        cells += [_n(u.subtotals.get(a.id, u.points.get(a.id)), p) if graded else "" for a in areas]
+        if appraised:
+            cells.append(_n(u.self_total, p) if graded else "")
+        if rescaled:
+            cells.append(_n(u.raw_total, p) if graded else "")
+        cells.append(_n(u.total, p) if graded else "—")
+        if rubric.bands:
+            band = rubric.band(u.band)
+            if graded and band is not None:
+                cells.append(Text(band.label, style=f"bold {band.color}"))
+            elif not graded:
+                cells.append(Text(STATUS_LABELS[u.status], style="red"))
+            else:
+                cells.append("")
+        table.add_row(*cells)
+    counts = [f"{b.label}: {sum(1 for u in units if u.band == b.id)}" for b in rubric.bands]
     others = [
         f"{label}: {n}"
         for s, label in STATUS_LABELS.items()
         if s is not Status.GRADED and (n := sum(1 for u in units if u.status is s))
     ]
-    table.caption = "  ".join([counts, *others])
+    unranked = [f"{u.code}: {u.unranked}" for u in units if u.unranked]
+    if unranked:
+        others.append("Không xếp hạng — " + "; ".join(unranked))
+    table.caption = "  ".join([" · ".join(counts), *others]).strip()
     return table
 
 
-def _row(
-    u: UnitResult, rubric: Rubric, areas_ids: list[str], precision: int
-) -> list[RenderableType]:
-    name = escape(u.display_name)
-    band = rubric.band(u.band)
-    if u.status is Status.GRADED and band is not None:
-        return [
-            str(u.rank),
-            escape(u.code),
-            name,
-            *(_n(u.subtotals.get(a, u.points.get(a)), precision) for a in areas_ids),
-            _n(u.total, precision),
-            Text(band.label, style=f"bold {band.color}"),
-        ]
-    label = STATUS_LABELS[u.status]
-    return ["—", escape(u.code), name, *("" for _ in areas_ids), "—", Text(label, style="red")]
+def _rank(u: UnitResult) -> str:
+    if u.status is Status.GRADED and u.unranked:
+        return "KXH"  # không xếp hạng
+    return str(u.rank) if u.rank else "—"
+
+
+def max_text(rubric: Rubric, group_id: str) -> str:
+    """ "tối đa 100 điểm (+10 thưởng, −5 trừ)", with the scale when totals are rescaled."""
+    text = f"tối đa {vn_number(rubric.published_max(group_id))} điểm"
+    extra = []
+    if bonus := rubric.bonus_max(group_id):
+        extra.append(f"+{vn_number(bonus)} thưởng")
+    if penalty := rubric.penalty_max(group_id):
+        extra.append(f"−{vn_number(penalty)} trừ")
+    if rubric.not_applicable == "rescale":
+        extra.append("quy đổi")
+    return text + (f" ({', '.join(extra)})" if extra else "")
+
+
+def appraisal_table(report: Report, rubric: Rubric) -> Table | None:
+    """Every criterion where the appraisal differs from the self-score, or marks it not
+    applicable, with the council's note; None when there is none."""
+    table = Table(
+        title="Thẩm định: điểm khác điểm tự chấm",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        title_style="bold",
+    )
+    for header in ("Mã", "Đơn vị", "Tiêu chí"):
+        table.add_column(header)
+    for header in ("Tự chấm", "Thẩm định", "Chênh lệch"):
+        table.add_column(header, justify="right")
+    table.add_column("Ghi chú")
+    p = rubric.precision
+    for u in report.units:
+        for cid, entry in u.appraisal.items():
+            own = u.self_points.get(cid)
+            if entry.not_applicable:
+                table.add_row(
+                    escape(u.code),
+                    escape(u.name),
+                    cid,
+                    _n(own, p),
+                    "KAD",
+                    "",
+                    escape(
+                        f"Không áp dụng: {entry.not_applicable}"
+                        + (f". {entry.note}" if entry.note else "")
+                    ),
+                )
+                continue
+            final = u.points.get(cid)
+            if final is None or own is None or final == own:
+                continue
+            table.add_row(
+                escape(u.code),
+                escape(u.name),
+                cid,
+                _n(own, p),
+                _n(final, p),
+                vn_number(final - own, p),
+                escape(entry.note or "(chưa ghi lý do)"),
+            )
+    return table if table.row_count else None
+
+
+def references_table(report: Report, rubric: Rubric) -> Table | None:
+    """For criteria normalised against the best unit of the group: who set the reference."""
+    if not report.references:
+        return None
+    table = Table(
+        title="Tiêu chí so với đơn vị cao nhất trong khối",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        title_style="bold",
+    )
+    for header in ("Khối", "Tiêu chí", "Giá trị cao nhất", "Đơn vị đạt"):
+        table.add_column(header)
+    for ref in report.references:
+        group = rubric.group(ref.group)
+        table.add_row(
+            escape(group.label if group else ref.group),
+            ref.criterion,
+            vn_number(ref.best),
+            escape(", ".join(ref.units) or "(mọi đơn vị bằng 0: 0 điểm)"),
+        )
+    return table
 
 
 def report_tables(report: Report, rubric: Rubric) -> RenderableType:
@@ -116,7 +214,83 @@ def report_tables(report: Report, rubric: Rubric) -> RenderableType:
                 Text(STATUS_LABELS[u.status], style="red"),
             )
         parts.append(table)
+    for extra in (references_table(report, rubric), appraisal_table(report, rubric)):
+        if extra is not None:
+            parts.append(extra)
     return RichGroup(*parts)
+
+
+def rubric_table(rubric: Rubric, group: str | None = None) -> RenderableType:
+    """The criteria tree, indented, with each group's maximum (or one group's) and the method."""
+    groups = [g for g in rubric.groups if group is None or g.id == group]
+    table = Table(
+        title=f"{rubric.title} ({rubric.id} {rubric.version})",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        title_style="bold",
+    )
+    table.add_column("Mã", no_wrap=True)
+    table.add_column("Tiêu chí", ratio=1, min_width=30)
+    for g in groups:
+        table.add_column(g.id, justify="right", no_wrap=True)
+    table.add_column("Cách tính", max_width=28)
+    for node in rubric.walk():
+        c = node.criterion
+        maxima = [rubric.max_for(c, g.id) for g in groups]
+        if not any(maxima):
+            continue
+        style = "bold" if c.children else ""
+        title = "  " * node.depth + c.title
+        table.add_row(
+            Text(c.id, style=style),
+            Text(title, style=style),
+            *(vn_number(m) if m else "—" for m in maxima),
+            method_summary(rubric, c),
+        )
+    table.add_section()
+    rows = [("Tổng điểm cơ bản", [rubric.base_max(g.id) for g in groups])]
+    if rubric.not_applicable == "rescale":
+        rows.append(("Quy đổi về thang", [rubric.published_max(g.id) for g in groups]))
+    rows.append(("Điểm thưởng tối đa", [rubric.bonus_max(g.id) for g in groups]))
+    rows.append(("Điểm trừ tối đa", [rubric.penalty_max(g.id) for g in groups]))
+    for label, values in rows:
+        if any(values):
+            table.add_row("", Text(label, style="bold"), *(vn_number(v) for v in values), "")
+    bands = "; ".join(
+        f"{b.label}" + (f" ≥ {vn_number(b.min)}" if b.min is not None else "") for b in rubric.bands
+    )
+    table.caption = ("Xếp loại: " + bands if bands else "Không xếp loại") + (
+        f". Nhóm: {', '.join(f'{g.id} = {g.label}' for g in groups)}"
+    )
+    table.caption_justify = "left"
+    return table
+
+
+def method_summary(rubric: Rubric, c: Criterion) -> str:
+    """A short description of how a criterion is scored (for `rubric show`)."""
+    m = c.method
+    if m is None:
+        text = "tốt nhất trong các trường hợp" if c.combine == "best_of" else "tổng"
+        if rubric.is_capped(c):
+            text += f", tối đa {vn_number(c.max or Decimal(0))}"
+        return {"bonus": "thưởng: ", "penalty": "trừ: "}.get(c.kind, "") + text
+    if isinstance(m, Ratio):
+        return f"tỷ lệ × tối đa ({m.input})"
+    if isinstance(m, Thresholds):
+        return "ngưỡng: " + ", ".join(
+            f"≥{vn_number(t.min)}{'%' if m.input == 'percent' else ''}→{vn_number(t.points)}"
+            for t in m.tiers
+        )
+    if isinstance(m, Levels):
+        return f"chọn mức ({len(m.levels)} mức)"
+    if isinstance(m, Count):
+        cap = m.cap if m.cap is not None else c.max
+        return f"số lượng × {vn_number(m.per_item)}, tối đa {vn_number(cap or Decimal(0))}"
+    if isinstance(m, Normalised):
+        return "so với đơn vị cao nhất khối"
+    if isinstance(m, YesNo):
+        return "có/không"
+    return "tự chấm"
 
 
 def issue_text(issue: Issue) -> Text:

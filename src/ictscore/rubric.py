@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -715,14 +715,17 @@ def check_rubric(path: str | Path) -> RubricCheck:
     return check_rubric_text(text, source)
 
 
-def load_rubric(path: str | Path) -> Rubric:
+def load_rubric(path: str | Path, warn: Callable[[Finding], None] | None = None) -> Rubric:
     """Load a rubric from a YAML file, or a bundled rubric by its id (`tiengiang-2020`).
 
-    Raises RubricError with every error found.
+    Raises RubricError with every error found; `warn` is called with each warning.
     """
     checked = check_rubric(path)
     if checked.rubric is None:
         raise RubricError(checked.source, [str(f) for f in checked.errors])
+    if warn is not None:
+        for finding in checked.warnings:
+            warn(finding)
     return checked.rubric
 
 
