@@ -63,13 +63,38 @@ def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
         "file": unit.file,
         "status": unit.status.value,
         "rank": unit.rank,
+        "parent_rank": unit.parent_rank,
+        "unranked": unit.unranked,
         "total": _num(unit.total),
+        "raw_total": _num(unit.raw_total),
+        "self_total": _num(unit.self_total),
         "band": unit.band,
         "band_label": band.label if band else None,
-        "max": _num(rubric.base_max(unit.group)) if known else None,
+        "max": _num(rubric.published_max(unit.group)) if known else None,
+        "base_max": _num(unit.base_max),
         "bonus_max": _num(rubric.bonus_max(unit.group)) if known else None,
+        "penalty_max": _num(rubric.penalty_max(unit.group)) if known else None,
         "subtotals": {k: _num(v) for k, v in unit.subtotals.items()},
         "points": {k: _num(v) for k, v in unit.points.items()},
+        "self_points": {k: _num(v) for k, v in unit.self_points.items()},
+        "measures": {k: _num(v) for k, v in unit.measures.items()},
+        "not_applicable": unit.not_applicable,
+        "appraisal": {
+            cid: {
+                "self_points": _num(unit.self_points.get(cid)),
+                "appraised_points": _num(a.points),
+                "appraised_value": _num(a.value),
+                "difference": _num(
+                    unit.points[cid] - unit.self_points[cid]
+                    if cid in unit.points and cid in unit.self_points
+                    else None
+                ),
+                "not_applicable": a.not_applicable,
+                "note": a.note,
+                "location": str(a.where) if a.where else None,
+            }
+            for cid, a in unit.appraisal.items()
+        },
         "inputs": {
             cid: {
                 slot: {
@@ -94,8 +119,11 @@ def report_dict(report: Report, rubric: Rubric) -> dict[str, Any]:
             {
                 "id": g.id,
                 "label": g.label,
-                "max": _num(rubric.base_max(g.id)),
+                "max": _num(rubric.published_max(g.id)),
+                "base_max": _num(rubric.base_max(g.id)),
                 "bonus_max": _num(rubric.bonus_max(g.id)),
+                "penalty_max": _num(rubric.penalty_max(g.id)),
+                "rank_within": g.rank_within,
                 **{s.value: sum(1 for u in members if u.status is s) for s in Status},
                 "bands": {b.id: sum(1 for u in members if u.band == b.id) for b in rubric.bands},
             }
@@ -111,6 +139,10 @@ def report_dict(report: Report, rubric: Rubric) -> dict[str, Any]:
             "title": rubric.title,
             "year": rubric.year,
             "precision": rubric.precision,
+            "not_applicable": rubric.not_applicable,
+            "scale": _num(rubric.scale),
+            "appraisal": rubric.appraisal,
+            "tie_breaks": list(rubric.tie_breaks),
         },
         "groups": groups,
         "bands": [{"id": b.id, "label": b.label, "min": _num(b.min)} for b in rubric.bands],
@@ -119,6 +151,15 @@ def report_dict(report: Report, rubric: Rubric) -> dict[str, Any]:
             for a in rubric.criteria
         ],
         "units": [unit_dict(u, rubric) for u in report.units],
+        "references": [
+            {
+                "group": r.group,
+                "criterion": r.criterion,
+                "best": _num(r.best),
+                "units": list(r.units),
+            }
+            for r in report.references
+        ],
         "issues": [issue_dict(i) for i in report.issues],
         "summary": {
             "units": len(report.units),
@@ -141,12 +182,16 @@ def csv_rows(report: Report, rubric: Rubric) -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "group": u.group,
             "rank": u.rank,
+            "parent_rank": u.parent_rank,
             "code": u.code,
             "name": u.name,
             "parent": u.parent_name or "",
             "status": u.status.value,
             "total": u.total,
+            "raw_total": u.raw_total,
+            "self_total": u.self_total,
             "band": band.label if (band := rubric.band(u.band)) else "",
+            "unranked": u.unranked or "",
         }
         for area in rubric.criteria:
             row[f"area_{area.id}"] = u.subtotals.get(area.id, u.points.get(area.id))

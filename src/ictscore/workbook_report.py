@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS, safe_text
 from ictscore.numbers import excel_number_format
+from ictscore.render import max_text
 from ictscore.results import Report
 from ictscore.rubric import Rubric
 
@@ -29,12 +30,19 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
     for group in rubric.groups:
         ws = wb.create_sheet(_sheet_title(group.label))
         areas = [a for a in rubric.criteria if rubric.max_for(a, group.id) > 0]
+        members = [u for u in report.units if u.group == group.id]
+        extra = [
+            (label, attr)
+            for label, attr in (("Tự chấm", "self_total"), ("Chưa quy đổi", "raw_total"))
+            if any(getattr(u, attr) not in (None, u.total) for u in members)
+        ]
         headers = [
             "Hạng",
             "Mã",
             "Tên đơn vị",
             "Thuộc",
             *(f"{a.id}. {a.title}" for a in areas),
+            *(label for label, _ in extra),
             "Tổng điểm",
             "Xếp loại",
             "Trạng thái",
@@ -42,29 +50,21 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
         ]
         ws.append([f"{rubric.title} — {group.label}"])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append(
-            [
-                f"Điểm tối đa {rubric.base_max(group.id)}"
-                + (
-                    f" (+{rubric.bonus_max(group.id)} điểm thưởng)"
-                    if rubric.bonus_max(group.id)
-                    else ""
-                )
-            ]
-        )
+        ws.append(["Điểm " + max_text(rubric, group.id)])
         ws.append(headers)
         for cell in ws[3]:
             cell.font = Font(bold=True)
             cell.fill = _HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for u in (u for u in report.units if u.group == group.id):
+        for u in members:
             band = rubric.band(u.band)
             row: list[Any] = [
-                u.rank,
+                u.rank if not u.unranked else "KXH",
                 u.code,
                 u.name,
                 u.parent_name or "",
                 *(_float(u.subtotals.get(a.id, u.points.get(a.id))) for a in areas),
+                *(_float(getattr(u, attr)) for _, attr in extra),
                 _float(u.total),
                 band.label if band else "",
                 STATUS_LABELS[u.status],
@@ -72,13 +72,12 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
             ]
             ws.append([safe_text(v) for v in row])
             r = ws.max_row
-            for col in range(5, 5 + len(areas) + 1):
+            last = 5 + len(areas) + len(extra)
+            for col in range(5, last + 1):
                 ws.cell(r, col).number_format = number_format
             if band and band.color in _BAND_FILLS:
-                ws.cell(r, 5 + len(areas) + 1).fill = PatternFill(
-                    "solid", fgColor=_BAND_FILLS[band.color]
-                )
-        _finish(ws, [6, 12, 40, 22, *([12] * len(areas)), 11, 12, 14, 36])
+                ws.cell(r, last + 1).fill = PatternFill("solid", fgColor=_BAND_FILLS[band.color])
+        _finish(ws, [6, 12, 40, 22, *([12] * (len(areas) + len(extra))), 11, 12, 14, 36])
     others = [u for u in report.units if rubric.group(u.group) is None]
     if others:  # sheets made for a group this rubric does not have: listed, never hidden
         ws = wb.create_sheet(_sheet_title("Ngoài các nhóm"))
@@ -94,6 +93,39 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
                 ]
             )
         _finish(ws, [12, 40, 16, 14, 36])
+    cuts = [
+        (u, cid, a)
+        for u in report.units
+        for cid, a in u.appraisal.items()
+        if a.not_applicable or u.points.get(cid) != u.self_points.get(cid)
+    ]
+    if cuts:
+        ws = wb.create_sheet("Thẩm định")
+        ws.append(["Mã", "Tên đơn vị", "Tiêu chí", "Tự chấm", "Thẩm định", "Chênh lệch", "Ghi chú"])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+        for u, cid, a in cuts:
+            own, final = u.self_points.get(cid), u.points.get(cid)
+            diff = final - own if final is not None and own is not None else None
+            note = (f"Không áp dụng: {a.not_applicable}. " if a.not_applicable else "") + (
+                a.note or ""
+            )
+            ws.append(
+                [
+                    safe_text(v)
+                    for v in (
+                        u.code,
+                        u.name,
+                        cid,
+                        _float(own),
+                        "KAD" if a.not_applicable else _float(final),
+                        _float(diff),
+                        note.strip(),
+                    )
+                ]
+            )
+        _finish(ws, [12, 36, 10, 10, 10, 10, 70], header_row=1)
     ws = wb.create_sheet("Vấn đề")
     ws.append(["Vị trí", "Mức độ", "Mã lỗi", "Đơn vị", "Nội dung"])
     for cell in ws[1]:
