@@ -30,7 +30,7 @@ import openpyxl
 
 from ictscore import layout
 from ictscore.fill import fill_workbook
-from ictscore.methods import NO, YES
+from ictscore.methods import NO, YES, Thresholds
 from ictscore.rubric import Rubric, load_rubric
 from ictscore.template import build_template
 from ictscore.units import Unit, load_units
@@ -152,8 +152,13 @@ def unit_values(rubric: Rubric, unit: Unit) -> dict[str, dict[str, Any]]:
         q = min(1.0, max(0.0, quality + rng.uniform(-0.15, 0.12)))
         if node.area.kind == "bonus":
             q = max(0.0, quality - 0.35) * 2.5
+        penalty = node.area.kind == "penalty"
         slot_values: dict[str, Any] = {}
         for slot in c.method.slots(rubric.max_for(c, unit.group)):
+            if penalty:  # few units are penalised, and by little
+                bad = rng.random() < 0.15
+                slot_values[slot.key] = (YES if bad else NO) if slot.key == "answer" else int(bad)
+                continue
             if slot.key == "points":
                 assert slot.maximum is not None
                 top = float(slot.maximum)
@@ -166,6 +171,15 @@ def unit_values(rubric: Rubric, unit: Unit) -> dict[str, dict[str, Any]]:
                 slot_values["numerator"] = 0  # set below, once the denominator is known
             elif slot.key == "percent":
                 slot_values["percent"] = round(min(1.0, q), 2)
+            elif slot.key == "level":  # the levels are listed best first
+                slot_values["level"] = slot.choices[0 if q > 0.8 else 1 if q > 0.5 else 2]
+            elif slot.key == "count":
+                slot_values["count"] = round(q * 5)
+            elif slot.key == "value" and isinstance(c.method, Thresholds):
+                top = float(c.method.tiers[0].min)
+                slot_values["value"] = round(top * q * 1.2)
+            elif slot.key == "value":  # normalised: bandwidth per person, Mbps
+                slot_values["value"] = round(0.5 + 7.5 * q * q, 2)
         if "denominator" in slot_values:
             den = slot_values["denominator"]
             slot_values["numerator"] = min(den, round(den * min(q, 1.0)))

@@ -56,10 +56,17 @@ def test_grade_json_is_the_documented_contract(run: Run):
         "rank",
         "issues",
     }
-    for u in data["units"]:  # every total is the sum of its published points
+    sign = {"base": 1, "bonus": 1, "penalty": -1}
+    for u in data["units"]:  # every total adds up from its published area subtotals
         assert u["status"] == "graded"
-        assert round(sum(u["points"].values()), 2) == u["total"]
-        assert round(sum(u["subtotals"][a["id"]] for a in data["areas"]), 2) == u["total"]
+        areas = {a["id"]: sign[a["kind"]] * u["subtotals"][a["id"]] for a in data["areas"]}
+        assert round(sum(areas.values()), 2) == u["total"] == u["raw_total"] == u["self_total"]
+        for a in data["areas"]:  # an uncapped area is the sum of its leaves
+            leaves = [v for k, v in u["points"].items() if k.split(".")[0] == a["id"]]
+            if a["kind"] != "penalty":
+                assert round(sum(leaves), 2) == u["subtotals"][a["id"]]
+            else:  # the penalty area stops at 5 points
+                assert u["subtotals"][a["id"]] == min(5, round(sum(leaves), 2))
     xa = [u for u in data["units"] if u["group"] == "xa"]
     assert [u["rank"] for u in xa] == sorted(u["rank"] for u in xa)
     tied = [u for u in xa if u["code"] in ("28360", "28363")]
@@ -75,11 +82,11 @@ def test_grade_mistakes_reports_each_with_its_location_and_exits_1(run: Run):
         (Path(i["file"]).name, i["code"], i["cell"]) for u in data["units"] for i in u["issues"]
     }
     assert found == {
-        ("01-above-max-so-xay-dung.xlsx", "above-maximum", "E12"),
+        ("01-above-max-so-xay-dung.xlsx", "above-maximum", "E17"),
         ("02-text-in-number-28291.xlsx", "not-a-number", "E9"),
         ("03-missing-value-28438.xlsx", "missing-value", "E11"),
         ("04-zero-denominator-819.xlsx", "zero-denominator", "F9"),
-        ("05-changed-max-so-tn-mt.xlsx", "max-changed", "D12"),
+        ("05-changed-max-so-tn-mt.xlsx", "max-changed", "D17"),
         ("06-old-rubric-version-820.xlsx", "wrong-rubric-version", None),
         ("07-duplicate-unit-28594-1.xlsx", "duplicate-unit", None),
         ("07-duplicate-unit-28594-2.xlsx", "duplicate-unit", None),
@@ -166,7 +173,8 @@ def test_outputs_are_written_atomically_and_never_overwritten(run: Run, tmp_path
         "Vấn đề",
     ]
     ws = wb["UBND cấp xã"]
-    assert ws["A4"].value == 1 and ws.cell(3, 12).value == "Tổng điểm"
+    headers = [c.value for c in ws[3]]
+    assert ws["A4"].value == 1 and headers[headers.index("8. Điểm trừ") + 1] == "Tổng điểm"
     assert run("grade", EXAMPLES / "sheets", "-o", tmp_path / "r.txt").exit_code == 2
 
 

@@ -24,7 +24,7 @@ import pytest
 from ictscore import layout
 from ictscore.batch import grade_sheets, read_sheets
 from ictscore.fill import fill_workbook
-from ictscore.methods import Ratio
+from ictscore.methods import Normalised, Ratio, Thresholds
 from ictscore.reader import read_workbook
 from ictscore.results import Status, UnitResult
 from ictscore.rubric import Rubric, load_rubric
@@ -107,6 +107,16 @@ def _values(rubric: Rubric, group: str) -> dict[str, dict[str, Value]]:
         elif keys == ["percent"]:
             values[c.id] = {"percent": percents[seen["percent"] % len(percents)]}
             seen["percent"] += 1
+        elif keys == ["level"]:  # the middle level: a fraction of the maximum
+            (slot,) = c.method.slots(max_points)
+            values[c.id] = {"level": slot.choices[1]}
+        elif keys == ["count"]:  # above the cap, then below it
+            values[c.id] = {"count": [7, 2][seen.setdefault("count", 0) % 2]}
+            seen["count"] += 1
+        elif keys == ["value"] and isinstance(c.method, Thresholds):
+            values[c.id] = {"value": int(c.method.tiers[1].min)}  # exactly on a tier's min
+        elif keys == ["value"] and isinstance(c.method, Normalised):
+            values[c.id] = {"value": 3.5}  # alone in its group: the sheet is its own reference
         else:
             raise AssertionError(f"criterion {c.id}: slots {keys} are new to this test")
     return values
@@ -206,7 +216,11 @@ def test_libreoffice_filled_sheet_grades_like_openpyxl(rubric: Rubric, filled: F
     # reports `total-mismatch` really ran (it skips blank cells, as openpyxl leaves them)
     sheet = read_workbook(filled.by_libreoffice)
     assert sheet.total is not None and not sheet.total.blank
-    assert [r.id for r in sheet.rows if r.points.blank] == []
+    normalised = {
+        cid for cid in filled.values if isinstance(rubric.criterion(cid).method, Normalised)
+    }
+    assert normalised, "no normalised criterion: the sheet's blank points cell is not exercised"
+    assert [r.id for r in sheet.rows if r.points.blank] == sorted(normalised)
     mismatches = [str(i) for i in by_libreoffice.issues if i.code == "total-mismatch"]
     assert mismatches == [], "LibreOffice's formula results differ from ictscore's"
     assert [i.code for i in by_libreoffice.issues] == [i.code for i in by_openpyxl.issues]
@@ -233,5 +247,16 @@ def test_libreoffice_recalculated_total_matches_ictscore(rubric: Rubric, filled:
         wb.close()
 
     assert isinstance(total, int | float), f"{layout.TOTAL_NAME} holds {total!r}, not a number"
-    assert round(total, rubric.precision) == float(result.total)
-    assert band_label == next(b.label for b in rubric.bands if b.id == result.band)
+    # the sheet cannot score criteria normalised against the group: its total lacks them
+    pending = sum(
+        (
+            p
+            for cid, p in result.points.items()
+            if isinstance(rubric.criterion(cid).method, Normalised)
+        ),
+        Decimal(0),
+    )
+    assert pending > 0
+    assert Decimal(str(round(total, rubric.precision))) + pending == result.total
+    labels = {b.label for b in rubric.bands}
+    assert band_label in labels

@@ -219,5 +219,5 @@ def test_yaml_syntax_error_and_duplicate_keys_are_located(tmp_path: Path):
 
 
 def test_missing_rubric_file_names_the_bundled_ones():
-    with pytest.raises(RubricError, match="bundled rubrics: tiengiang-2020"):
+    with pytest.raises(RubricError, match="bundled rubrics: .*tiengiang-2020"):
         load_rubric("no-such-rubric.yaml")

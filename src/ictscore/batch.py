@@ -267,7 +267,8 @@ def settle(
     graded: dict[str, list[UnitResult]] = defaultdict(list)
     for r in results:
         (graded[r.group] if r.status is Status.GRADED else out).append(r)
-    for group, members in graded.items():
+    order = {g.id: i for i, g in enumerate(rubric.groups)}
+    for group, members in sorted(graded.items(), key=lambda kv: order.get(kv[0], len(order))):
         points, refs = normalise(rubric, group, {r.code: r.measures for r in members})
         references.extend(refs)
         best = {ref.criterion: ref.best for ref in refs}

@@ -52,7 +52,7 @@ def group_table(report: Report, rubric: Rubric, group_id: str) -> Table | None:
     rescaled = any(u.raw_total is not None and u.raw_total != u.total for u in units)
     table.add_column("Hạng", justify="right", no_wrap=True)
     if by_parent:
-        table.add_column("Hạng trong đơn vị cấp trên", justify="right", max_width=10)
+        table.add_column("Hạng (cấp trên)", justify="right", no_wrap=True)
     table.add_column("Mã", no_wrap=True)
     table.add_column("Đơn vị", min_width=20, ratio=1)
     for area in areas:
