@@ -29,6 +29,13 @@ def test_every_command_has_help():
 
     from ictscore.cli import app
 
-    for command in ("template", "grade", "check"):
-        result = CliRunner().invoke(app, [command, "--help"])
-        assert result.exit_code == 0 and "Example:" in result.stdout
+    for command in (
+        ["template"],
+        ["grade"],
+        ["check"],
+        ["appraisal"],
+        ["rubric", "check"],
+        ["rubric", "show"],
+    ):
+        result = CliRunner().invoke(app, [*command, "--help"])
+        assert result.exit_code == 0 and "Example:" in result.stdout, command

@@ -549,7 +549,7 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 def _yaml_path(loc: tuple[str | int, ...]) -> str:
     """('criteria', 2, 'children', 0, 'max') → 'criteria[2].children[0].max'."""
     out = ""
-    for part in _clean_loc(loc):
+    for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
 
@@ -557,9 +557,9 @@ def _yaml_path(loc: tuple[str | int, ...]) -> str:
 def _clean_loc(loc: tuple[str | int, ...]) -> list[str | int]:
     """Drop the union tags pydantic puts in locations (…, 'method', 'ratio', 'numerator')."""
     parts: list[str | int] = []
-    for part in loc:
-        if parts and parts[-1] == "method" and part in METHOD_TYPES:
-            continue
+    for i, part in enumerate(loc):
+        if i and loc[i - 1] == "method" and part in METHOD_TYPES:
+            continue  # the tag itself; a field of the same name after it is kept (levels.levels)
         parts.append(part)
     return parts
 
@@ -568,7 +568,7 @@ def _line_of(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int:
     """The line of the deepest YAML node on `loc` (1-based)."""
     node = root
     line = 1 if root is None else root.start_mark.line + 1
-    for part in _clean_loc(loc):
+    for part in loc:
         nxt: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -652,7 +652,8 @@ def check_rubric_text(text: str, source: str = "<rubric>") -> RubricCheck:
             if err["type"] == "too_short" and any(d[: len(loc)] == loc != d for d in deeper):
                 continue  # pydantic's echo of a failed item ("at least 1 item after validation")
             if err["type"] != "rubric_rules":  # those are found on the YAML itself, below
-                problems.append((ERROR, loc, err["msg"].removeprefix("Value error, ")))
+                clean = tuple(_clean_loc(loc))
+                problems.append((ERROR, clean, err["msg"].removeprefix("Value error, ")))
     # NOTE: the cross-field rules run on the data as loaded, also when the schema failed
     # (pydantic would skip them): every problem is reported at once.
     problems.extend(_rule_problems(data))

@@ -163,10 +163,11 @@ def _write_score_sheet(
     _summary_row(ws, total_row, layout.TOTAL_LABEL, total_formula, rubric.precision)
     ws[f"{layout.COL_MAX}{total_row}"] = float(published + bonus)
     _define(wb, layout.TOTAL_NAME, ws, f"{layout.COL_POINTS}{total_row}")
-    total_ref = f"ROUND({layout.COL_POINTS}{total_row},{rubric.precision})"
-    _summary_row(
-        ws, total_row + 1, layout.BAND_LABEL, _band_formula(rubric, total_ref), rubric.precision
-    )
+    if rubric.bands:  # a rubric without bands classifies nothing: no band row
+        total_ref = f"ROUND({layout.COL_POINTS}{total_row},{rubric.precision})"
+        _summary_row(
+            ws, total_row + 1, layout.BAND_LABEL, _band_formula(rubric, total_ref), rubric.precision
+        )
 
     sign_row = total_row + 3
     ws[f"{layout.COL_POINTS}{sign_row}"] = "……, ngày …… tháng …… năm ……"
@@ -436,8 +437,12 @@ def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
             Font(),
         ),
         (
-            f"6. Điểm được làm tròn đến {rubric.precision} chữ số thập phân. Xếp loại theo tổng "
-            "điểm: " + "; ".join(_band_text(rubric)) + ".",
+            f"6. Điểm được làm tròn đến {rubric.precision} chữ số thập phân."
+            + (
+                " Xếp loại theo tổng điểm: " + "; ".join(_band_text(rubric)) + "."
+                if rubric.bands
+                else ""
+            ),
             Font(),
         ),
         (

@@ -352,9 +352,9 @@ def parse_slot(slot: Slot, raw: RawCell) -> tuple[SlotValue | None, tuple[str, s
         return None, ("missing-value", f"no value; expected {_expected(slot)}")
     value = raw.value
     if slot.kind is SlotKind.CHOICE:
-        text = unicodedata.normalize("NFC", str(value)).strip().casefold()
+        text = _squash(str(value)).casefold()
         for choice in slot.choices:
-            if text == choice.casefold():
+            if text == _squash(choice).casefold():
                 return choice, None
         return None, ("not-a-choice", f"expected {_expected(slot)}, found {_show(value)}")
     number = number_of(value)
@@ -394,6 +394,8 @@ def _fmt(slot: Slot, number: Decimal) -> str:
 
 
 def _expected(slot: Slot) -> str:
+    if slot.kind is SlotKind.CHOICE and slot.listed:
+        return "one of the levels: " + "; ".join(f'"{_short(c)}"' for c in slot.choices)
     if slot.kind is SlotKind.CHOICE:
         return " or ".join(slot.choices)
     lo = slot.minimum if slot.minimum is not None else Decimal(0)

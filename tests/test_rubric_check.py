@@ -1,0 +1,153 @@
+"""`ictscore rubric check` and `rubric show` as a rubric author runs them."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from ictscore.rubric import check_rubric_text
+from tests.conftest import Run
+
+HEADER = """\
+id: lint
+version: "1"
+title: "Kiểm tra"
+year: 2022
+issuer: "Sở TT&TT"
+groups:
+  - {id: a, label: "Nhóm A"}
+"""
+
+CAPPED_AREA = HEADER + textwrap.dedent(
+    """\
+    parent_max: cap
+    bands:
+      - {id: tot, label: "Tốt", min: 9}
+      - {id: yeu, label: "Yếu"}
+    criteria:
+      - id: "4"
+        title: "Tổ chức thực hiện"
+        max: 10
+        children:
+          - {id: "4.1", title: "Kế hoạch", max: 3, method: {type: direct}}
+          - {id: "4.2", title: "Phân công", max: 3, method: {type: direct}}
+          - {id: "4.3", title: "Hạ tầng", max: 3, method: {type: direct}}
+          - {id: "4.4", title: "Mô hình", max: 3, method: {type: direct}}
+    """
+)
+
+BROKEN = HEADER + textwrap.dedent(
+    """\
+    bands:
+      - {id: tot, label: "Tốt", min: 90}
+      - {id: kha, label: "Khá", min: 95}
+      - {id: yeu, label: "Yếu"}
+    criteria:
+      - id: "1"
+        title: "Họp"
+        max: 20
+        method:
+          type: thresholds
+          label: "Số cuộc họp"
+          tiers: [{min: 3, points: 15}, {min: 4, points: 20}]
+      - id: "2"
+        title: "Mức"
+        max: 4
+        method: {type: levels, levels: [{label: "Đủ", points: 5}, {label: "Không", points: 0}]}
+      - id: "3"
+        title: "Ứng dụng"
+        max: 5
+        method: {type: count, label: "Số ứng dụng", per_item: 1, cap: 6}
+      - id: "5"
+        title: "Khối"
+        max: 30
+        children:
+          - {id: "5.1", title: "A", max: 10, method: {type: direct}}
+    """
+)
+
+
+def test_a_parent_above_its_declared_max_is_a_warning_under_the_cap_policy():
+    # the real school rubric (R5 §4): items add to 12, the area declares 10
+    found = check_rubric_text(CAPPED_AREA, "r5.yaml")
+    assert found.rubric is not None and found.errors == []
+    (warning,) = found.warnings
+    assert (warning.line, warning.path) == (15, "criteria[0].max")
+    assert "capped at 10" in warning.message and "(12)" in warning.message
+    # the same rubric under the default policy (equal) is an error
+    strict = check_rubric_text(CAPPED_AREA.replace("parent_max: cap\n", ""), "r5.yaml")
+    assert strict.rubric is None and [f.path for f in strict.errors] == ["criteria[0].max"]
+
+
+def test_the_top_band_out_of_reach_is_a_warning():
+    unreachable = check_rubric_text(
+        CAPPED_AREA.replace("parent_max: cap\n", "")
+        .replace("max: 10\n", "max: 12\n")
+        .replace("min: 9}", "min: 100}"),
+        "x",
+    )
+    assert unreachable.rubric is not None
+    assert [(f.path, f.message) for f in unreachable.warnings] == [
+        (
+            "bands[0].min",
+            "no unit of group a can reach band Tốt (from 100): its maximum with bonus is 12",
+        )
+    ]
+
+
+def test_every_method_parameter_problem_at_once_with_lines(tmp_path: Path, run: Run):
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = run("rubric", "check", path, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["warnings"] == 0
+    assert [(f["line"], f["path"]) for f in data["findings"]] == [
+        (10, "bands[1].min"),
+        (19, "criteria[0].method.tiers[1].min"),
+        (23, "criteria[1].method.levels[0].points"),
+        (27, "criteria[2].method.cap"),
+        (30, "criteria[3].max"),
+    ]
+    assert all(f["file"] == str(path) and f["severity"] == "error" for f in data["findings"])
+    text = run("rubric", "check", path)
+    assert text.exit_code == 1
+    assert f"{path}:27: criteria[2].method.cap: the cap 6 is above the maximum 5" in text.stdout
+    assert "5 error(s), 0 warning(s): not usable" in text.stderr
+
+
+def test_check_exit_codes_and_strict(tmp_path: Path, run: Run):
+    path = tmp_path / "capped.yaml"
+    path.write_text(CAPPED_AREA, encoding="utf-8")
+    assert run("rubric", "check", path).exit_code == 0  # warnings only: usable
+    assert run("rubric", "check", path, "--strict").exit_code == 1
+    assert run("rubric", "check", tmp_path / "missing.yaml").exit_code == 2
+    (tmp_path / "bad.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    not_yaml = run("rubric", "check", tmp_path / "bad.yaml", "--format", "json")
+    assert not_yaml.exit_code == 1
+    assert "not valid YAML" in json.loads(not_yaml.stdout)["findings"][0]["message"]
+    clean = run("rubric", "check", "tiengiang-2020", "--format", "json")
+    assert clean.exit_code == 0 and json.loads(clean.stdout)["findings"] == []
+
+
+def test_template_and_grade_print_rubric_warnings_and_go_on(tmp_path: Path, run: Run):
+    path = tmp_path / "capped.yaml"
+    path.write_text(CAPPED_AREA, encoding="utf-8")
+    units = tmp_path / "units.csv"
+    units.write_text("code,name,group,parent\nt1,Trường Một,a,\n", encoding="utf-8")
+    made = run("template", "--rubric", path, "--units", units, "--out", tmp_path / "out")
+    assert made.exit_code == 0 and "capped at 10" in made.stderr
+
+
+def test_show_prints_the_tree_with_maxima_per_group(run: Run):
+    result = run("rubric", "show", "tiengiang-2020")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if "Tiêu chí" in line and "xa" in line)
+    assert header.split()[-6:-2] == ["nganh-doc", "so-nganh", "huyen", "xa"]
+    row_1_3 = next(line for line in lines if line.strip().startswith("1.3 "))
+    assert row_1_3.split()[-5:-1] == ["4", "4", "4", "—"]  # not for communes
+    xa = run("rubric", "show", "tiengiang-2020", "--group", "xa")
+    assert xa.exit_code == 0 and "1.3 " not in xa.stdout and "1.5 " in xa.stdout
+    assert run("rubric", "show", "tiengiang-2020", "--group", "nope").exit_code == 2
