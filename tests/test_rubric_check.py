@@ -151,3 +151,25 @@ def test_show_prints_the_tree_with_maxima_per_group(run: Run):
     xa = run("rubric", "show", "tiengiang-2020", "--group", "xa")
     assert xa.exit_code == 0 and "1.3 " not in xa.stdout and "1.5 " in xa.stdout
     assert run("rubric", "show", "tiengiang-2020", "--group", "nope").exit_code == 2
+
+
+def test_rules_decided_after_the_sheets_are_in_keep_the_hash():
+    from ictscore.rubric import parse_rubric
+
+    base = parse_rubric(CAPPED_AREA, "x")
+    later = parse_rubric(
+        CAPPED_AREA.replace(
+            "parent_max: cap\n",
+            "parent_max: cap\ntie_breaks: ['4']\nappraisal: required\n"
+            "unranked: [{unit: t1, reason: an ninh}]\n",
+        ).replace('label: "Nhóm A"}', 'label: "Nhóm A", rank_within: parent}'),
+        "x",
+    )
+    assert later.content_hash == base.content_hash
+    changed = parse_rubric(
+        CAPPED_AREA.replace(
+            "max: 3, method: {type: direct}}", "max: 3, method: {type: yes_no}}", 1
+        ),
+        "x",
+    )
+    assert changed.content_hash != base.content_hash

@@ -314,9 +314,21 @@ class Rubric(_Model):
 
     @cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the rubric's content: not its YAML formatting, comments or display colours,
-        and numbers by value (`max: 5` and `max: 5.0` hash alike)."""
-        content = self.model_dump(exclude={"bands": {"__all__": {"color"}}})
+        """SHA-256 of what a score sheet depends on: criteria, groups, maxima, methods, bands,
+        precision, totals policy. Not the YAML formatting, comments, display colours, source
+        notes, nor the rules applied after the sheets are in (ranking: tie_breaks, unranked,
+        rank_within; the appraisal policy), so deciding those later does not invalidate the
+        sheets already filled. Numbers hash by value (`max: 5` and `max: 5.0` alike)."""
+        content = self.model_dump(
+            exclude={
+                "bands": {"__all__": {"color"}},
+                "groups": {"__all__": {"rank_within"}},
+                "source_notes": True,
+                "tie_breaks": True,
+                "unranked": True,
+                "appraisal": True,
+            }
+        )
         canonical = json.dumps(
             content,
             sort_keys=True,
