@@ -300,3 +300,21 @@ def test_appraisal_from_the_command_line(run: Run, sheets: Path, tmp_path: Path)
     table = run("grade", sheets, "--appraisal", form)
     assert "Thẩm định: điểm khác điểm tự chấm" in table.stdout and "Chỉ 30 máy" in table.stdout
     assert {p.name: p.read_bytes() for p in sheets.iterdir()} == before  # inputs untouched
+
+
+def test_an_appraisal_csv_with_the_form_headers(policy: Rubric, sheets: Path, tmp_path: Path):
+    form = tmp_path / "tham-dinh.csv"
+    form.write_text(
+        "Mã đơn vị,Mã tiêu chí,Thẩm định,Không áp dụng (lý do),Ghi chú thẩm định\n"
+        's1,1.1,"29,5",,Chỉ 29 máy rưỡi đủ cấu hình\n'  # a decimal comma, as typed in Vietnam
+        "s2,2.2.a,abc,,\n"
+        "zz,1.1,1,,\n",
+        encoding="utf-8-sig",  # as Excel saves "CSV UTF-8"
+    )
+    report = _grade(policy, sheets, ap.read_appraisal(form))
+    units = _by_code(report)
+    assert units["s1"].points["1.1"] == D("29.5") and units["s1"].total == D("84.5")  # 91 − 6,5
+    (bad,) = [i for i in units["s2"].issues if i.is_error]
+    assert (bad.code, str(bad.where)) == ("not-a-number", f"{form}:csv!C3")
+    (unknown,) = report.issues
+    assert unknown.code == "unknown-unit" and "zz" in unknown.message

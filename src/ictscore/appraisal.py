@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
@@ -199,6 +200,18 @@ def read_appraisal(path: Path) -> AppraisalSheet:
     return _parse(shown, SHEET, rows, meta)
 
 
+_CSV_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _csv_value(text: str) -> Any:
+    """A CSV cell as a spreadsheet would hold it: a number when it is one (a decimal comma, as
+    Vietnamese locales write it, included), else the text."""
+    stripped = text.strip()
+    if _CSV_NUMBER.fullmatch(stripped):
+        return float(stripped.replace(",", "."))
+    return text
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -234,12 +247,15 @@ def _parse(
         unit, cid = _text(cell(values, COL_UNIT, r).value), _text(cell(values, COL_ID, r).value)
         if not unit and not cid:
             continue
+        appraised = cell(values, COL_APPRAISED, r)
+        if sheet == "csv" and isinstance(appraised.value, str):  # CSV cells are all text
+            appraised = RawCell(_csv_value(appraised.value), appraised.cell)
         out.append(
             AppraisalRow(
                 unit,
                 cid,
                 cell(values, COL_ID, r).cell,
-                cell(values, COL_APPRAISED, r),
+                appraised,
                 cell(values, COL_NA, r),
                 cell(values, COL_NOTE, r),
             )
