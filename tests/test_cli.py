@@ -170,6 +170,7 @@ def test_outputs_are_written_atomically_and_never_overwritten(run: Run, tmp_path
         "Sở, ban, ngành tỉnh",
         "UBND cấp huyện",
         "UBND cấp xã",
+        "Giá trị cao nhất khối",
         "Vấn đề",
     ]
     ws = wb["UBND cấp xã"]

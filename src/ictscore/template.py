@@ -262,7 +262,7 @@ def _write_criterion_row(
                 worths = tuple(level.worth(max_points) for level in c.method.levels)
                 listed = lists.add(slot.choices, worths)
                 refs["labels"], refs["worths"] = listed
-            _write_input(wb, ws, c.id, slot, f"{col}{row}", listed)
+            _write_input(wb, ws, c.id, slot, f"{col}{row}", listed, c.method.describe(max_points))
             used.add(col)
         ws[points_cell] = c.method.formula(refs, max_points, rubric.precision)
         ev = ws[f"{layout.COL_EVIDENCE}{row}"]
@@ -320,7 +320,10 @@ def _write_input(
     slot: Slot,
     ref: str,
     listed: tuple[str, str] | None = None,
+    scoring: str = "",
 ) -> None:
+    """An unlocked input cell with its data validation and an input message that states what to
+    type and how it is scored (`scoring`, the method's rule)."""
     cell = ws[ref]
     cell.protection = _UNLOCKED
     cell.fill = _INPUT_FILL
@@ -363,7 +366,9 @@ def _write_input(
             else:
                 rule = f"Nhập số không âm (từ {vn_number(lo)} trở lên)."
     prompt = f"{slot.label}: {rule}"
-    if len(prompt) > 250:
+    if scoring and scoring not in prompt:
+        prompt += f"\n{scoring}"
+    if len(prompt) > 250:  # Excel's limit for an input message is 255 characters
         prompt = prompt[:249] + "…"
     dv.promptTitle = prompt_title
     dv.prompt = prompt

@@ -126,6 +126,26 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
                 ]
             )
         _finish(ws, [12, 36, 10, 10, 10, 10, 70], header_row=1)
+    if report.references:
+        ws = wb.create_sheet("Giá trị cao nhất khối")
+        ws.append(["Khối", "Tiêu chí", "Giá trị cao nhất", "Đơn vị đạt"])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+        for ref in report.references:
+            found = rubric.group(ref.group)
+            ws.append(
+                [
+                    safe_text(v)
+                    for v in (
+                        found.label if found else ref.group,
+                        ref.criterion,
+                        float(ref.best),
+                        ", ".join(ref.units) or "(mọi đơn vị bằng 0: 0 điểm)",
+                    )
+                ]
+            )
+        _finish(ws, [24, 10, 16, 60], header_row=1)
     ws = wb.create_sheet("Vấn đề")
     ws.append(["Vị trí", "Mức độ", "Mã lỗi", "Đơn vị", "Nội dung"])
     for cell in ws[1]:
