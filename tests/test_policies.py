@@ -318,3 +318,17 @@ def test_an_appraisal_csv_with_the_form_headers(policy: Rubric, sheets: Path, tm
     assert (bad.code, str(bad.where)) == ("not-a-number", f"{form}:csv!C3")
     (unknown,) = report.issues
     assert unknown.code == "unknown-unit" and "zz" in unknown.message
+
+
+def test_a_required_appraisal_without_a_form(make_sheet: Any, tmp_path: Path, run: Run):
+    text = POLICY.replace("scale: 100\n", "scale: 100\nappraisal: required\n")
+    strict = parse_rubric(text)
+    sheets = tmp_path / "strict"
+    sheet = make_sheet(UNITS["s1"], VALUES["s1"], rubric=strict, folder=sheets)
+    report = _grade(strict, sheets)
+    (issue,) = report.issues  # one batch-level error, not one per unit
+    assert issue.code == "not-appraised" and "self-scores" in issue.message
+    assert _by_code(report)["s1"].total == 101 and not report.ok  # alone: 1.2 is 5 ÷ 5 × 20
+    (sheets / "rubric.yaml").write_text(text, encoding="utf-8")
+    assert run("grade", sheets).exit_code == 1
+    assert run("check", sheet).exit_code == 0  # a unit checking its sheet is not asked for it

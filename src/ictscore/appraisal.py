@@ -272,11 +272,17 @@ def _letter(index: int) -> str:
 
 
 def apply_appraisal(
-    rubric: Rubric, results: Sequence[UnitResult], form: AppraisalSheet | None
+    rubric: Rubric,
+    results: Sequence[UnitResult],
+    form: AppraisalSheet | None,
+    self_check: bool = False,
 ) -> tuple[list[UnitResult], list[Issue]]:
     """The results with the council's points, values, not-applicable marks and notes applied,
     and the form's own problems (batch level). A unit whose appraisal has an error becomes
-    invalid, with the error located in the form."""
+    invalid, with the error located in the form.
+
+    Without a form, a rubric that requires the appraisal gets one batch-level error (the totals
+    are self-scores), unless `self_check` (a unit checking its own sheet before sending it)."""
     batch: list[Issue] = []
     if (
         form is not None
@@ -298,13 +304,23 @@ def apply_appraisal(
             )
         )
         form = None
+    if form is None:
+        if rubric.appraisal == "required" and not self_check:
+            batch.append(
+                Issue(
+                    "not-appraised",
+                    ERROR,
+                    "the rubric requires the appraisal council's scores (appraisal: required), "
+                    "but no usable appraisal form was given (--appraisal FORM): the totals are "
+                    "the units' self-scores",
+                )
+            )
+        return list(results), batch
     rows: dict[str, list[AppraisalRow]] = defaultdict(list)
-    for row in form.rows if form else ():
+    for row in form.rows:
         rows[row.unit].append(row)
     codes = {r.code for r in results}
-    assert form is not None or not rows
     for unit in sorted(set(rows) - codes):
-        assert form is not None
         batch.append(
             Issue(
                 "unknown-unit",
@@ -319,13 +335,12 @@ def apply_appraisal(
         if result.status is not Status.GRADED:
             out.append(result)
             continue
-        assert form is not None or not rows.get(result.code)
         out.append(_apply_one(rubric, result, form, rows.get(result.code, [])))
     return out, batch
 
 
 def _apply_one(
-    rubric: Rubric, result: UnitResult, form: AppraisalSheet | None, rows: list[AppraisalRow]
+    rubric: Rubric, result: UnitResult, form: AppraisalSheet, rows: list[AppraisalRow]
 ) -> UnitResult:
     from ictscore.validate import number_of  # validate imports nothing of this module
 
@@ -336,7 +351,6 @@ def _apply_one(
     not_applicable: dict[str, str] = {}
     applicable = {n.criterion.id: n.criterion for n in rubric.nodes_for(result.group)}
     for row in rows:
-        assert form is not None
         c = applicable.get(row.criterion)
         if c is None:
             known = rubric.criterion(row.criterion) is not None
@@ -426,7 +440,7 @@ def _apply_one(
                     ERROR,
                     f"the rubric requires an appraisal of every criterion; unit {result.code} "
                     f"has none for {', '.join(missing)}",
-                    CellRef(form.file) if form else None,
+                    CellRef(form.file),
                 )
             )
     status = Status.INVALID if any(i.is_error for i in issues) else result.status

@@ -181,12 +181,14 @@ def grade_sheets(
     roster: Roster | None = None,
     issues: Sequence[Issue] = (),
     appraisal: AppraisalSheet | None = None,
+    self_check: bool = False,
 ) -> Report:
     """Grade sheets already read: validate, apply the appraisal, normalise within groups, total,
     classify, rank.
 
     `sheets` may hold Issues for files that could not be read; they and `issues` become the
     report's batch-level issues. With a roster, units without a sheet are listed as missing.
+    `self_check`: a unit checks its own sheet (a required appraisal is not asked for).
     """
     batch_issues = list(issues)
     by_code: dict[str, list[UnitResult]] = defaultdict(list)
@@ -244,7 +246,7 @@ def grade_sheets(
                     f"no sheet for unit {unit.code} {unit.display_name} (chưa nộp)",
                 )
                 results.append(UnitResult.of(unit, Status.MISSING, issues=(missing,)))
-    results, form_issues = apply_appraisal(rubric, results, appraisal)
+    results, form_issues = apply_appraisal(rubric, results, appraisal, self_check)
     batch_issues.extend(form_issues)
     results, references = settle(rubric, results)
     return Report(

@@ -315,7 +315,7 @@ def check(
             full = load_units(units)
             listed = full.get(sheet.meta.get("unit_code", ""))
             roster = Roster((listed,) if listed else (), full.source)
-        report = grade_sheets(rb, [sheet], roster)
+        report = grade_sheets(rb, [sheet], roster, self_check=True)
         _emit(report, rb, fmt, None, False, False)
         for ref in report.references:
             err_console.print(
