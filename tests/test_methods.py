@@ -184,3 +184,10 @@ def test_method_parameters_against_the_maximum():
     assert m(type="yes_no", points=6).problems(D(5)) == [
         ("points", "yes/no points 6 are above the maximum 5")
     ]
+
+
+def test_a_percentage_above_100_is_an_error_for_thresholds_too():
+    share = m(type="thresholds", input="percent", label="Tỷ lệ", tiers=[{"min": 80, "points": 4}])
+    (slot,) = share.slots(D(4))
+    _, problem = parse_slot(slot, RawCell(45, "E9"))  # 45 typed for 45%
+    assert problem is not None and problem[0] == "above-maximum" and "45%" in problem[1]

@@ -265,7 +265,7 @@ def test_appraisal_errors_are_located_in_the_form(policy: Rubric, sheets: Path, 
     (issue,) = [i for i in units["s3"].issues if i.code == "above-maximum"]
     assert units["s3"].status is Status.INVALID
     assert issue.where is not None and issue.where.sheet == ap.SHEET and issue.where.cell
-    assert "99 is outside 0 to 15" in issue.message
+    assert "99 is above the maximum 15" in issue.message
 
 
 def test_required_appraisal_reports_criteria_not_appraised(make_sheet: Any, tmp_path: Path):
@@ -332,3 +332,99 @@ def test_a_required_appraisal_without_a_form(make_sheet: Any, tmp_path: Path, ru
     (sheets / "rubric.yaml").write_text(text, encoding="utf-8")
     assert run("grade", sheets).exit_code == 1
     assert run("check", sheet).exit_code == 0  # a unit checking its sheet is not asked for it
+
+
+def test_self_scores_use_the_units_own_figures(policy: Rubric, sheets: Path, tmp_path: Path):
+    form_path = tmp_path / "form.xlsx"
+    ap.build_form(policy, _grade(policy, sheets).units).save(form_path)
+    # the council cuts both holders of the best value (10): s2 to 4, u9 marked not applicable
+    _fill_form(
+        form_path,
+        {("s2", "1.2"): (4, None, "4 Mbps"), ("u9", "1.2"): (None, "Không có hợp đồng", None)},
+    )
+    units = _by_code(_grade(policy, sheets, ap.read_appraisal(form_path)))
+    # appraised: best is now 5 (s1, s3): s1 5÷5×20 = 20, s2 4÷5×20 = 16
+    assert units["s1"].points["1.2"] == 20 and units["s2"].points["1.2"] == 16
+    # self-scores stay what the units' own figures give (best own value 10): s1 10, s2 20, u9 20
+    assert [units[c].self_points["1.2"] for c in ("s1", "s2", "u9")] == [10, 20, 20]
+    assert units["s2"].self_total == _by_code(_grade(policy, sheets))["s2"].total == 0
+
+
+def test_a_form_for_another_rubric_stops_grading(run: Run, sheets: Path, tmp_path: Path):
+    form = tmp_path / "form.xlsx"
+    assert run("appraisal", sheets, "--out", form).exit_code == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    for p in sheets.iterdir():
+        (other / p.name).write_bytes(p.read_bytes())
+    (other / "rubric.yaml").write_text(POLICY.replace('version: "1"', 'version: "2"'), "utf-8")
+    result = run("grade", other, "--appraisal", form)
+    assert result.exit_code == 2 and "made for rubric policy version 1" in result.stderr
+
+
+def test_form_rows_past_a_wrong_declared_size_are_read(
+    policy: Rubric, sheets: Path, tmp_path: Path
+):
+    import re
+    import zipfile
+
+    made = tmp_path / "form.xlsx"
+    ap.build_form(policy, _grade(policy, sheets).units).save(made)
+    _fill_form(made, {("x3", "2.1"): (0, None, "không có")})  # one of the last rows
+    shrunk = tmp_path / "shrunk.xlsx"
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(shrunk, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:I6"', data)
+            dst.writestr(item, data)
+    form = ap.read_appraisal(shrunk)
+    assert ("x3", "2.1") in {(r.unit, r.criterion) for r in form.rows}
+
+
+def test_hostile_appraisal_values(policy: Rubric, sheets: Path, tmp_path: Path):
+    form = tmp_path / "f.csv"
+    form.write_text(
+        "Mã đơn vị,Mã tiêu chí,Thẩm định,Không áp dụng (lý do),Ghi chú thẩm định\n"
+        's1,1.1,"1.500",,\n'  # 1.5 or 1500? not guessed
+        "s2,1.1,-1,,\n"
+        "s3,2,5,,\n"  # a parent
+        "s3,1.1,,,\n"
+        "s3,1.1,10,,\n"  # a second row for the same criterion
+        "x1,1.1,12.3456,,\n",
+        encoding="utf-8",
+    )
+    report = _grade(policy, sheets, ap.read_appraisal(form))
+    codes = {u.code: sorted(i.code for i in u.issues) for u in report.units}
+    assert codes["s1"] == ["not-a-number"] and codes["s2"] == ["below-minimum"]
+    assert codes["s3"] == ["duplicate-criterion", "not-a-leaf"]
+    assert codes["x1"] == ["too-many-decimals"] and _by_code(report)["x1"].points["1.1"] == D(
+        "12.35"
+    )
+
+
+def test_a_parent_none_of_whose_parts_apply_to_a_group(make_sheet: Any, tmp_path: Path):
+    rubric = parse_rubric(
+        textwrap.dedent(
+            """\
+            id: parts
+            version: "1"
+            title: "Thử"
+            year: 2021
+            issuer: "Sở"
+            groups: [{id: so, label: "Sở"}, {id: xa, label: "Xã"}]
+            criteria:
+              - {id: "1", title: "Chung", max: 10, method: {type: direct}}
+              - id: "2"
+                title: "Chỉ cho sở"
+                children:
+                  - {id: "2.1", title: "Phần", max: 5, groups: [so], method: {type: direct}}
+            """
+        )
+    )
+    assert rubric.max_for(rubric.criterion("2"), "xa") == 0
+    sheets = tmp_path / "s"
+    make_sheet(UNITS["x1"], {"1": {"points": 7}}, rubric=rubric, folder=sheets)
+    (x1,) = _grade(rubric, sheets).units
+    assert x1.status is Status.GRADED and "2" not in x1.subtotals
+    assert (x1.base_max, x1.total) == (10, 7)

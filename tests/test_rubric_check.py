@@ -113,7 +113,9 @@ def test_every_method_parameter_problem_at_once_with_lines(tmp_path: Path, run: 
     assert all(f["file"] == str(path) and f["severity"] == "error" for f in data["findings"])
     text = run("rubric", "check", path)
     assert text.exit_code == 1
-    assert f"{path}:27: criteria[2].method.cap: the cap 6 is above the maximum 5" in text.stdout
+    assert (
+        f"{path}:27: error: criteria[2].method.cap: the cap 6 is above the maximum 5" in text.stdout
+    )
     assert "5 error(s), 0 warning(s): not usable" in text.stderr
 
 
@@ -173,3 +175,40 @@ def test_rules_decided_after_the_sheets_are_in_keep_the_hash():
         "x",
     )
     assert changed.content_hash != base.content_hash
+
+
+def test_malformed_rubrics_give_findings_not_tracebacks(tmp_path: Path, run: Run):
+    cases = {
+        "groups.yaml": CAPPED_AREA.replace(
+            'title: "Kế hoạch", max: 3', 'title: "K", groups: [{id: a}], max: 3'
+        ),
+        "key.yaml": CAPPED_AREA.replace("parent_max: cap\n", "parent_max: cap\n? [a, b]\n: c\n"),
+        "schema.yaml": CAPPED_AREA.replace("max: 10\n", "max: true\n"),
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = run("rubric", "check", path, "--format", "json")
+        assert result.exit_code == 1, name
+        messages = [f["message"] for f in json.loads(result.stdout)["findings"]]
+        assert not any("no criterion applies" in m for m in messages), (name, messages)
+
+
+def test_tie_breaks_must_name_a_criterion_exactly():
+    found = check_rubric_text(
+        CAPPED_AREA.replace("parent_max: cap\n", "parent_max: cap\ntie_breaks: ['4.A']\n").replace(
+            '"4.1"', '"4.a"'
+        ),
+        "x",
+    )
+    assert [f.message for f in found.errors] == [
+        "unknown criterion id '4.A' (did you mean '4.a'? ids are matched exactly here)"
+    ]
+
+
+def test_strict_says_why_it_fails(tmp_path: Path, run: Run):
+    path = tmp_path / "capped.yaml"
+    path.write_text(CAPPED_AREA, encoding="utf-8")
+    result = run("rubric", "check", path, "--strict")
+    assert result.exit_code == 1 and "usable, but --strict fails on warnings" in result.stderr
+    assert f"{path}:15: warning: criteria[0].max:" in result.stdout

@@ -28,6 +28,7 @@ from typing import Any, Final
 from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
 from ictscore.methods import Normalised
+from ictscore.numbers import plain
 from ictscore.reader import RawCell
 from ictscore.results import Appraisal, Issue, Severity, Status, UnitResult
 from ictscore.rubric import Rubric
@@ -57,6 +58,7 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 class AppraisalRow:
     unit: str
     criterion: str
+    unit_cell: str
     id_cell: str
     appraised: RawCell
     not_applicable: RawCell
@@ -126,7 +128,7 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
                 continue
             row += 1
             normalised = isinstance(c.method, Normalised)
-            own = result.measures.get(c.id) if normalised else result.self_points.get(c.id)
+            own = result.self_measures.get(c.id) if normalised else result.self_points.get(c.id)
             values = [
                 result.code,
                 result.name,
@@ -194,20 +196,24 @@ def read_appraisal(path: Path) -> AppraisalSheet:
             for key, value, *_ in wb[layout.META_SHEET].iter_rows(max_col=2, values_only=True):
                 if key is not None:
                     meta[str(key)] = "" if value is None else str(value)
-        rows = list(wb[SHEET].iter_rows(values_only=True))
+        ws = wb[SHEET]
+        ws.reset_dimensions()  # read every row, whatever size the file declares
+        rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
     return _parse(shown, SHEET, rows, meta)
 
 
 _CSV_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:[.,]\d{3})+")
+"""1.500 or 1,500: a thousands separator or a decimal? Left as text: an error, not a guess."""
 
 
 def _csv_value(text: str) -> Any:
     """A CSV cell as a spreadsheet would hold it: a number when it is one (a decimal comma, as
     Vietnamese locales write it, included), else the text."""
     stripped = text.strip()
-    if _CSV_NUMBER.fullmatch(stripped):
+    if _CSV_NUMBER.fullmatch(stripped) and not _THOUSANDS.fullmatch(stripped):
         return float(stripped.replace(",", "."))
     return text
 
@@ -254,6 +260,7 @@ def _parse(
             AppraisalRow(
                 unit,
                 cid,
+                cell(values, COL_UNIT, r).cell,
                 cell(values, COL_ID, r).cell,
                 appraised,
                 cell(values, COL_NA, r),
@@ -271,6 +278,25 @@ def _letter(index: int) -> str:
     return out
 
 
+def form_problem(rubric: Rubric, form: AppraisalSheet) -> str | None:
+    """Why the form cannot be applied with `rubric` (made for another rubric, version or
+    content), or None. A CSV form records nothing and is taken as it is."""
+    if not form.meta:
+        return None
+    made = (form.meta.get("rubric_id"), form.meta.get("rubric_version"))
+    if made != (rubric.id, rubric.version):
+        return (
+            f"the appraisal form was made for rubric {made[0]} version {made[1]}, not "
+            f"{rubric.id} version {rubric.version}"
+        )
+    if form.meta.get("rubric_hash") != rubric.content_hash:
+        return (
+            f"the appraisal form was made from rubric {rubric.id} version {rubric.version} "
+            "with different content (the rubric was edited without a new version)"
+        )
+    return None
+
+
 def apply_appraisal(
     rubric: Rubric,
     results: Sequence[UnitResult],
@@ -284,24 +310,9 @@ def apply_appraisal(
     Without a form, a rubric that requires the appraisal gets one batch-level error (the totals
     are self-scores), unless `self_check` (a unit checking its own sheet before sending it)."""
     batch: list[Issue] = []
-    if (
-        form is not None
-        and form.meta
-        and (
-            form.meta.get("rubric_id"),
-            form.meta.get("rubric_version"),
-        )
-        != (rubric.id, rubric.version)
-    ):
+    if form is not None and (problem := form_problem(rubric, form)) is not None:
         batch.append(
-            Issue(
-                "wrong-rubric",
-                ERROR,
-                f"the appraisal form was made for rubric {form.meta.get('rubric_id')} version "
-                f"{form.meta.get('rubric_version')}, not {rubric.id} version {rubric.version}; "
-                "it is not applied",
-                CellRef(form.file),
-            )
+            Issue("wrong-rubric", ERROR, f"{problem}; it is not applied", CellRef(form.file))
         )
         form = None
     if form is None:
@@ -324,10 +335,10 @@ def apply_appraisal(
         batch.append(
             Issue(
                 "unknown-unit",
-                WARNING,
-                f"the appraisal form has rows for unit {unit}, which has no sheet here; "
-                "they are ignored",
-                form.ref(rows[unit][0].id_cell),
+                ERROR,
+                f"the appraisal form has rows for unit {unit}, which has no sheet here: "
+                "a mistyped unit code? Its rows are not applied",
+                form.ref(rows[unit][0].unit_cell),
             )
         )
     out: list[UnitResult] = []
@@ -350,7 +361,20 @@ def _apply_one(
     entries: dict[str, Appraisal] = {}
     not_applicable: dict[str, str] = {}
     applicable = {n.criterion.id: n.criterion for n in rubric.nodes_for(result.group)}
+    seen: set[str] = set()
     for row in rows:
+        if row.criterion in seen:
+            issues.append(
+                Issue(
+                    "duplicate-criterion",
+                    ERROR,
+                    f"appraisal of unit {result.code}: criterion {row.criterion} has two rows",
+                    form.ref(row.id_cell),
+                    row.criterion,
+                )
+            )
+            continue
+        seen.add(row.criterion)
         c = applicable.get(row.criterion)
         if c is None:
             known = rubric.criterion(row.criterion) is not None
@@ -369,17 +393,6 @@ def _apply_one(
                 )
             )
             continue
-        if c.id in entries:
-            issues.append(
-                Issue(
-                    "duplicate-criterion",
-                    ERROR,
-                    f"appraisal of unit {result.code}: criterion {c.id} is appraised twice",
-                    form.ref(row.id_cell),
-                    c.id,
-                )
-            )
-            continue
         reason = _text(row.not_applicable.value) or None
         note = _text(row.note.value) or None
         appraised: Decimal | None = None
@@ -387,19 +400,21 @@ def _apply_one(
             appraised = number_of(row.appraised.value)
             max_points = rubric.max_for(c, result.group)
             normalised = isinstance(c.method, Normalised)
-            bad = None
+            bad: tuple[str, str] | None = None
             if c.method is None:
-                bad = "a parent criterion takes no points: appraise its sub-criteria"
+                bad = ("not-a-leaf", "a parent criterion takes no points: appraise its parts")
             elif appraised is None:
-                bad = f"expected a number, found {row.appraised.value!r}"
-            elif appraised < 0 or (not normalised and appraised > max_points):
-                bad = f"{appraised} is outside 0 to {max_points}"
+                bad = ("not-a-number", f"expected a number, found {row.appraised.value!r}")
+            elif appraised < 0:
+                bad = ("below-minimum", f"{plain(appraised)} is below 0")
+            elif not normalised and appraised > max_points:
+                bad = ("above-maximum", f"{plain(appraised)} is above the maximum {max_points}")
             if bad is not None:
                 issues.append(
                     Issue(
-                        "not-a-number" if appraised is None else "above-maximum",
+                        bad[0],
                         ERROR,
-                        f"appraisal of unit {result.code}, criterion {c.id}: {bad}",
+                        f"appraisal of unit {result.code}, criterion {c.id}: {bad[1]}",
                         form.ref(row.appraised.cell),
                         c.id,
                     )
@@ -419,6 +434,18 @@ def _apply_one(
             not_applicable[c.id] = reason
         elif entry.points is not None:
             points[c.id] = publish(entry.points, rubric)
+            if points[c.id] != entry.points:
+                issues.append(
+                    Issue(
+                        "too-many-decimals",
+                        WARNING,
+                        f"appraisal of unit {result.code}, criterion {c.id}: "
+                        f"{plain(entry.points)} has more than {rubric.precision} decimals; "
+                        f"counted as {points[c.id]}",
+                        form.ref(row.appraised.cell),
+                        c.id,
+                    )
+                )
         elif entry.value is not None:
             measures[c.id] = entry.value
     skipped = _under(rubric, not_applicable)

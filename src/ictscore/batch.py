@@ -15,11 +15,10 @@ from pathlib import Path
 
 from ictscore.appraisal import AppraisalSheet, apply_appraisal
 from ictscore.errors import CellRef, IctscoreError, WorkbookError
-from ictscore.methods import Normalised
 from ictscore.reader import SheetData, read_workbook
 from ictscore.results import Issue, Report, Severity, Status, UnitResult
 from ictscore.rubric import Finding, Rubric, bundled_rubric_path, load_rubric
-from ictscore.scoring import Reference, normalise, publish, rank_units, ranking_key, total_up
+from ictscore.scoring import Reference, normalise, rank_units, ranking_key, total_up
 from ictscore.units import Roster, Unit
 from ictscore.validate import check_origin, evaluate_sheet, finish
 
@@ -273,18 +272,11 @@ def settle(
     for group, members in sorted(graded.items(), key=lambda kv: order.get(kv[0], len(order))):
         points, refs = normalise(rubric, group, {r.code: r.measures for r in members})
         references.extend(refs)
-        best = {ref.criterion: ref.best for ref in refs}
+        # the self-scores: every unit's own figures, normalised against the best own figure
+        # (not the appraised ones, nor leaving out what the council marked not applicable)
+        own_points, _ = normalise(rubric, group, {r.code: r.self_measures for r in members})
         for r in members:
-            own: dict[str, Decimal] = {}
-            for cid in r.measures:
-                c = rubric.criterion(cid)
-                value = r.inputs.get(cid, {}).get("value")
-                if c is not None and value is not None and isinstance(value.value, Decimal):
-                    own[cid] = publish(
-                        Normalised.against(value.value, best[cid], rubric.max_for(c, group)),
-                        rubric,
-                    )
-            self_points = {**r.self_points, **own}
+            self_points = {**r.self_points, **own_points[r.code]}
             done = finish(rubric, dataclasses.replace(r, points={**r.points, **points[r.code]}))
             self_total = total_up(rubric, group, self_points).total
             out.append(dataclasses.replace(done, self_points=self_points, self_total=self_total))

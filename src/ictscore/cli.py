@@ -201,7 +201,7 @@ def grade(
 
     Example: ictscore grade sheets/ --units examples/units.csv --output results.xlsx
     """
-    from ictscore.appraisal import read_appraisal
+    from ictscore.appraisal import form_problem, read_appraisal
     from ictscore.batch import grade_sheets
     from ictscore.errors import WorkbookError
     from ictscore.export import check_output
@@ -216,6 +216,8 @@ def grade(
             except WorkbookError as exc:
                 raise IctscoreError(str(exc)) from exc
         rb, sheets, roster, skipped = _read_batch(folder, rubric, units, recursive)
+        if form is not None and (problem := form_problem(rb, form)) is not None:
+            raise IctscoreError(f"{appraisal}: {problem}: make it again with `ictscore appraisal`")
         report = grade_sheets(rb, sheets, roster, skipped, form)
         _emit(report, rb, fmt, output, force, quiet)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
@@ -248,7 +250,7 @@ def appraisal(
             raise IctscoreError(f"{out}: the appraisal form is an .xlsx file")
         check_output(out, force, folder)
         rb, sheets, roster, skipped = _read_batch(folder, rubric, units, recursive)
-        report = grade_sheets(rb, sheets, roster, skipped)
+        report = grade_sheets(rb, sheets, roster, skipped, self_check=True)
         save_workbook(build_form(rb, report.units), out, overwrite=force)
     from ictscore import render
 
@@ -393,9 +395,18 @@ def rubric_check(
         for f in findings:
             style = "red" if f.severity == "error" else "yellow"
             out_console.print(
-                f"[{style}]{f.severity}[/] {escape(str(f))}", highlight=False, soft_wrap=True
+                f"{escape(f.source)}:{f.line}: [{style}]{f.severity}[/]: "
+                f"{escape(f.path)}: {escape(f.message)}",
+                highlight=False,
+                soft_wrap=True,
             )
-        verdict = "[red]not usable[/]" if errors else "[green]usable[/]"
+        verdict = (
+            "[red]not usable[/]"
+            if errors
+            else "[red]usable, but --strict fails on warnings[/]"
+            if failed
+            else "[green]usable[/]"
+        )
         err_console.print(
             f"{escape(rubric)}: {errors} error(s), {warnings} warning(s): {verdict}",
             highlight=False,

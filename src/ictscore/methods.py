@@ -144,7 +144,7 @@ class YesNo(_Method):
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
         c = cells["answer"]
-        return f'=IF(TRIM({c})="{YES}",{self._yes_points(max_points)},0)'
+        return f'=IF(TRIM({c})="{YES}",ROUND({self._yes_points(max_points)},{precision}),0)'
 
     def describe(self, max_points: Decimal) -> str:
         return f"Chọn Có hoặc Không. Có: {vn_number(self._yes_points(max_points))} điểm; Không: 0."
@@ -179,6 +179,8 @@ class Ratio(_Method):
                 f"a ratio with input: {self.input} takes 'label', not numerator/denominator "
                 "(use input: counts for those)"
             )
+        if self.input == "counts" and self.label is not None:
+            raise ValueError("a ratio with input: counts is labelled by numerator/denominator")
         return self
 
     def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
@@ -302,6 +304,7 @@ class Thresholds(_Method):
                 self.label,
                 SlotKind.NUMBER,
                 _ZERO,
+                _ONE if self.input == "percent" else None,  # above 100%: 85 typed for 85%
                 percent=self.input == "percent",
                 integer=self.integer,
             ),
@@ -320,7 +323,7 @@ class Thresholds(_Method):
         inner = "0"
         for tier in reversed(self.tiers):
             inner = f"IF({v}>={tier.min},{tier.points},{inner})"
-        return f"=IF(ISNUMBER({c}),{inner},0)"
+        return f"=IF(ISNUMBER({c}),ROUND({inner},{precision}),0)"
 
     def describe(self, max_points: Decimal) -> str:
         unit = "%" if self.input == "percent" else ""
@@ -392,7 +395,10 @@ class Levels(_Method):
         # NOTE: the level texts and their points are written in cells by the template (long
         # texts do not fit in a formula); `labels` and `worths` are those ranges.
         c, labels, worths = cells["level"], cells["labels"], cells["worths"]
-        return f"=IFERROR(INDEX({worths},MATCH(TRIM({c}),{labels},0)),0)"
+        # MATCH treats ~ * ? in the typed text as wildcards: escape them (a level "Đạt*" must
+        # not match "Đạt một phần")
+        typed = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({c}),"~","~~"),"*","~*"),"?","~?")'
+        return f"=IFERROR(ROUND(INDEX({worths},MATCH({typed},{labels},0)),{precision}),0)"
 
     def describe(self, max_points: Decimal) -> str:
         parts = [
@@ -427,7 +433,8 @@ class Count(_Method):
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
         c = cells["count"]
-        return f"=IF(ISNUMBER({c}),MIN(MAX({c},0)*{self.per_item},{self._cap(max_points)}),0)"
+        cap = self._cap(max_points)
+        return f"=IF(ISNUMBER({c}),ROUND(MIN(MAX({c},0)*{self.per_item},{cap}),{precision}),0)"
 
     def describe(self, max_points: Decimal) -> str:
         return (

@@ -197,7 +197,7 @@ class Rubric(_Model):
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Rubric:
         """A copy (not validated, as pydantic's), without the cached values of the original."""
         copy = super().model_copy(update=update, deep=deep)
-        for cached in ("content_hash", "_applicable", "_by_id", "_unranked"):
+        for cached in ("content_hash", "_applicable", "_by_id", "_unranked", "_area_kinds"):
             copy.__dict__.pop(cached, None)
         return copy
 
@@ -291,6 +291,14 @@ class Rubric(_Model):
             return self.scale
         return self.base_max(group)
 
+    def area_kind(self, criterion_id: str) -> str:
+        """The kind (base, bonus, penalty) of the area a criterion belongs to."""
+        return self._area_kinds[criterion_id]
+
+    @cached_property
+    def _area_kinds(self) -> dict[str, str]:
+        return {n.criterion.id: n.area.kind for n in self.walk()}
+
     def unranked_reason(self, unit_code: str) -> str | None:
         """Why the unit is left out of the ranking, or None if it is ranked."""
         return self._unranked.get(unit_code)
@@ -347,11 +355,12 @@ Problem = tuple[str, Loc, str]
 _METHOD = TypeAdapter(Method)
 
 
-def _rule_problems(data: Any) -> list[Problem]:
+def _rule_problems(data: Any, schema_ok: bool = True) -> list[Problem]:
     """The cross-field rules, each problem with its severity and location in the document.
 
     They read plain data (the YAML as loaded, or a model's dump) and skip whatever is malformed,
     so a rubric with schema errors is still checked for these rules: every problem at once.
+    Rules that only mean something for a well-formed tree wait for `schema_ok`.
     """
     doc = data if isinstance(data, Mapping) else {}
     problems: list[Problem] = []
@@ -366,6 +375,7 @@ def _rule_problems(data: Any) -> list[Problem]:
     known = {g for g in group_ids if isinstance(g, str)}
     listed = ", ".join(str(g) for g in group_ids)
     seen: dict[str, Loc] = {}
+    exact: set[str] = set()
     scored: set[str] = set()  # groups some base leaf applies to
     cap_policy = doc.get("parent_max") == "cap"
 
@@ -383,12 +393,14 @@ def _rule_problems(data: Any) -> list[Problem]:
                 )
             else:
                 seen[cid.casefold()] = loc
+            exact.add(cid)
         own = node.get("groups")
         applies = inherited
         if isinstance(own, list | tuple) and own:
             applies = inherited & frozenset(g for g in own if isinstance(g, str))
+            own = [g if isinstance(g, str) else repr(g) for g in own]
             for j, gid in enumerate(own):
-                if gid not in known:
+                if not isinstance(gid, str) or gid not in known:
                     error((*loc, "groups", j), f"unknown group {gid!r} (groups: {listed})")
                 elif gid not in inherited:
                     error(
@@ -447,7 +459,7 @@ def _rule_problems(data: Any) -> list[Problem]:
         visit(area, ("criteria", i), None, frozenset(known), area.get("kind", "base"))
     if areas and all(a.get("kind", "base") != "base" for _, a in areas):
         error(("criteria",), "at least one area must be a base area (not bonus or penalty)")
-    if areas and not any(sev == ERROR for sev, _, _ in problems):
+    if schema_ok and areas and not any(sev == ERROR for sev, _, _ in problems):
         # a count is only meaningful once the tree holds together
         for i, gid in enumerate(group_ids):
             if isinstance(gid, str) and gid not in scored:
@@ -458,8 +470,10 @@ def _rule_problems(data: Any) -> list[Problem]:
     if not rescale and doc.get("scale") is not None:
         error(("scale",), "'scale' is only used with not_applicable: rescale")
     for i, cid in enumerate(_seq(doc.get("tie_breaks"))):
-        if isinstance(cid, str) and cid.casefold() not in seen:
-            error(("tie_breaks", i), f"unknown criterion id {cid!r}")
+        if isinstance(cid, str) and cid not in exact:
+            near = next((c for c in exact if c.casefold() == cid.casefold()), None)
+            hint = f" (did you mean {near!r}? ids are matched exactly here)" if near else ""
+            error(("tie_breaks", i), f"unknown criterion id {cid!r}{hint}")
     codes = [u.get("unit") for u in _seq(doc.get("unranked")) if isinstance(u, Mapping)]
     for i, code in enumerate(codes):
         if code in codes[:i]:
@@ -547,6 +561,10 @@ def _construct_mapping(
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -654,6 +672,7 @@ def check_rubric_text(text: str, source: str = "<rubric>") -> RubricCheck:
         )
     problems: list[Problem] = []
     rubric: Rubric | None = None
+    schema_ok = True
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
@@ -664,11 +683,12 @@ def check_rubric_text(text: str, source: str = "<rubric>") -> RubricCheck:
             if err["type"] == "too_short" and any(d[: len(loc)] == loc != d for d in deeper):
                 continue  # pydantic's echo of a failed item ("at least 1 item after validation")
             if err["type"] != "rubric_rules":  # those are found on the YAML itself, below
+                schema_ok = False
                 clean = tuple(_clean_loc(loc))
                 problems.append((ERROR, clean, err["msg"].removeprefix("Value error, ")))
     # NOTE: the cross-field rules run on the data as loaded, also when the schema failed
     # (pydantic would skip them): every problem is reported at once.
-    problems.extend(_rule_problems(data))
+    problems.extend(_rule_problems(data, schema_ok))
     if rubric is not None:
         problems.extend(_model_problems(rubric))
     findings = sorted(

@@ -71,14 +71,14 @@ def total_up(
     def visit(c: Criterion) -> Decimal:
         if c.is_leaf:
             return leaf_points.get(c.id, _ZERO)
-        kids = [visit(ch) for ch in c.children if ch.id not in skip and rubric.applies(ch, group)]
+        kids = [visit(ch) for ch in c.children if rubric.max_for(ch, group, skip) > 0]
         combined = (max(kids) if kids else _ZERO) if c.combine == "best_of" else sum(kids, _ZERO)
         subtotals[c.id] = rubric.combine_cap(c, combined)
         return subtotals[c.id]
 
     by_kind = {"base": _ZERO, "bonus": _ZERO, "penalty": _ZERO}
     for area in rubric.criteria:
-        if area.id not in skip and rubric.applies(area, group):
+        if rubric.max_for(area, group, skip) > 0:  # it, or one of its parts, applies
             by_kind[area.kind] += visit(area)
     base, bonus, penalty = by_kind["base"], by_kind["bonus"], by_kind["penalty"]
     base_max = rubric.base_max(group, skip)
@@ -142,8 +142,13 @@ def classify(total: Decimal, bands: Sequence[Band]) -> Band | None:
 def ranking_key(
     rubric: Rubric, total: Decimal, subtotals: Mapping[str, Decimal], points: Mapping[str, Decimal]
 ) -> tuple[Decimal, ...]:
-    """What ranks a unit: its total, then the rubric's tie-break criteria in order."""
-    return (total, *(subtotals.get(c, points.get(c, _ZERO)) for c in rubric.tie_breaks))
+    """What ranks a unit: its total, then the rubric's tie-break criteria in order (higher is
+    better; for a criterion of a penalty area, fewer points deducted is better)."""
+    keys = [total]
+    for c in rubric.tie_breaks:
+        value = subtotals.get(c, points.get(c, _ZERO))
+        keys.append(-value if rubric.area_kind(c) == "penalty" else value)
+    return tuple(keys)
 
 
 def rank_units(keys: Mapping[K, Decimal | tuple[Decimal, ...]]) -> dict[K, int]:

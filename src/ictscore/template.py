@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ictscore import __version__, layout
-from ictscore.methods import Levels, Slot, SlotKind
+from ictscore.methods import Levels, Normalised, Slot, SlotKind
 from ictscore.numbers import excel_number_format, plain, vn_number
 from ictscore.rubric import Criterion, Node, Rubric
 from ictscore.units import Unit
@@ -423,13 +423,20 @@ def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
         ("", Font()),
         ('1. Chỉ nhập vào các ô màu vàng ở trang "Bảng điểm"; các ô khác đã được khóa.', Font()),
         (
-            "2. Mỗi ô nhập có ghi chú hướng dẫn khi chọn ô: điểm tự chấm (từ 0 đến điểm tối đa), "
-            "Có/Không (chọn trong danh sách), hoặc số liệu để tính tỷ lệ (tử số và mẫu số).",
+            "2. Mỗi ô nhập có ghi chú khi chọn ô, nêu cần nhập gì (điểm tự chấm, Có/Không, một "
+            "mức trong danh sách, số liệu hoặc tỷ lệ phần trăm) và cách tính điểm; cột "
+            '"Cách tính điểm, minh chứng cần có" ghi đầy đủ cách tính của từng tiêu chí.',
             Font(),
         ),
         (
-            "3. Điểm của tỷ lệ = tử số ÷ mẫu số × điểm tối đa, không vượt điểm tối đa; mẫu số phải "
-            "lớn hơn 0.",
+            "3. Số liệu là số thực tế của đơn vị (không phải điểm): ictscore tính điểm từ số liệu "
+            "theo cách tính đã nêu. Tỷ lệ nhập dạng phần trăm (ví dụ 85%); mẫu số phải lớn hơn 0."
+            + (
+                " Tiêu chí so với đơn vị cao nhất trong khối: Sở tính điểm khi tổng hợp, nên ô "
+                "điểm của tiêu chí đó và tổng điểm tạm tính trong bảng chưa gồm điểm này."
+                if any(isinstance(n.criterion.method, Normalised) for n in rubric.walk())
+                else ""
+            ),
             Font(),
         ),
         (

@@ -186,6 +186,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
         points=points,
         self_points=dict(points),
         measures=measures,
+        self_measures=dict(measures),
         inputs=inputs,
         evidence=evidence,
         pending=bool(measures),
@@ -459,7 +460,7 @@ def _cached_mismatches(
             )
 
     for cid, value in {**result.points, **result.subtotals}.items():
-        if cid not in unknown:
+        if cid not in unknown and by_id.get(cid):
             compare(by_id[cid][0].points, value, f"criterion {cid}", cid)
     if sheet.total is not None and result.total is not None and not unknown:
         compare(sheet.total, result.total, "the total", None)
