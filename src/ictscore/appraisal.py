@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
 from ictscore.methods import Normalised
 from ictscore.numbers import plain
-from ictscore.reader import RawCell
+from ictscore.reader import RawCell, cell_text, column_letter
 from ictscore.results import Appraisal, Issue, Severity, Status, UnitResult
 from ictscore.rubric import Rubric
 from ictscore.scoring import publish
@@ -218,21 +217,13 @@ def _csv_value(text: str) -> Any:
     return text
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
 def _parse(
     shown: str, sheet: str, rows: list[tuple[Any, ...]], meta: dict[str, str]
 ) -> AppraisalSheet:
     wanted = {text: col for col, text in HEADERS.items()}
     header, columns = None, {}
     for r, values in enumerate(rows[:20], start=1):
-        found = {wanted[t]: i for i, v in enumerate(values) if (t := _text(v)) in wanted}
+        found = {wanted[t]: i for i, v in enumerate(values) if (t := cell_text(v)) in wanted}
         if COL_UNIT in found and COL_ID in found:
             header, columns = r, found
             break
@@ -246,11 +237,14 @@ def _parse(
 
     def cell(values: tuple[Any, ...], role: str, r: int) -> RawCell:
         i = columns[role]
-        return RawCell(values[i] if i < len(values) else None, f"{_letter(i)}{r}")
+        return RawCell(values[i] if i < len(values) else None, f"{column_letter(i)}{r}")
 
     out: list[AppraisalRow] = []
     for r, values in enumerate(rows[header:], start=header + 1):
-        unit, cid = _text(cell(values, COL_UNIT, r).value), _text(cell(values, COL_ID, r).value)
+        unit, cid = (
+            cell_text(cell(values, COL_UNIT, r).value),
+            cell_text(cell(values, COL_ID, r).value),
+        )
         if not unit and not cid:
             continue
         appraised = cell(values, COL_APPRAISED, r)
@@ -268,14 +262,6 @@ def _parse(
             )
         )
     return AppraisalSheet(shown, sheet, meta, tuple(out))
-
-
-def _letter(index: int) -> str:
-    out, index = "", index + 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def form_problem(rubric: Rubric, form: AppraisalSheet) -> str | None:
@@ -393,8 +379,8 @@ def _apply_one(
                 )
             )
             continue
-        reason = _text(row.not_applicable.value) or None
-        note = _text(row.note.value) or None
+        reason = cell_text(row.not_applicable.value) or None
+        note = cell_text(row.note.value) or None
         appraised: Decimal | None = None
         if not row.appraised.blank:
             appraised = number_of(row.appraised.value)

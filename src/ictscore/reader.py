@@ -62,7 +62,8 @@ class SheetData:
         return CellRef(self.file, self.sheet, cell)
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell value as NFC text, stripped; a whole float without its ".0"; "" for none."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -135,7 +136,7 @@ def _read_meta(ws: Any) -> dict[str, str]:
     meta: dict[str, str] = {}
     for row in ws.iter_rows(min_row=1, max_col=2, values_only=True):
         if row and row[0] is not None:
-            meta[_text(row[0])] = _text(row[1] if len(row) > 1 else None)
+            meta[cell_text(row[0])] = cell_text(row[1] if len(row) > 1 else None)
     return meta
 
 
@@ -144,7 +145,7 @@ def _parse_rows(shown: str, rows: list[tuple[Any, ...]], meta: dict[str, str]) -
     wanted = {layout.HEADERS[col]: col for col in layout.HEADERS}
     header_row, columns = None, {}
     for r, values in enumerate(rows[: layout.FIRST_HEADER_SCAN_ROWS], start=1):
-        found = {wanted[t]: i for i, v in enumerate(values) if (t := _text(v)) in wanted}
+        found = {wanted[t]: i for i, v in enumerate(values) if (t := cell_text(v)) in wanted}
         if layout.COL_ID in found:
             header_row, columns = r, found
             break
@@ -162,7 +163,7 @@ def _parse_rows(shown: str, rows: list[tuple[Any, ...]], meta: dict[str, str]) -
             "the header row lacks the column(s) " + ", ".join(f'"{m}"' for m in missing),
             code="missing-header",
         )
-    letters = {role: _letter(index) for role, index in columns.items()}
+    letters = {role: column_letter(index) for role, index in columns.items()}
 
     def cell(values: tuple[Any, ...], role: str, r: int) -> RawCell:
         i = columns[role]
@@ -172,10 +173,13 @@ def _parse_rows(shown: str, rows: list[tuple[Any, ...]], meta: dict[str, str]) -
     total: RawCell | None = None
     # NOTE: rows below the total row are read too: an id typed there is never silently ignored
     for r, values in enumerate(rows[header_row:], start=header_row + 1):
-        if total is None and _text(cell(values, layout.COL_TITLE, r).value) == layout.TOTAL_LABEL:
+        if (
+            total is None
+            and cell_text(cell(values, layout.COL_TITLE, r).value) == layout.TOTAL_LABEL
+        ):
             total = cell(values, layout.COL_POINTS, r)
             continue
-        cid = _text(cell(values, layout.COL_ID, r).value)
+        cid = cell_text(cell(values, layout.COL_ID, r).value)
         if not cid:
             continue
         parsed.append(
@@ -193,7 +197,7 @@ def _parse_rows(shown: str, rows: list[tuple[Any, ...]], meta: dict[str, str]) -
     return SheetData(shown, sheet, meta, tuple(parsed), total)
 
 
-def _letter(index: int) -> str:
+def column_letter(index: int) -> str:
     """0 → "A", 25 → "Z", 26 → "AA"."""
     out = ""
     index += 1
