@@ -391,16 +391,20 @@ def test_hostile_appraisal_values(policy: Rubric, sheets: Path, tmp_path: Path):
         "s3,2,5,,\n"  # a parent
         "s3,1.1,,,\n"
         "s3,1.1,10,,\n"  # a second row for the same criterion
-        "x1,1.1,12.3456,,\n",
+        "x1,1.1,12.3456,,\n"
+        "x2,1.1,17,5,\n"  # 17,5 typed without quotes: 17 points and a "reason" 5
+        "x3,1.1,0.500,,\n",  # a leading 0: 0.5, not five hundred
         encoding="utf-8",
     )
     report = _grade(policy, sheets, ap.read_appraisal(form))
     codes = {u.code: sorted(i.code for i in u.issues) for u in report.units}
-    assert codes["s1"] == ["not-a-number"] and codes["s2"] == ["below-minimum"]
+    assert codes["s1"] == ["ambiguous-value"] and codes["s2"] == ["below-minimum"]
     assert codes["s3"] == ["duplicate-criterion", "not-a-leaf"]
     assert codes["x1"] == ["too-many-decimals"] and _by_code(report)["x1"].points["1.1"] == D(
         "12.35"
     )
+    assert codes["x2"] == ["ambiguous-value"]
+    assert codes["x3"] == [] and _by_code(report)["x3"].points["1.1"] == D("0.5")
 
 
 def test_a_parent_none_of_whose_parts_apply_to_a_group(make_sheet: Any, tmp_path: Path):

@@ -204,7 +204,7 @@ def read_appraisal(path: Path) -> AppraisalSheet:
 
 
 _CSV_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:[.,]\d{3})+")
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[.,]\d{3})+")
 """1.500 or 1,500: a thousands separator or a decimal? Left as text: an error, not a guess."""
 
 
@@ -316,7 +316,28 @@ def apply_appraisal(
     rows: dict[str, list[AppraisalRow]] = defaultdict(list)
     for row in form.rows:
         rows[row.unit].append(row)
+    if form.sheet != "csv" and not form.meta:
+        batch.append(
+            Issue(
+                "not-a-template",
+                WARNING,
+                "the appraisal form records no rubric (no hidden _ictscore sheet): it was not "
+                "made by `ictscore appraisal`, so it is not checked against the rubric",
+                CellRef(form.file),
+            )
+        )
     codes = {r.code for r in results}
+    not_graded = {r.code: r.status for r in results if r.status is not Status.GRADED}
+    for unit in sorted(set(rows) & set(not_graded)):
+        batch.append(
+            Issue(
+                "unit-not-graded",
+                WARNING,
+                f"the appraisal form has rows for unit {unit}, whose sheet is "
+                f"{not_graded[unit].value}: they are not applied",
+                form.ref(rows[unit][0].unit_cell),
+            )
+        )
     for unit in sorted(set(rows) - codes):
         batch.append(
             Issue(
@@ -381,8 +402,21 @@ def _apply_one(
             continue
         reason = cell_text(row.not_applicable.value) or None
         note = cell_text(row.note.value) or None
+        if reason is not None and _CSV_NUMBER.fullmatch(reason):
+            issues.append(
+                Issue(
+                    "ambiguous-value",
+                    ERROR,
+                    f"appraisal of unit {result.code}, criterion {c.id}: the not-applicable "
+                    f"reason is a number ({reason}): a decimal comma typed without quotes in a "
+                    'CSV file splits the number across two columns; quote it ("17,5")',
+                    form.ref(row.not_applicable.cell),
+                    c.id,
+                )
+            )
+            continue
         appraised: Decimal | None = None
-        if not row.appraised.blank:
+        if not row.appraised.blank and reason is None:
             appraised = number_of(row.appraised.value)
             max_points = rubric.max_for(c, result.group)
             normalised = isinstance(c.method, Normalised)
@@ -390,7 +424,16 @@ def _apply_one(
             if c.method is None:
                 bad = ("not-a-leaf", "a parent criterion takes no points: appraise its parts")
             elif appraised is None:
-                bad = ("not-a-number", f"expected a number, found {row.appraised.value!r}")
+                raw = row.appraised.value
+                bad = (
+                    (
+                        "ambiguous-value",
+                        f"{raw!r} could be a decimal or a number with a thousands separator: "
+                        "type it without the separator, or with no more than 2 decimals",
+                    )
+                    if isinstance(raw, str) and _THOUSANDS.fullmatch(raw.strip())
+                    else ("not-a-number", f"expected a number, found {raw!r}")
+                )
             elif appraised < 0:
                 bad = ("below-minimum", f"{plain(appraised)} is below 0")
             elif not normalised and appraised > max_points:

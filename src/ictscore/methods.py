@@ -273,8 +273,20 @@ class Thresholds(_Method):
     integer: bool = False
     """The number counts things (meetings, documents): a whole number."""
 
+    @model_validator(mode="after")
+    def _counts_are_not_percentages(self) -> Thresholds:
+        if self.integer and self.input == "percent":
+            raise ValueError("integer: true is for counts; a percentage is not a whole number")
+        return self
+
     def problems(self, max_points: Decimal) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
+        if self.input == "percent":
+            out.extend(
+                (f"tiers[{i}].min", f"min {t.min} is above 100%: no percentage reaches it")
+                for i, t in enumerate(self.tiers)
+                if t.min > 100
+            )
         for i, (hi, lo) in enumerate(zip(self.tiers, self.tiers[1:], strict=False), start=1):
             if lo.min >= hi.min:
                 out.append(

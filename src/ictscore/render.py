@@ -150,16 +150,20 @@ def appraisal_table(report: Report, rubric: Rubric) -> Table | None:
                 )
                 continue
             final = u.points.get(cid)
-            if final is None or own is None or final == own:
-                continue
+            if final == own and entry.value is None and not entry.note:
+                continue  # appraised, but nothing changed and nothing said
+            diff = final - own if final is not None and own is not None else None
+            note = entry.note or ("(chưa ghi lý do)" if diff else "")
+            if entry.value is not None:
+                note = f"Số liệu thẩm định: {vn_number(entry.value)}. {note}".strip()
             table.add_row(
                 escape(u.code),
                 escape(u.name),
                 cid,
                 _n(own, p),
                 _n(final, p),
-                vn_number(final - own, p),
-                escape(entry.note or "(chưa ghi lý do)"),
+                _n(diff, p),
+                escape(note),
             )
     return table if table.row_count else None
 

@@ -95,9 +95,9 @@ class UnitResult:
     """Leaf criterion id → the points the unit's own inputs give (điểm tự chấm). Differs from
     `points` where the appraisal changed them."""
     measures: dict[str, Decimal] = field(default_factory=dict)
+    """Normalised criterion id → the value the group pass scores (after any appraisal)."""
     self_measures: dict[str, Decimal] = field(default_factory=dict)
     """The values the unit typed for its normalised criteria (before any appraisal)."""
-    """Normalised criterion id → the value the group pass scores (after any appraisal)."""
     appraisal: dict[str, Appraisal] = field(default_factory=dict)
     """Criterion id → what the appraisal council said about it."""
     not_applicable: dict[str, str] = field(default_factory=dict)

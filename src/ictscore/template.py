@@ -428,17 +428,7 @@ def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
             '"Cách tính điểm, minh chứng cần có" ghi đầy đủ cách tính của từng tiêu chí.',
             Font(),
         ),
-        (
-            "3. Số liệu là số thực tế của đơn vị (không phải điểm): ictscore tính điểm từ số liệu "
-            "theo cách tính đã nêu. Tỷ lệ nhập dạng phần trăm (ví dụ 85%); mẫu số phải lớn hơn 0."
-            + (
-                " Tiêu chí so với đơn vị cao nhất trong khối: Sở tính điểm khi tổng hợp, nên ô "
-                "điểm của tiêu chí đó và tổng điểm tạm tính trong bảng chưa gồm điểm này."
-                if any(isinstance(n.criterion.method, Normalised) for n in rubric.walk())
-                else ""
-            ),
-            Font(),
-        ),
+        ("3. " + _data_rules(rubric, unit), Font()),
         (
             '4. Ghi số hiệu, ngày, trích yếu văn bản làm minh chứng ở cột "Minh chứng, ghi chú".',
             Font(),
@@ -476,6 +466,31 @@ def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+
+
+def _data_rules(rubric: Rubric, unit: Unit) -> str:
+    """Instruction 3: how to type figures, for the kinds of input this unit's sheet has."""
+    slots = [
+        (n.criterion.method, s)
+        for n in rubric.nodes_for(unit.group)
+        if n.criterion.method is not None
+        for s in n.criterion.method.slots(rubric.max_for(n.criterion, unit.group))
+    ]
+    parts = ["Số liệu là số thực tế của đơn vị (không phải điểm); điểm được tính từ số liệu."]
+    if any(s.percent for _, s in slots):
+        parts.append("Tỷ lệ phần trăm nhập dạng 85% (không nhập 85 thay cho 85%).")
+    if any(s.key == "fraction" for _, s in slots):
+        parts.append("Tỷ lệ dạng số thập phân nhập từ 0 đến 1 (ví dụ 0,85).")
+    if any(s.key == "denominator" for _, s in slots):
+        parts.append("Với tỷ lệ nhập tử số và mẫu số, mẫu số phải lớn hơn 0.")
+    if any(s.integer for _, s in slots):
+        parts.append("Số lượng (số cuộc họp, số phần mềm…) là số nguyên.")
+    if any(isinstance(m, Normalised) for m, _ in slots):
+        parts.append(
+            "Tiêu chí so với đơn vị cao nhất trong khối: Sở tính điểm khi tổng hợp, nên ô điểm "
+            "của tiêu chí đó và tổng điểm tạm tính trong bảng chưa gồm điểm này."
+        )
+    return " ".join(parts)
 
 
 def _band_text(rubric: Rubric) -> list[str]:

@@ -97,7 +97,10 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
         (u, cid, a)
         for u in report.units
         for cid, a in u.appraisal.items()
-        if a.not_applicable or u.points.get(cid) != u.self_points.get(cid)
+        if a.not_applicable
+        or a.value is not None
+        or a.note
+        or u.points.get(cid) != u.self_points.get(cid)
     ]
     if cuts:
         ws = wb.create_sheet("Thẩm định")
