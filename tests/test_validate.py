@@ -249,7 +249,7 @@ def test_one_unreadable_file_never_stops_the_batch(small_rubric, make_sheet, tmp
     report = _grade(small_rubric, good, bad, foreign)
     assert [u.status for u in report.units] == [Status.GRADED]
     assert [(i.code, str(i.where)) for i in report.issues] == [
-        ("unreadable-file", str(bad)),
+        ("not-a-spreadsheet", str(bad)),
         ("missing-sheet", str(foreign)),
     ]
 
@@ -280,13 +280,16 @@ def test_workbooks_that_are_not_score_sheets(small_rubric, make_sheet, tmp_path)
         make_sheet(edit=rename_column, name="column.xlsx"),
     ]
     report = _grade(small_rubric, *paths)
-    assert not report.units
     assert [(i.code, str(i.where)) for i in report.issues] == [
-        ("not-a-template", str(paths[0])),
         ("missing-header", f"{paths[1]}:Bảng điểm"),
         ("missing-header", f"{paths[2]}:Bảng điểm!A7"),
     ]
-    assert 'lacks the column(s) "Minh chứng, ghi chú"' in report.issues[2].message
+    assert 'lacks the column(s) "Minh chứng, ghi chú"' in report.issues[1].message
+    # without its hidden record, a sheet is still read by its criterion ids and its heading
+    (recovered,) = report.units
+    assert (recovered.code, recovered.group, recovered.status) == ("so-a", "so", Status.GRADED)
+    assert [i.code for i in recovered.issues] == ["no-record"]
+    assert recovered.total == Decimal("94.5")
 
 
 def test_a_sheet_that_declares_a_wrong_size_is_still_read_whole(small_rubric, make_sheet):

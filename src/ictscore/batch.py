@@ -138,8 +138,13 @@ def resolve_rubric(
     made = Counter(
         (s.meta.get("rubric_id", "?"), s.meta.get("rubric_version", "?"))
         for s in sheets
-        if isinstance(s, SheetData)
+        if isinstance(s, SheetData) and not s.recovered
     )
+    if not made and any(isinstance(s, SheetData) for s in sheets):
+        raise IctscoreError(
+            f"{beside}: the sheets have lost their hidden record of the rubric (copied into "
+            "another workbook?): pass --rubric FILE"
+        )
     if not made:
         unread = [str(s) for s in sheets if isinstance(s, Issue)]
         why = f" ({len(unread)} unreadable: {'; '.join(unread[:3])})" if unread else ""
@@ -300,6 +305,21 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
         return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(origin))
     pre: list[Issue] = []
     where = CellRef(sheet.file)
+    if sheet.recovered:
+        label = meta.get("unit_group_label", "")
+        group = next((g.id for g in rubric.groups if g.label.casefold() == label.casefold()), label)
+        unit = dataclasses.replace(unit, group=group)
+        pre.append(
+            Issue(
+                "no-record",
+                WARNING,
+                "the template's hidden record is missing (the sheet was copied into another "
+                "workbook?): read by its criterion ids, with the unit from its heading; the "
+                f"rubric version it was made from cannot be checked against {rubric.id} "
+                f"{rubric.version}",
+                where,
+            )
+        )
     if roster is not None:
         listed = roster.get(code)
         if listed is None:

@@ -7,8 +7,10 @@ Rows are found by the criterion id in the id column and columns by their header 
 
 from __future__ import annotations
 
+import io
+import re
 import unicodedata
-import warnings
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,22 @@ from typing import Any
 
 from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
+from ictscore.filecheck import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, inspect_file
+
+
+@dataclass(frozen=True)
+class FormulaResult:
+    """An input cell holding a formula whose saved result is unusable."""
+
+    error: str
+    """The error the formula gives ("#DIV/0!"), or "" when no result was saved."""
+
+    def __str__(self) -> str:
+        return (
+            f"a formula whose result is {self.error}"
+            if self.error
+            else "a formula without a saved result"
+        )
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,9 @@ class SheetData:
     rows: tuple[CriterionRow, ...]
     total: RawCell | None = None
     """The sheet's own total cell, if the total row was found."""
+    recovered: bool = False
+    """The hidden record was missing (the sheet was copied into another workbook): `meta` holds
+    what the sheet's heading says (unit code, name, group label), nothing about the rubric."""
 
     def ref(self, cell: str | None = None) -> CellRef:
         return CellRef(self.file, self.sheet, cell)
@@ -72,76 +93,146 @@ def cell_text(value: Any) -> str:
 
 
 def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
-    """Read a score sheet made by `ictscore template`. Raises WorkbookError if the file is not one.
+    """Read a score sheet (.xlsx, .xlsm, .xls, .ods, .xlsb) made by `ictscore template`.
 
-    `display` is how the path appears in messages (as the user typed it, by default str(path)).
+    Raises WorkbookError, with a plain answer, if the file is not one. The file is read once,
+    into memory, and never written. `display` is how the path appears in messages (as the user
+    typed it, by default str(path)).
     """
     shown = display or str(path)
     file_ref = CellRef(shown)
     try:
-        wb = _open(Path(path))
-    except Exception as exc:  # noqa: BLE001 - any failure of the parser is this file's problem
-        raise WorkbookError(file_ref, _unreadable(exc)) from exc
+        data = Path(path).read_bytes() if _small_enough(Path(path), file_ref) else b""
+    except OSError as exc:
+        raise WorkbookError(file_ref, f"cannot open the file: {exc.strerror or exc}") from exc
+    inspected = inspect_file(data, file_ref)
     try:
-        names = list(wb.sheetnames)
+        import python_calamine
+
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(inspected.data))
+    except Exception as exc:  # noqa: BLE001 - any failure of the parser is this file's problem
+        raise WorkbookError(file_ref, _unreadable(exc), code=_code(exc)) from exc
+    try:
+        names = list(wb.sheet_names)
         if layout.SCORE_SHEET not in names:
             raise WorkbookError(
                 file_ref,
-                f'no sheet "{layout.SCORE_SHEET}" (found: {", ".join(names) or "none"}); '
-                "was it made with `ictscore template`?",
+                f'no sheet "{layout.SCORE_SHEET}" (found: {", ".join(names) or "none"}): '
+                "was the sheet renamed or deleted, or the file not made with `ictscore template`?",
                 code="missing-sheet",
             )
-        if layout.META_SHEET not in names:
-            raise WorkbookError(
-                file_ref,
-                f'no hidden sheet "{layout.META_SHEET}": the workbook was not made by '
-                "`ictscore template`, or its sheets were copied into another workbook",
-                code="not-a-template",
-            )
         try:
-            meta = _read_meta(_whole(wb[layout.META_SHEET]))
-            rows = list(_whole(wb[layout.SCORE_SHEET]).iter_rows(values_only=True))
-        except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable zip
-            raise WorkbookError(file_ref, _unreadable(exc)) from exc
+            rows = wb.get_sheet_by_name(layout.SCORE_SHEET).to_python(skip_empty_area=False)
+            meta_rows = (
+                wb.get_sheet_by_name(layout.META_SHEET).to_python(skip_empty_area=False)
+                if layout.META_SHEET in names
+                else None
+            )
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable file
+            raise WorkbookError(file_ref, _unreadable(exc), code=_code(exc)) from exc
     finally:
         wb.close()
-    return _parse_rows(shown, rows, meta)
+    if len(rows) > MAX_ROWS or any(len(r) > MAX_COLUMNS for r in rows[:MAX_ROWS]):
+        raise WorkbookError(
+            CellRef(shown, layout.SCORE_SHEET),
+            f"the sheet has {len(rows)} rows and {max(map(len, rows), default=0)} columns, above "
+            f"the limits ({MAX_ROWS} rows, {MAX_COLUMNS} columns) for a score sheet",
+            code="too-large",
+        )
+    formulas = _formula_problems(inspected.data) if inspected.kind == "xlsx" else {}
+    meta = _read_meta(meta_rows) if meta_rows is not None else None
+    return _parse_rows(shown, rows, meta, formulas)
 
 
-def _whole(ws: Any) -> Any:
-    """The sheet, set to read every row: openpyxl's read-only mode otherwise trusts the size the
-    file declares (`<dimension>`), which some programs write wrong, and would cut rows off."""
-    ws.reset_dimensions()
-    return ws
+def _small_enough(path: Path, where: CellRef) -> bool:
+    """Refuse before reading a file above the size limit (its size from the file system)."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError(
+            where,
+            f"the file is {size / 1024 / 1024:.1f} MiB, above the limit of "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MiB for a score sheet",
+            code="too-large",
+        )
+    return True
+
+
+def _code(exc: Exception) -> str:
+    return "encrypted" if type(exc).__name__ == "PasswordError" else "unreadable-file"
 
 
 def _unreadable(exc: Exception) -> str:
-    if isinstance(exc, zipfile.BadZipFile):
-        return "not an .xlsx workbook (not a zip archive), or the file is damaged"
-    if isinstance(exc, OSError):
-        return f"cannot open the file: {exc.strerror or exc}"
-    return f"cannot read the workbook ({type(exc).__name__}: {exc})"
+    if type(exc).__name__ == "PasswordError":
+        return "the workbook is password-protected (encrypted): ictscore cannot open it"
+    detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return f"the workbook is damaged and cannot be read ({detail}): ask the unit to save it again"
 
 
-def _open(path: Path) -> Any:
-    import openpyxl  # heavy: imported when a sheet is read, not when the CLI starts
-
-    with warnings.catch_warnings():
-        # openpyxl warns about data-validation and other extensions it reads but ignores
-        warnings.simplefilter("ignore", UserWarning)
-        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-
-
-def _read_meta(ws: Any) -> dict[str, str]:
+def _read_meta(rows: list[list[Any]]) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for row in ws.iter_rows(min_row=1, max_col=2, values_only=True):
-        if row and row[0] is not None:
+    for row in rows:
+        if row and cell_text(row[0]):
             meta[cell_text(row[0])] = cell_text(row[1] if len(row) > 1 else None)
     return meta
 
 
-def _parse_rows(shown: str, rows: list[tuple[Any, ...]], meta: dict[str, str]) -> SheetData:
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+def _formula_problems(data: bytes) -> dict[str, str]:
+    """Cells of the score sheet (.xlsx) holding a formula without a usable saved result:
+    cell → "" (no result saved: the file was written by a program, never opened and saved) or
+    the error text ("#DIV/0!"). calamine reads both as an empty cell."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _sheet_part(archive, layout.SCORE_SHEET)
+            xml = archive.read(part) if part else b""
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, ET.ParseError):
+        return {}
+    if b"<f" not in xml:
+        return {}
+    out: dict[str, str] = {}
+    for attrs, inner in _CELL.findall(xml):
+        if not inner or b"<f" not in inner:
+            continue
+        ref = _REF.search(attrs)
+        if ref is None:
+            continue
+        value = re.search(rb"<v>(.*?)</v>", inner, re.DOTALL)
+        if value is None:
+            out[ref.group(1).decode()] = ""
+        elif b't="e"' in attrs:
+            out[ref.group(1).decode()] = value.group(1).decode(errors="replace")
+    return out
+
+
+def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
+    """The zip part of the sheet called `name` (workbook.xml → its relationship → the part)."""
+    from defusedxml import ElementTree as SafeET  # entities and external references refused
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    book = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    rid = next(
+        (s.get(f"{rel_ns}id") for s in book.iter(f"{main}sheet") if s.get("name") == name), None
+    )
+    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _parse_rows(
+    shown: str,
+    rows: list[list[Any]],
+    meta: dict[str, str] | None,
+    formulas: dict[str, str] | None = None,
+) -> SheetData:
     sheet = layout.SCORE_SHEET
+    formulas = formulas or {}
     wanted = {layout.HEADERS[col]: col for col in layout.HEADERS}
     header_row, columns = None, {}
     for r, values in enumerate(rows[: layout.FIRST_HEADER_SCAN_ROWS], start=1):
@@ -165,9 +256,13 @@ def _parse_rows(shown: str, rows: list[tuple[Any, ...]], meta: dict[str, str]) -
         )
     letters = {role: column_letter(index) for role, index in columns.items()}
 
-    def cell(values: tuple[Any, ...], role: str, r: int) -> RawCell:
+    def cell(values: list[Any], role: str, r: int) -> RawCell:
         i = columns[role]
-        return RawCell(values[i] if i < len(values) else None, f"{letters[role]}{r}")
+        ref = f"{letters[role]}{r}"
+        value = values[i] if i < len(values) else None
+        if ref in formulas and role in layout.INPUT_COLUMNS and (value is None or value == ""):
+            value = FormulaResult(formulas[ref])
+        return RawCell(value, ref)
 
     parsed: list[CriterionRow] = []
     total: RawCell | None = None
@@ -194,7 +289,31 @@ def _parse_rows(shown: str, rows: list[tuple[Any, ...]], meta: dict[str, str]) -
                 evidence=cell(values, layout.COL_EVIDENCE, r),
             )
         )
+    if meta is None:  # the hidden record is gone: what the heading says
+        return SheetData(
+            shown, sheet, _heading(rows[: header_row - 1]), tuple(parsed), total, recovered=True
+        )
     return SheetData(shown, sheet, meta, tuple(parsed), total)
+
+
+_HEADING = {
+    "unit_code": re.compile(r"Mã đơn vị:\s*(\S+)"),
+    "unit_name": re.compile(r"^Đơn vị:\s*(.+)$"),
+    "unit_group_label": re.compile(r"Nhóm:\s*(.+?)(?:\s{2,}|$)"),
+    "unit_parent_name": re.compile(r"Thuộc:\s*(.+)$"),
+}
+
+
+def _heading(rows: list[list[Any]]) -> dict[str, str]:
+    """The unit the heading rows name ("Mã đơn vị: 28249    Nhóm: UBND cấp xã")."""
+    found: dict[str, str] = {}
+    for row in rows:
+        for value in row:
+            text = cell_text(value)
+            for key, pattern in _HEADING.items():
+                if key not in found and (match := pattern.search(text)):
+                    found[key] = match.group(1).strip()
+    return found
 
 
 def column_letter(index: int) -> str:

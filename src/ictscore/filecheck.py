@@ -1,0 +1,159 @@
+"""What a submitted file really is, checked before any spreadsheet parser sees it.
+
+Units send what their office software produces, and a shared folder can hold anything. Before a
+file reaches the native reader (python-calamine, whose allocation failures abort the process
+rather than raise), `inspect_file` reads its bytes once and either names what it is (a workbook
+format calamine reads) or raises WorkbookError with a plain answer: empty, a PDF or an image
+renamed .xlsx, a Word document, a damaged or truncated zip, a password-protected workbook, a zip
+bomb, a file above the size limits. The limits are documented in docs/sheet-format.md.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from ictscore.errors import CellRef, WorkbookError
+
+MAX_FILE_BYTES: Final = 20 * 1024 * 1024
+"""A score sheet is ~50 KB; 20 MiB leaves room for pasted pictures and still bounds memory."""
+MAX_UNZIPPED_BYTES: Final = 100 * 1024 * 1024
+"""The sum of a zipped workbook's parts, uncompressed (a zip bomb stops here, unread)."""
+MAX_PART_RATIO: Final = 100
+"""A part larger than 1 MiB may be at most this many times its compressed size."""
+MAX_ZIP_ENTRIES: Final = 10_000
+MAX_ROWS: Final = 5_000
+"""Rows of the score sheet (a template has ~60)."""
+MAX_COLUMNS: Final = 200
+
+Kind = Literal["xlsx", "xls", "ods", "xlsb"]
+
+_OLE: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP: Final = b"PK\x03\x04"
+_EMPTY_ZIP: Final = b"PK\x05\x06"
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """A file that looks like a workbook: its bytes (read once) and its format."""
+
+    data: bytes
+    kind: Kind
+
+
+def inspect_file(data: bytes, where: CellRef) -> Inspected:
+    """The workbook format of `data`, or WorkbookError saying what the file is instead."""
+
+    def fail(message: str, code: str = "unreadable-file") -> WorkbookError:
+        return WorkbookError(where, message, code=code)
+
+    if not data:
+        raise fail("the file is empty (0 bytes): it was not saved, or the upload failed")
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(
+            f"the file is {len(data) / 1024 / 1024:.1f} MiB, above the limit of "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MiB for a score sheet",
+            "too-large",
+        )
+    if data.startswith(_ZIP) or data.startswith(_EMPTY_ZIP):
+        return Inspected(data, _zip_kind(data, fail))
+    if data.startswith(_OLE):
+        if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
+            raise fail(
+                "the workbook is password-protected (encrypted): ictscore cannot open it; ask "
+                "the unit to remove the password to open (File → Info → Protect Workbook) and "
+                "send it again",
+                "encrypted",
+            )
+        if _utf16("WordDocument") in data:
+            raise fail("a Word document (.doc), not a spreadsheet", "not-a-spreadsheet")
+        if _utf16("PowerPoint Document") in data:
+            raise fail("a PowerPoint file (.ppt), not a spreadsheet", "not-a-spreadsheet")
+        if _utf16("Workbook") in data or _utf16("Book") in data:
+            return Inspected(data, "xls")
+        raise fail("an Office file, but not an Excel workbook", "not-a-spreadsheet")
+    raise fail(f"not a spreadsheet: {_what(data)}", "not-a-spreadsheet")
+
+
+def _what(data: bytes) -> str:
+    """A plain description of a file that is no workbook."""
+    head = data[:512]
+    signatures: list[tuple[bytes, str]] = [
+        (b"%PDF", "a PDF document"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"\x89PNG", "a PNG image"),
+        (b"GIF8", "a GIF image"),
+        (b"{\\rtf", "an RTF document"),
+        (b"Rar!", "a RAR archive"),
+        (b"7z\xbc\xaf", "a 7-Zip archive"),
+    ]
+    for magic, what in signatures:
+        if head.startswith(magic):
+            return what
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<html", b"<!doctype html")) or b"<table" in text:
+        return "an HTML page (some programs export web pages named .xls): save it as .xlsx"
+    if text.startswith(b"<?xml"):
+        return "an XML file (an Excel 2003 XML spreadsheet?): save it as .xlsx"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "an unknown binary file"
+    return "a text file (a CSV?): open it and save it as .xlsx"
+
+
+def _zip_kind(data: bytes, fail: Callable[..., WorkbookError]) -> Kind:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise fail(
+            "the file is damaged or truncated (an incomplete zip archive): ask the unit to save "
+            f"it again ({exc})"
+        ) from exc
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise fail(f"the archive holds {len(infos)} parts, above the limit", "too-large")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > 1024 * 1024 and info.file_size > MAX_PART_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise fail(
+                    f"part {info.filename} would unpack from {info.compress_size} bytes to "
+                    f"{info.file_size} (a zip bomb?): not read",
+                    "too-large",
+                )
+        if total > MAX_UNZIPPED_BYTES:
+            raise fail(
+                f"the workbook unpacks to {total / 1024 / 1024:.0f} MiB, above the limit of "
+                f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MiB (a zip bomb?): not read",
+                "too-large",
+            )
+        names = {info.filename for info in infos}
+        mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+        return "ods"
+    if "word/document.xml" in names:
+        raise fail("a Word document (.docx), not a spreadsheet", "not-a-spreadsheet")
+    if "ppt/presentation.xml" in names:
+        raise fail("a PowerPoint file (.pptx), not a spreadsheet", "not-a-spreadsheet")
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        raise fail(
+            f"an OpenDocument file of another kind ({mimetype.decode(errors='replace')}), not a "
+            "spreadsheet",
+            "not-a-spreadsheet",
+        )
+    raise fail("a zip archive, but not a workbook", "not-a-spreadsheet")
