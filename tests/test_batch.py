@@ -19,7 +19,9 @@ def test_find_sheets_skips_lock_and_hidden_files_and_reports_the_rest(tmp_path: 
         ".hidden.xlsx",
         "old.xls",
         "calc.ods",
+        "draft.xltx",
         "notes.pdf",
+        "export.csv",
         "rubric.yaml",
         "sub/c.xlsx",
         ".git/d.xlsx",
@@ -27,20 +29,34 @@ def test_find_sheets_skips_lock_and_hidden_files_and_reports_the_rest(tmp_path: 
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"")
     sheets, issues = find_sheets(tmp_path)
-    assert [p.name for p in sheets] == ["a.XLSM", "b.xlsx"]
+    assert [p.name for p in sheets] == ["a.XLSM", "b.xlsx", "calc.ods", "old.xls"]
     (tmp_path / "gone.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.xlsx"
+    outside.write_bytes(b"")
+    (tmp_path / "out.xlsx").symlink_to(outside)
+    (tmp_path / "in.xlsx").symlink_to(tmp_path / "b.xlsx")
+    (tmp_path / "linked-dir").symlink_to(tmp_path / "sub")
     sheets, issues = find_sheets(tmp_path)
+    assert [p.name for p in sheets] == ["a.XLSM", "b.xlsx", "calc.ods", "in.xlsx", "old.xls"]
     assert [(i.code, i.severity.value, Path(str(i.where)).name) for i in issues] == [
-        ("unsupported-format", "error", "calc.ods"),
+        ("unsupported-format", "error", "draft.xltx"),
+        ("not-a-sheet", "warning", "export.csv"),
         ("not-a-sheet", "warning", "gone.xlsx"),
+        ("link-not-followed", "warning", "linked-dir"),
         ("not-a-sheet", "warning", "notes.pdf"),
-        ("unsupported-format", "error", "old.xls"),
+        ("link-not-followed", "error", "out.xlsx"),
         ("subfolder-not-read", "warning", "sub"),
     ]
+    assert "a CSV file" in issues[1].message
+    sheets, _ = find_sheets(tmp_path, follow_links=True)
+    assert "out.xlsx" in [p.name for p in sheets]
     sheets, _ = find_sheets(tmp_path, recursive=True)
     assert [p.relative_to(tmp_path).as_posix() for p in sheets] == [
         "a.XLSM",
         "b.xlsx",
+        "calc.ods",
+        "in.xlsx",
+        "old.xls",
         "sub/c.xlsx",
     ]
     with pytest.raises(IctscoreError, match="not a folder"):
@@ -59,13 +75,15 @@ def test_grade_uses_rubric_yaml_beside_the_sheets(run: Run, make_sheet, tmp_path
     assert "rubric.yaml" not in result.stderr  # the rubric itself is not reported as a stray file
 
 
-def test_a_xls_in_the_folder_is_an_error_not_silence(run: Run, make_sheet, tmp_path: Path):
+def test_a_template_format_in_the_folder_is_an_error_not_silence(
+    run: Run, make_sheet, tmp_path: Path
+):
     folder = tmp_path / "sheets"
     make_sheet(SO_UNIT, folder=folder)
-    (folder / "so-b.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "so-b.xltx").write_bytes(b"PK\x03\x04")
     (folder / "rubric.yaml").write_text(SMALL_RUBRIC, encoding="utf-8")
     result = run("grade", folder)
     assert result.exit_code == 1
-    assert f"error[unsupported-format] {folder / 'so-b.xls'}: .xls files are not read yet" in (
+    assert f"error[unsupported-format] {folder / 'so-b.xltx'}: .xltx files are not read" in (
         result.stderr
     )

@@ -131,7 +131,7 @@ def test_invalid_rubric_exits_2_with_every_problem(run: Run, tmp_path: Path):
 def test_bad_arguments_exit_2(run: Run, tmp_path: Path):
     assert run("grade", tmp_path / "nope").exit_code == 2
     assert run("grade", tmp_path).exit_code == 2  # an empty folder: nothing to grade
-    (tmp_path / "a.xls").write_bytes(b"")
+    (tmp_path / "a.xltx").write_bytes(b"")
     only_xls = run("grade", tmp_path)
     assert only_xls.exit_code == 2 and "(other files: " in only_xls.stderr
     (tmp_path / "empty.xlsx").write_bytes(b"")
@@ -139,7 +139,7 @@ def test_bad_arguments_exit_2(run: Run, tmp_path: Path):
     assert unreadable.exit_code == 2
     assert "no readable score sheet records its rubric (1 unreadable: " in unreadable.stderr
     assert "empty.xlsx: the file is empty (0 bytes)" in unreadable.stderr
-    assert "a.xls: .xls files are not read yet" in only_xls.stderr
+    assert "a.xltx: .xltx files are not read" in only_xls.stderr
     assert run("grade", EXAMPLES / "sheets", "--format", "yaml").exit_code == 2
     assert run("--version").stdout.strip() == f"ictscore {__version__}"
 

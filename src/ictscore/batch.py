@@ -7,6 +7,7 @@ sheets already read into a Report. One bad sheet becomes issues in the Report, n
 from __future__ import annotations
 
 import dataclasses
+import os
 import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -22,34 +23,52 @@ from ictscore.scoring import Reference, normalise, rank_units, ranking_key, tota
 from ictscore.units import Roster, Unit
 from ictscore.validate import check_origin, evaluate_sheet, finish
 
-SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-"""Files graded. Other spreadsheet formats are reported, not silently skipped."""
-OTHER_SPREADSHEETS = frozenset({".xls", ".xlsb", ".ods", ".ots", ".xltx", ".xltm", ".numbers"})
+SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"})
+"""Files graded (python-calamine reads them all). Other formats are reported, not skipped."""
+OTHER_SPREADSHEETS = frozenset({".ots", ".xltx", ".xltm", ".xlt", ".fods", ".numbers", ".et"})
+"""Spreadsheet formats ictscore does not read: an error (the unit must save as .xlsx)."""
 LOCAL_RUBRIC = "rubric.yaml"
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
-def find_sheets(folder: Path, recursive: bool = False) -> tuple[list[Path], list[Issue]]:
+def find_sheets(
+    folder: Path, recursive: bool = False, follow_links: bool = False
+) -> tuple[list[Path], list[Issue]]:
     """The score sheets in `folder`, sorted, and issues for files that will not be graded.
 
     Office lock files (`~$…`) and hidden files are skipped without a word; other spreadsheet
-    formats are errors (the unit must resave); anything else, subfolders not read (without
-    `recursive`) and broken links included, is a warning.
+    formats are errors (the unit must resave); so is a link to a file outside the folder, unless
+    `follow_links`; anything else, subfolders not read (without `recursive`) and broken links
+    included, is a warning. Links to folders are never followed.
     Raises IctscoreError if the folder cannot be listed.
     """
     if not folder.is_dir():
         raise IctscoreError(f"{folder}: not a folder")
     try:
-        entries = sorted(folder.rglob("*") if recursive else folder.iterdir())
+        entries = sorted(_walk(folder) if recursive else folder.iterdir())
     except OSError as exc:
         raise IctscoreError(f"{folder}: cannot list the folder: {exc}") from exc
+    inside = folder.resolve()
     sheets: list[Path] = []
     issues: list[Issue] = []
     for path in entries:
         rel = path.relative_to(folder)
         if any(part.startswith((".", "~$")) for part in rel.parts) or _hidden_on_windows(path):
             continue
+        if path.is_symlink() and not follow_links:
+            target = path.resolve()
+            if path.is_dir() or (target.exists() and not target.is_relative_to(inside)):
+                issues.append(
+                    Issue(
+                        "link-not-followed",
+                        ERROR if path.is_file() else WARNING,
+                        f"a link to {target}, outside the folder: not followed (copy the file "
+                        "in, or pass --follow-links)",
+                        CellRef(str(path)),
+                    )
+                )
+                continue
         if path.is_dir():
             if not recursive:
                 issues.append(
@@ -79,21 +98,35 @@ def find_sheets(folder: Path, recursive: bool = False) -> tuple[list[Path], list
                 Issue(
                     "unsupported-format",
                     ERROR,
-                    f"{suffix} files are not read yet: open the file and save it as "
+                    f"{suffix} files are not read: open the file and save it as "
                     "Excel Workbook (.xlsx)",
                     CellRef(str(path)),
                 )
             )
         elif path.name != LOCAL_RUBRIC:
+            hint = (
+                ": a CSV file; if it is a unit's sheet, the unit must send the workbook (.xlsx)"
+                if suffix == ".csv"
+                else ""
+            )
             issues.append(
                 Issue(
                     "not-a-sheet",
                     WARNING,
-                    "ignored: not an .xlsx or .xlsm file",
+                    f"ignored: not a workbook (.xlsx, .xlsm, .xls, .ods, .xlsb){hint}",
                     CellRef(str(path)),
                 )
             )
     return sheets, issues
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every entry below `folder`, without going into linked folders."""
+    out: list[Path] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        out.extend(Path(root) / d for d in dirs)
+        out.extend(Path(root) / f for f in files)
+    return out
 
 
 def _hidden_on_windows(path: Path) -> bool:

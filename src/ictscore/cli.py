@@ -196,8 +196,11 @@ def grade(
             "appraised points replace self-scores where given.",
         ),
     ] = None,
+    follow_links: Annotated[
+        bool, typer.Option(help="Read links to files outside DIR (not followed by default).")
+    ] = False,
 ) -> None:
-    """Validate, total, classify and rank every sheet in DIR (.xlsx, .xlsm).
+    """Validate, total, classify and rank every sheet in DIR (.xlsx, .xlsm, .xls, .ods, .xlsb).
 
     Example: ictscore grade sheets/ --units examples/units.csv --output results.xlsx
     """
@@ -215,7 +218,7 @@ def grade(
                 form = read_appraisal(appraisal)
             except WorkbookError as exc:
                 raise IctscoreError(str(exc)) from exc
-        rb, sheets, roster, skipped = _read_batch(folder, rubric, units, recursive)
+        rb, sheets, roster, skipped = _read_batch(folder, rubric, units, recursive, follow_links)
         if form is not None and (problem := form_problem(rb, form)) is not None:
             raise IctscoreError(f"{appraisal}: {problem}: make it again with `ictscore appraisal`")
         report = grade_sheets(rb, sheets, roster, skipped, form)
@@ -265,17 +268,21 @@ def appraisal(
 
 
 def _read_batch(
-    folder: Path, rubric: str | None, units: Path | None, recursive: bool
+    folder: Path,
+    rubric: str | None,
+    units: Path | None,
+    recursive: bool,
+    follow_links: bool = False,
 ) -> tuple[Rubric, list[SheetData | Issue], Roster | None, list[Issue]]:
     from ictscore.batch import find_sheets, read_sheets, resolve_rubric
     from ictscore.units import load_units
 
-    paths, skipped = find_sheets(folder, recursive)
+    paths, skipped = find_sheets(folder, recursive, follow_links)
     roster = load_units(units) if units else None
     if not paths and roster is None:
         others = "; ".join(str(i) for i in skipped[:3]) + ("; …" if len(skipped) > 3 else "")
         raise IctscoreError(
-            f"{folder}: no .xlsx or .xlsm score sheets found"
+            f"{folder}: no score sheets found (.xlsx, .xlsm, .xls, .ods, .xlsb)"
             + (f" (other files: {others})" if skipped else "")
         )
     with _progress("Reading sheets", len(paths)) as advance:
