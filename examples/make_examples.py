@@ -213,7 +213,7 @@ def _above_max(wb: Any, rubric: Rubric, unit: Unit) -> None:
 
 
 def _text_in_number(wb: Any, rubric: Rubric, unit: Unit) -> None:
-    fill_workbook(wb, {_first_leaf(rubric, unit, "numerator"): {"numerator": "9,5"}})
+    fill_workbook(wb, {_first_leaf(rubric, unit, "numerator"): {"numerator": "khoảng 20"}})
 
 
 def _missing_value(wb: Any, rubric: Rubric, unit: Unit) -> None:

@@ -92,7 +92,7 @@ def test_grade_mistakes_reports_each_with_its_location_and_exits_1(run: Run):
         ("07-duplicate-unit-28594-2.xlsx", "duplicate-unit", None),
     }
     assert "02-text-in-number-28291.xlsx:Bảng điểm!E9: criterion 1.1" in result.stderr
-    assert 'found text "9,5"' in result.stderr
+    assert 'found text "khoảng 20"' in result.stderr
 
 
 def test_a_sheet_of_another_rubric_with_other_groups_is_listed_not_hidden(

@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ictscore import layout
 from ictscore.batch import grade_sheets, read_sheets
 from ictscore.reader import read_workbook
@@ -56,8 +58,12 @@ def test_value_mistakes_are_located(small_rubric, make_sheet):
         "above": (_with(**{"2_2_a": {"points": 16}}), [("above-maximum", "E14")]),
         "negative": (_with(**{"2_2_a": {"points": -1}}), [("below-minimum", "E14")]),
         "text": (
-            _with(**{"1_1": {"numerator": "9,5", "denominator": 20}}),
+            _with(**{"1_1": {"numerator": "khoảng 17", "denominator": 20}}),
             [("not-a-number", "E9")],
+        ),
+        "ambiguous": (
+            _with(**{"1_1": {"numerator": "1.500", "denominator": 2000}}),
+            [("ambiguous-value", "E9")],
         ),
         "missing": (_with(**{"1_2": {"answer": None}}), [("missing-value", "E10")]),
         "choice": (_with(**{"1_2": {"answer": "Yes"}}), [("not-a-choice", "E10")]),
@@ -312,14 +318,11 @@ def test_a_sheet_that_declares_a_wrong_size_is_still_read_whole(small_rubric, ma
     assert unit.status is Status.GRADED and unit.total == Decimal("94.5")
 
 
-def test_a_number_typed_as_text_says_so(small_rubric, make_sheet):
-    path = make_sheet(values=_with(**{"2_2_a": {"points": "10 "}}))
+def test_a_word_is_not_a_number_and_says_so(small_rubric, make_sheet):
+    path = make_sheet(values=_with(**{"2_2_a": {"points": "mười"}}))
     (unit,) = _grade(small_rubric, path).units
     assert [i.code for i in unit.issues] == ["not-a-number"]
-    assert unit.issues[0].message.endswith(
-        'expected a number from 0 to 15, found text "10 " (a number stored as text: retype it '
-        "as a plain number)"
-    )
+    assert unit.issues[0].message.endswith('expected a number from 0 to 15, found text "mười"')
 
 
 def test_a_sheet_whose_rows_were_deleted_reports_missing_criteria(small_rubric, make_sheet):
@@ -330,3 +333,61 @@ def test_a_sheet_whose_rows_were_deleted_reports_missing_criteria(small_rubric, 
 
     (unit,) = _grade(small_rubric, make_sheet(values={}, edit=delete_rows)).units
     assert {i.code for i in unit.issues} == {"missing-criterion"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "read", "note"),
+    [
+        ("9,5", Decimal("9.5"), 'read text "9,5" as 9.5'),
+        ("\xa010 điểm ", Decimal(10), 'read text "\xa010 điểm " as 10'),
+        ("１２,５", Decimal("12.5"), 'read text "１２,５" as 12.5'),  # full-width digits
+        (" 7 ", Decimal(7), 'read text " 7 " as 7'),
+    ],
+)
+def test_numbers_as_people_type_them(small_rubric, make_sheet, typed, read, note):
+    (unit,) = _grade(small_rubric, make_sheet(values=_with(**{"2_2_a": {"points": typed}}))).units
+    assert unit.status is Status.GRADED and unit.points["2.2.a"] == read
+    (issue,) = unit.issues
+    assert issue.code == "coerced-value" and issue.message.endswith(note)
+    assert str(issue.where).endswith("Bảng điểm!E14")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("x", "Có"), ("Đạt", "Có"), ("co", "Có"), ("Không đạt", "Không"), ("KHONG", "Không")],
+)
+def test_yes_no_as_people_answer_it(small_rubric, make_sheet, typed, read):
+    (unit,) = _grade(small_rubric, make_sheet(values=_with(**{"1_2": {"answer": typed}}))).units
+    assert unit.inputs["1.2"]["answer"].value == read
+    assert [i.code for i in unit.issues] == ["coerced-value"]
+    clean = _grade(small_rubric, make_sheet(values=_with(**{"1_2": {"answer": " KHÔNG "}})))
+    assert not clean.units[0].issues  # case and spaces are not worth a warning
+
+
+def test_percentages_as_people_type_them(small_rubric, make_sheet):
+    as_text = make_sheet(values=_with(**{"2_1": {"percent": "85%"}}), name="a.xlsx")
+    (unit,) = _grade(small_rubric, as_text).units
+    assert unit.points["2.1"] == Decimal("21.25") and [i.code for i in unit.issues] == [
+        "coerced-value"
+    ]
+    plain_85 = make_sheet(values=_with(**{"2_1": {"percent": 85}}), name="b.xlsx")
+    (strict,) = _grade(small_rubric, plain_85).units
+    assert [i.code for i in strict.issues] == ["above-maximum"]  # the default rule
+    lenient = small_rubric.model_copy(update={"plain_percent": True})
+    (read,) = grade_sheets(lenient, read_sheets([plain_85]), self_check=True).units
+    assert read.points["2.1"] == Decimal("21.25")
+    assert "read 85 as 85%" in read.issues[-1].message
+
+
+def test_formula_cells_without_a_usable_result(small_rubric, make_sheet):
+    def formulas(wb: Any) -> None:
+        ws = wb[layout.SCORE_SHEET]
+        ws["E14"] = "=1/0"  # openpyxl saves no result: as a program-filled sheet would
+        ws["E15"] = "=5+5"
+
+    (unit,) = _grade(small_rubric, make_sheet(edit=formulas)).units
+    assert [(i.code, i.where.cell if i.where else None) for i in unit.issues] == [
+        ("formula-without-value", "E14"),
+        ("formula-without-value", "E15"),
+    ]
+    assert "save it, or type the value" in unit.issues[0].message

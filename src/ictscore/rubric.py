@@ -163,6 +163,9 @@ class Rubric(_Model):
     ("quy đổi về thang 100"): published = base points × scale ÷ the unit's base maximum."""
     scale: Points | None = None
     """The base maximum totals are rescaled to (not_applicable: rescale)."""
+    plain_percent: bool = False
+    """85 typed in a percentage cell: an error (default: "type 85%"), or, when true, read as 85%
+    with a warning. Either way 0.85 and "85%" are read as 85%."""
     negative_total: bool = False
     """Penalties may take a total below 0 (by default a total stops at 0)."""
     appraisal: Literal["optional", "required"] = "optional"
@@ -325,7 +328,8 @@ class Rubric(_Model):
         """SHA-256 of what a score sheet depends on: criteria, groups, maxima, methods, bands,
         precision, totals policy. Not the YAML formatting, comments, display colours, source
         notes, nor the rules applied after the sheets are in (ranking: tie_breaks, unranked,
-        rank_within; the appraisal policy), so deciding those later does not invalidate the
+        rank_within; the appraisal policy; how plain numbers in percentage cells are read), so
+        deciding those later does not invalidate the
         sheets already filled. Numbers hash by value (`max: 5` and `max: 5.0` alike)."""
         content = self.model_dump(
             exclude={
@@ -335,6 +339,7 @@ class Rubric(_Model):
                 "tie_breaks": True,
                 "unranked": True,
                 "appraisal": True,
+                "plain_percent": True,
             }
         )
         canonical = json.dumps(

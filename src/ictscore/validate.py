@@ -17,9 +17,9 @@ from typing import Any
 
 from ictscore import layout
 from ictscore.errors import CellRef
-from ictscore.methods import Slot, SlotKind, SlotValue
+from ictscore.methods import NO, YES, Slot, SlotKind, SlotValue
 from ictscore.numbers import plain, round_half_up
-from ictscore.reader import CriterionRow, RawCell, SheetData
+from ictscore.reader import CriterionRow, FormulaResult, RawCell, SheetData
 from ictscore.results import InputValue, Issue, Severity, Status, UnitResult
 from ictscore.rubric import Criterion, Node, Rubric
 from ictscore.scoring import classify, publish, total_up
@@ -301,8 +301,18 @@ def _score_leaf(
     read: dict[str, InputValue] = {}
     issues: list[Issue] = []
     for slot, raw in zip(slots, row.inputs, strict=False):
-        value, problem = parse_slot(slot, raw)
+        value, problem, coerced = read_slot(slot, raw, rubric.plain_percent)
         read[slot.key] = InputValue(value, raw.cell)
+        if coerced is not None:
+            issues.append(
+                Issue(
+                    "coerced-value",
+                    WARNING,
+                    f"criterion {c.id}: {slot.label}: {coerced}",
+                    sheet.ref(raw.cell),
+                    c.id,
+                )
+            )
         if problem is not None:
             code, text = problem
             issues.append(
@@ -317,7 +327,7 @@ def _score_leaf(
         else:
             assert value is not None
             values[slot.key] = value
-    if issues:
+    if any(i.is_error for i in issues):
         return None, None, read, issues
     outcome = c.method.score(values, max_points)
     cells = {s.key: raw.cell for s, raw in zip(slots, row.inputs, strict=False)}
@@ -350,36 +360,130 @@ def _score_leaf(
     return published, None, read, issues
 
 
-def parse_slot(slot: Slot, raw: RawCell) -> tuple[SlotValue | None, tuple[str, str] | None]:
-    """A raw cell value as the slot wants it, or (code, what is wrong and what was expected)."""
+Problem = tuple[str, str]
+"""(issue code, what is wrong and what was expected)."""
+
+
+def parse_slot(
+    slot: Slot, raw: RawCell, plain_percent: bool = False
+) -> tuple[SlotValue | None, Problem | None]:
+    """A raw cell value as the slot wants it, or the problem (see `read_slot`)."""
+    value, problem, _ = read_slot(slot, raw, plain_percent)
+    return value, problem
+
+
+def read_slot(
+    slot: Slot, raw: RawCell, plain_percent: bool = False
+) -> tuple[SlotValue | None, Problem | None, str | None]:
+    """A raw cell value as the slot wants it: (value, None, note) or (None, problem, None).
+
+    Values as people type them are accepted and normalised, with `note` saying how the typed
+    text was read (a `coerced-value` warning): a decimal comma ("9,5"), spaces and non-breaking
+    spaces, a unit word ("10 điểm"), full-width digits, "85%" typed as text, yes/no synonyms
+    ("x", "Đạt", "Không đạt", "co", "khong"). With `plain_percent` (the rubric's rule), 85 in a
+    percentage cell is read as 85%. Anything else that is not what the slot wants is a problem.
+    """
     if raw.blank:
-        return None, ("missing-value", f"no value; expected {_expected(slot)}")
+        return None, ("missing-value", f"no value; expected {_expected(slot)}"), None
     value = raw.value
+    if isinstance(value, FormulaResult):
+        code = "formula-error" if value.error else "formula-without-value"
+        fix = (
+            "correct the formula or type the value"
+            if value.error
+            else "open the file in Excel or LibreOffice and save it, or type the value"
+        )
+        return None, (code, f"{value}: {fix}"), None
     if slot.kind is SlotKind.CHOICE:
-        text = _squash(str(value)).casefold()
-        for choice in slot.choices:
-            if text == _squash(choice).casefold():
-                return choice, None
-        return None, ("not-a-choice", f"expected {_expected(slot)}, found {_show(value)}")
-    number = number_of(value)
+        return _read_choice(slot, value)
+    number, note = _read_number(value, slot)
+    if isinstance(number, tuple):
+        return None, number, None
     if number is None:
-        return None, ("not-a-number", f"expected {_expected(slot)}, found {_show(value)}")
+        return None, ("not-a-number", f"expected {_expected(slot)}, found {_show(value)}"), None
+    if (
+        plain_percent
+        and slot.percent
+        and slot.maximum is not None
+        and slot.maximum < number <= 100
+        and note is None
+    ):
+        note = f"read {plain(number)} as {plain(number)}% (the rubric reads plain numbers in a "
+        note += "percentage cell as percentages)"
+        number = number / 100
     if slot.integer and number != number.to_integral_value():
-        return None, ("not-a-whole-number", f"expected a whole number (a count), found {number}")
+        problem = ("not-a-whole-number", f"expected a whole number (a count), found {number}")
+        return None, problem, None
     if slot.minimum is not None and number < slot.minimum:
-        return None, (
-            "below-minimum",
-            f"{_fmt(slot, number)} is below the minimum {_fmt(slot, slot.minimum)}",
+        return (
+            None,
+            (
+                "below-minimum",
+                f"{_fmt(slot, number)} is below the minimum {_fmt(slot, slot.minimum)}",
+            ),
+            None,
         )
     if slot.maximum is not None and number > slot.maximum:
         hint = ""
         if slot.percent and number <= 100:
             hint = f" (type {plain(number)}% rather than {plain(number)})"
-        return None, (
-            "above-maximum",
-            f"{_fmt(slot, number)} is above the maximum {_fmt(slot, slot.maximum)}{hint}",
+        return (
+            None,
+            (
+                "above-maximum",
+                f"{_fmt(slot, number)} is above the maximum {_fmt(slot, slot.maximum)}{hint}",
+            ),
+            None,
         )
-    return number, None
+    return number, None, note
+
+
+_YES_WORDS = frozenset({"x", "✓", "✔", "đạt", "co", "có đạt"})
+_NO_WORDS = frozenset({"không đạt", "khong", "khong dat", "chưa đạt", "chua dat"})
+
+
+def _read_choice(slot: Slot, value: Any) -> tuple[SlotValue | None, Problem | None, str | None]:
+    text = _squash(str(value)).casefold()
+    for choice in slot.choices:
+        if text == _squash(choice).casefold():
+            return choice, None, None
+    if set(slot.choices) == {YES, NO}:  # yes/no, as people also answer it
+        folded = unicodedata.normalize("NFKC", text)
+        meant = YES if folded in _YES_WORDS else NO if folded in _NO_WORDS else None
+        if meant is not None:
+            return meant, None, f'read "{_short(str(value), 30)}" as "{meant}"'
+    return None, ("not-a-choice", f"expected {_expected(slot)}, found {_show(value)}"), None
+
+
+_TYPED_NUMBER = re.compile(
+    r"([+-]?)(\d+(?:[.,]\d+)?)\s*(%|điểm|đ|người|cuộc|lần|văn bản|phần mềm|máy)?", re.IGNORECASE
+)
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
+
+
+def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, str | None]:
+    """A number cell, or text that is plainly a number ("9,5", " 10 điểm", "８５%")."""
+    if not isinstance(value, str):
+        return number_of(value), None
+    text = unicodedata.normalize("NFKC", value).strip()  # full-width digits, non-breaking spaces
+    match = _TYPED_NUMBER.fullmatch(text)
+    if match is None:
+        return None, None
+    sign, digits, unit = match.groups()
+    if _GROUPED.fullmatch(digits):
+        return (
+            "ambiguous-value",
+            f'text "{_short(value, 30)}" could be a decimal or a number with a thousands '
+            "separator: retype it as a plain number",
+        ), None
+    percent = unit == "%"
+    if percent and not slot.percent:
+        return None, None
+    number = Decimal(sign + digits.replace(",", "."))
+    if percent:
+        number /= 100
+    shown = f"{plain(number * 100)}%" if percent else plain(number)
+    return number, f'read text "{_short(value, 30)}" as {shown}'
 
 
 def number_of(value: Any) -> Decimal | None:
