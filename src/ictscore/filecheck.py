@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -140,6 +141,22 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError]) -> Kind:
             )
         names = {info.filename for info in infos}
         mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+        for info in infos:  # XML attacks: entity declarations (billion laughs, external files)
+            if info.filename.endswith((".xml", ".rels")):
+                try:
+                    with archive.open(info) as part:
+                        head = part.read(4096)
+                except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+                    raise fail(
+                        f"part {info.filename} is damaged ({exc}): ask the unit to save the "
+                        "file again"
+                    ) from exc
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise fail(
+                        f"part {info.filename} declares XML entities (an XML attack, or a file "
+                        "not written by a spreadsheet application): not read",
+                        "unsafe-xml",
+                    )
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:

@@ -1,0 +1,221 @@
+"""Make tests/data/bad: one file of each kind of broken or hostile submission.
+
+    python tests/data/make_bad.py            # rewrites tests/data/bad
+    python tests/data/make_bad.py --out DIR  # writes DIR instead
+
+`EXPECTED` says, for each file, the one issue `ictscore grade` must report: its code and a part
+of its message. tests/test_bad_files.py grades the folder and checks exactly that, plus a link to
+a file outside the folder, made at test time (git would not keep it pointing outside).
+Everything is deterministic except the encrypted workbook (encryption salts are random).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from ictscore import layout
+from ictscore.fill import fill_workbook
+from ictscore.rubric import load_rubric
+from ictscore.template import build_template
+from ictscore.units import Unit
+
+HERE = Path(__file__).resolve().parent
+RUBRIC = "tiengiang-2020"
+UNIT = Unit("28249", "Phường 5", "xa", "815", "Thành phố Mỹ Tho")
+OLD_UNIT = Unit("28252", "Phường 4", "xa", "815", "Thành phố Mỹ Tho")
+MACRO_UNIT = Unit("28294", "Phường 3", "xa", "816", "Thị xã Gò Công")
+FIXED = (2020, 12, 1, 8, 0, 0)
+
+# file → (issue code, a part of its message)
+EXPECTED: dict[str, tuple[str, str]] = {
+    "01-empty.xlsx": ("unreadable-file", "the file is empty (0 bytes)"),
+    "02-pdf-renamed.xlsx": ("not-a-spreadsheet", "not a spreadsheet: a PDF document"),
+    "03-jpeg-renamed.xlsx": ("not-a-spreadsheet", "not a spreadsheet: a JPEG image"),
+    "04-word-document.xlsx": ("not-a-spreadsheet", "a Word document (.docx), not a spreadsheet"),
+    "05-truncated.xlsx": ("unreadable-file", "damaged or truncated (an incomplete zip archive)"),
+    "06-corrupt-part.xlsx": ("unreadable-file", "is damaged"),
+    "07-password-protected.xlsx": ("encrypted", "password-protected (encrypted)"),
+    "08-zip-bomb.xlsx": ("too-large", "(a zip bomb?): not read"),
+    "09-oversized-sheet.xlsx": ("too-large", "above the limits (5000 rows"),
+    "10-billion-laughs.xlsx": ("unsafe-xml", "declares XML entities (an XML attack"),
+    "11-external-entity.xlsx": ("unsafe-xml", "declares XML entities (an XML attack"),
+    "12-sheet-renamed.xlsx": ("missing-sheet", 'no sheet "Bảng điểm" (found: Sheet1'),
+    "13-sheet-deleted.xlsx": ("missing-sheet", 'no sheet "Bảng điểm" (found: Hướng dẫn'),
+    "14-old-rubric-version.xlsx": ("wrong-rubric-version", "version 2019.2"),
+    "15-text-file.xlsx": ("not-a-spreadsheet", "a text file (a CSV?)"),
+    "16-html-saved-as.xls": ("not-a-spreadsheet", "an HTML page"),
+    # a macro-enabled workbook whose macro is never run: graded, with one value error to report
+    "17-with-macro.xlsm": ("not-a-number", 'found text "=cmd|'),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE / "bad")
+    out: Path = parser.parse_args().out
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    make_all(out)
+    print(f"wrote {len(EXPECTED)} files to {out}", file=sys.stderr)
+
+
+def _template(version: str | None = None, unit: Unit = UNIT) -> bytes:
+    rubric = load_rubric(RUBRIC)
+    if version is not None:
+        rubric = rubric.model_copy(update={"version": version})
+    wb = build_template(rubric, unit)
+    fill_workbook(wb, _values(rubric))
+    return _save(wb)
+
+
+def _values(rubric: Any) -> dict[str, dict[str, Any]]:
+    values: dict[str, dict[str, Any]] = {}
+    for node in rubric.nodes_for(UNIT.group):
+        c = node.criterion
+        if c.method is None:
+            continue
+        slots = c.method.slots(rubric.max_for(c, UNIT.group))
+        values[c.id] = {s.key: (s.choices[0] if s.choices else 1) for s in slots}
+    return values
+
+
+def _save(wb: Any) -> bytes:
+    wb.properties.created = wb.properties.modified = __import__("datetime").datetime(*FIXED)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _rezip(buf.getvalue(), {})
+
+
+def _rezip(data: bytes, replace: dict[str, bytes], extra: dict[str, bytes] | None = None) -> bytes:
+    """The zip with parts replaced or added, fixed timestamps (byte-identical reruns)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            info = zipfile.ZipInfo(name, FIXED)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            body = replace.get(name, src.read(name))
+            if name == "docProps/core.xml":  # openpyxl stamps the time of saving
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2020-12-01T08:00:00Z\g<2>",
+                    body,
+                )
+            dst.writestr(info, body)
+        for name, body in (extra or {}).items():
+            info = zipfile.ZipInfo(name, FIXED)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+
+
+def make_all(out: Path) -> None:
+    good = _template()
+    files: dict[str, bytes] = {}
+    files["01-empty.xlsx"] = b""
+    files["02-pdf-renamed.xlsx"] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    files["03-jpeg-renamed.xlsx"] = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64)
+    files["04-word-document.xlsx"] = _docx()
+    files["05-truncated.xlsx"] = good[: len(good) // 2]
+    files["06-corrupt-part.xlsx"] = _corrupt(good)
+    files["08-zip-bomb.xlsx"] = _rezip(good, {}, {"xl/media/bomb.bin": bytes(150 * 1024 * 1024)})
+    files["09-oversized-sheet.xlsx"] = _oversized()
+    sheet = _sheet_xml(good)
+    laughs = b'<!DOCTYPE worksheet [<!ENTITY lol "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    files["10-billion-laughs.xlsx"] = _rezip(
+        good,
+        {"xl/worksheets/sheet1.xml": laughs + b"]>\n" + sheet.replace(b"<t>", b"<t>&lol9;", 1)},
+    )
+    xxe = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    files["11-external-entity.xlsx"] = _rezip(
+        good, {"xl/worksheets/sheet1.xml": xxe + sheet.replace(b"<t>", b"<t>&xxe;", 1)}
+    )
+    files["12-sheet-renamed.xlsx"] = _edited(
+        lambda wb: setattr(wb.worksheets[0], "title", "Sheet1")
+    )
+    files["13-sheet-deleted.xlsx"] = _edited(lambda wb: wb.remove(wb[layout.SCORE_SHEET]))
+    files["14-old-rubric-version.xlsx"] = _template("2019.2", OLD_UNIT)
+    files["15-text-file.xlsx"] = "Mã đơn vị;Điểm\n28249;95,5\n".encode()
+    files["16-html-saved-as.xls"] = (
+        b"<html><body><table><tr><td>M\xc3\xa3</td><td>95</td></tr></table></body></html>\n"
+    )
+    files["17-with-macro.xlsm"] = _with_macro()
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    _encrypted(good, out / "07-password-protected.xlsx")
+
+
+def _docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, body in {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
+            "word/document.xml": '<?xml version="1.0"?><document>Báo cáo</document>'.encode(),
+        }.items():
+            z.writestr(zipfile.ZipInfo(name, FIXED), body)
+    return out.getvalue()
+
+
+def _corrupt(good: bytes) -> bytes:
+    """The sheet part's compressed bytes overwritten: the zip opens, the part does not inflate."""
+    archive = zipfile.ZipFile(io.BytesIO(good))
+    info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data = bytearray(good)
+    data[start : start + 64] = b"\xff" * 64
+    return bytes(data)
+
+
+def _oversized() -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(_template()))
+    ws = wb[layout.SCORE_SHEET]
+    for row in range(100, 6100):
+        ws.cell(row, 8, "x")
+    return _save(wb)
+
+
+def _edited(change: Any) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(_template()))
+    change(wb)
+    return _save(wb)
+
+
+def _with_macro() -> bytes:
+    """A valid sheet saved as .xlsm with a (fake) VBA project, and in an input cell, text that a
+    careless program would run: it is data, read and reported, never run."""
+    wb = openpyxl.load_workbook(io.BytesIO(_template(unit=MACRO_UNIT)))
+    ws = wb[layout.SCORE_SHEET]
+    (sheet, ref), *_ = list(wb.defined_names[layout.input_name("1.1", "numerator")].destinations)
+    ws[ref.replace("$", "")].value = "=cmd|' /C calc'!A0"
+    ws[ref.replace("$", "")].data_type = "s"  # typed as text, as a unit's paste would be
+    data = _save(wb)
+    return _rezip(data, {}, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 not a real VBA project"})
+
+
+def _encrypted(good: bytes, target: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(good)).encrypt("matkhau", out)
+    target.write_bytes(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

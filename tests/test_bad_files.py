@@ -1,0 +1,86 @@
+"""Broken and hostile submissions (tests/data/bad, made by tests/data/make_bad.py): one clear,
+located error each, the batch goes on, exit code 1, and no input is touched."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT, Run
+from tests.data.make_bad import EXPECTED, make_all
+
+BAD = ROOT / "tests" / "data" / "bad"
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time (links: of the link itself)."""
+    return {
+        p.name: (p.read_bytes() if p.is_file() else b"", os.lstat(p).st_mtime_ns)
+        for p in sorted(folder.iterdir())
+    }
+
+
+@pytest.fixture
+def bad_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "bad"
+    shutil.copytree(BAD, folder)
+    outside = tmp_path / "elsewhere.xlsx"
+    shutil.copy(EXAMPLES / "sheets" / "28249-phuong-5.xlsx", outside)
+    (folder / "18-link-outside.xlsx").symlink_to(outside)
+    return folder
+
+
+def test_each_bad_file_gets_one_clear_located_error(run: Run, bad_folder: Path):
+    before = _snapshot(bad_folder)
+    result = run("grade", bad_folder, "--rubric", "tiengiang-2020", "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    data = json.loads(result.stdout)
+    found: dict[str, list[tuple[str, str]]] = {}
+    for issue in [*data["issues"], *(i for u in data["units"] for i in u["issues"])]:
+        found.setdefault(Path(issue["file"]).name, []).append((issue["code"], issue["message"]))
+    expected = {**EXPECTED, "18-link-outside.xlsx": ("link-not-followed", "outside the folder")}
+    assert sorted(found) == sorted(expected)
+    for name, (code, fragment) in expected.items():
+        ((got_code, message),) = found[name]  # exactly one issue per file
+        assert (got_code, fragment in message) == (code, True), (name, message)
+    assert _snapshot(bad_folder) == before  # nothing written, nothing touched
+
+
+def test_the_bad_files_are_what_the_script_makes(tmp_path: Path):
+    make_all(tmp_path)
+    for name in EXPECTED:
+        if name == "07-password-protected.xlsx":  # encryption salts are random
+            assert (tmp_path / name).read_bytes()[:8] == (BAD / name).read_bytes()[:8]
+            continue
+        assert (tmp_path / name).read_bytes() == (BAD / name).read_bytes(), (
+            f"{name} differs: run python tests/data/make_bad.py"
+        )
+
+
+def test_inputs_are_unchanged_by_grade_check_and_template(run: Run, tmp_path: Path):
+    sheets = tmp_path / "sheets"
+    shutil.copytree(EXAMPLES / "sheets", sheets)
+    units = tmp_path / "units.csv"
+    shutil.copy(EXAMPLES / "units.csv", units)
+    before = {**_snapshot(sheets), "units.csv": _snapshot(tmp_path)["units.csv"]}
+    assert run("grade", sheets, "--units", units, "-o", tmp_path / "r.xlsx").exit_code == 1
+    assert run("check", sheets / "28249-phuong-5.xlsx").exit_code == 0
+    made = run(
+        "template",
+        "--rubric",
+        "tiengiang-2020",
+        "--units",
+        units,
+        "--unit",
+        "28249",
+        "--out",
+        tmp_path / "new",
+    )
+    assert made.exit_code == 0
+    after = {**_snapshot(sheets), "units.csv": _snapshot(tmp_path)["units.csv"]}
+    assert after == before
