@@ -30,6 +30,8 @@ from typing import Any
 
 SCORE_SHEET = "Bảng điểm"
 FILTER = "Calc Office Open XML"
+FILTERS = {".xls": "MS Excel 97", ".ods": "calc8", ".xlsx": FILTER}
+"""LibreOffice export filters by the output's suffix (.xls: Excel 97-2003; .ods: OpenDocument)."""
 CONNECT_TIMEOUT = 30.0
 """Seconds to wait for soffice to accept connections."""
 SHUTDOWN_TIMEOUT = 10.0
@@ -188,7 +190,10 @@ def _fill_document(desktop: Any, template: Path, out: Path, cells: dict[str, Any
         if unprotected:
             sheet.protect("")
         doc.calculateAll()
-        doc.storeToURL(uno.systemPathToFileUrl(str(out)), _props(FilterName=FILTER, Overwrite=True))
+        doc.storeToURL(
+            uno.systemPathToFileUrl(str(out)),
+            _props(FilterName=FILTERS.get(out.suffix.lower(), FILTER), Overwrite=True),
+        )
     finally:
         with contextlib.suppress(Exception):
             doc.close(True)

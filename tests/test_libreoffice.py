@@ -260,3 +260,37 @@ def test_libreoffice_recalculated_total_matches_ictscore(rubric: Rubric, filled:
     assert Decimal(str(round(total, rubric.precision))) + pending == result.total
     labels = {b.label for b in rubric.bands}
     assert band_label in labels
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_a_sheet_saved_as_xls_or_ods_grades_like_the_xlsx(
+    rubric: Rubric, suffix: str, tmp_path: Path
+) -> None:
+    """Units who save as Excel 97-2003 or OpenDocument: same values read, same totals."""
+    reason = _libreoffice_missing()
+    if reason is not None:
+        pytest.skip(reason)
+    unit = next(u for u in load_units(ROSTER).units if u.group == "xa")
+    template = tmp_path / "template.xlsx"
+    build_template(rubric, unit).save(template)
+    values = _values(rubric, "xa")
+    by_openpyxl = tmp_path / "openpyxl.xlsx"
+    wb = openpyxl.load_workbook(template)
+    fill_workbook(wb, values)
+    wb.save(by_openpyxl)
+    wb.close()
+    saved = tmp_path / f"libreoffice{suffix}"
+    _fill_with_libreoffice(template, saved, _input_cells(template, values))
+
+    original, other = _grade(rubric, by_openpyxl), _grade(rubric, saved)
+    assert (other.total, other.points, other.subtotals) == (
+        original.total,
+        original.points,
+        original.subtotals,
+    )
+    assert {c: {k: v.value for k, v in s.items()} for c, s in other.inputs.items()} == {
+        c: {k: v.value for k, v in s.items()} for c, s in original.inputs.items()
+    }
+    assert [i.code for i in other.issues if i.code != "total-mismatch"] == []
+    mismatches = [str(i) for i in other.issues if i.code == "total-mismatch"]
+    assert mismatches == [], "the recalculated formulas differ from ictscore's"
