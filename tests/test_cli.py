@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from ictscore import __version__
+from ictscore.units import Unit
 from tests.conftest import EXAMPLES, ROOT, SMALL_RUBRIC, SO_UNIT, Run
 
 
@@ -306,3 +307,19 @@ def test_python_dash_m_and_console_script(tmp_path: Path):
         [sys.executable, "-m", "ictscore", "--help"], capture_output=True, text=True, check=False
     )
     assert helped.returncode == 0 and "template" in helped.stdout and "grade" in helped.stdout
+
+
+def test_exports_never_turn_data_into_formulas(run: Run, make_sheet, tmp_path: Path):
+    folder = tmp_path / "sheets"
+    hostile = Unit("so-x", '=HYPERLINK("http://evil.example","Bấm")', "so")
+    make_sheet(hostile, folder=folder)
+    make_sheet(Unit("so-y", "@SUM(1+1)", "so"), folder=folder)
+    (folder / "rubric.yaml").write_text(SMALL_RUBRIC, encoding="utf-8")
+    assert run("grade", folder, "-o", tmp_path / "r.csv", "-q").exit_code == 0
+    assert run("grade", folder, "-o", tmp_path / "r.xlsx", "-q").exit_code == 0
+    text = (tmp_path / "r.csv").read_text(encoding="utf-8")
+    assert ",'=HYPERLINK(" in text.replace('"', "") and ",'@SUM(1+1)," in text
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    names = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    assert '\'=HYPERLINK("http://evil.example","Bấm")' in names and "'@SUM(1+1)" in names
+    assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ictscore.errors import UnitsError
 from ictscore.units import Unit, ascii_slug, load_units, sheet_file_name
@@ -89,3 +91,13 @@ def test_file_names_are_ascii_and_safe_on_windows():
     assert sheet_file_name(Unit("con", "", "xa")) == "con_.xlsx"
     assert sheet_file_name(Unit("x", "???", "xa")) == "x.xlsx"
     assert len(ascii_slug("Văn phòng " * 20)) <= 48
+
+
+@given(st.text(max_size=40), st.text(max_size=80))
+def test_sheet_file_names_are_safe_everywhere(code: str, name: str):
+    file_name = sheet_file_name(Unit(code or "x", name, "xa"))
+    stem = file_name.removesuffix(".xlsx")
+    assert file_name.isascii() and file_name.endswith(".xlsx") and stem
+    assert not any(ch in file_name for ch in '/\\:*?"<>|') and file_name.isprintable()
+    assert stem.split(".")[0].lower() not in {"con", "prn", "aux", "nul", "com1", "lpt1"}
+    assert not stem.startswith(".") and len(file_name) <= 120

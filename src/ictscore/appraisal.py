@@ -138,6 +138,8 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
             ]
             for col, value in zip(HEADERS, values, strict=False):
                 ws[f"{col}{row}"] = value
+                if isinstance(value, str):
+                    ws[f"{col}{row}"].data_type = "s"  # unit names are text, never formulas
             ws[f"{COL_UNIT}{row}"].number_format = "@"
             ws[f"{COL_ID}{row}"].number_format = "@"
             for col in (COL_APPRAISED, COL_NA, COL_NOTE):

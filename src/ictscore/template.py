@@ -75,7 +75,9 @@ def meta_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
 def _write_meta(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
     for row, (key, value) in enumerate(meta_values(rubric, unit).items(), start=1):
         ws.cell(row, 1, key)
-        ws.cell(row, 2, value).number_format = "@"
+        cell = ws.cell(row, 2, value)
+        cell.data_type = "s"  # a unit name like "=HYPERLINK(…)" is text, never a formula
+        cell.number_format = "@"
     ws.sheet_state = "veryHidden"
 
 
@@ -242,6 +244,8 @@ def _write_criterion_row(
     cells[layout.COL_RULE] = "\n".join(rule_parts)
     for col, value in cells.items():
         ws[f"{col}{row}"] = value
+        if isinstance(value, str):
+            ws[f"{col}{row}"].data_type = "s"  # text from the rubric, never a formula
     ws[f"{layout.COL_ID}{row}"].number_format = "@"
     # NOTE: spreadsheet applications do not grow rows for wrapped text in a file they did not
     # lay out, so the height is set from the longest wrapped text (14 points a line).
