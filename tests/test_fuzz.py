@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import os
 import tempfile
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -137,14 +138,32 @@ def test_mutated_sheets_are_graded_or_reported(edit: dict[str, Any]) -> None:
     _assert_reported(_grade(_mutate(edit)))
 
 
-@settings(FUZZ, suppress_health_check=[*FUZZ.suppress_health_check])
+VALID = Path(__file__).parent / "data" / "valid"
+"""The example sheet 28249 saved by LibreOffice as .xls and .ods (soffice --convert-to), so that
+calamine's own .xls and .ods readers are fuzzed, not only its .xlsx reader."""
+
+
+@cache
+def _sample(suffix: str) -> bytes:
+    if suffix == ".xlsx":
+        return _valid()
+    return (VALID / f"28249-phuong-5{suffix}").read_bytes()
+
+
+def test_the_xls_and_ods_samples_grade() -> None:
+    for suffix in (".xls", ".ods"):
+        (unit,) = _grade(_sample(suffix), suffix).units
+        assert unit.status is Status.GRADED and unit.total == Decimal("105.76")
+
+
+@FUZZ
 @given(
-    st.integers(min_value=0, max_value=20_000),
+    st.integers(min_value=0, max_value=100_000),
     st.sampled_from(["truncate", "flip", "zero"]),
     st.sampled_from([".xlsx", ".xls", ".ods"]),
 )
 def test_damaged_bytes_are_reported(at: int, how: str, suffix: str) -> None:
-    data = bytearray(_valid())
+    data = bytearray(_sample(suffix))
     at %= len(data)
     if how == "truncate":
         data = data[:at]

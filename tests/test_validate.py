@@ -391,3 +391,20 @@ def test_formula_cells_without_a_usable_result(small_rubric, make_sheet):
         ("formula-without-value", "E15"),
     ]
     assert "save it, or type the value" in unit.issues[0].message
+
+
+@pytest.mark.parametrize("typed", ["10²", "①", "٣", "5 người", "1.500", "-0,5", "1e3"])
+def test_look_alike_numbers_are_not_guessed(small_rubric, make_sheet, typed):
+    (unit,) = _grade(small_rubric, make_sheet(values=_with(**{"2_2_a": {"points": typed}}))).units
+    assert unit.status is Status.INVALID
+    assert [i.code for i in unit.issues] in (
+        ["not-a-number"],
+        ["ambiguous-value"],
+        ["below-minimum"],
+    )
+
+
+@pytest.mark.parametrize("typed", [1e26, "1" * 400, 1e308])
+def test_absurdly_large_numbers_are_not_numbers(small_rubric, make_sheet, typed):
+    (unit,) = _grade(small_rubric, make_sheet(values=_with(**{"3_1": {"points": typed}}))).units
+    assert [i.code for i in unit.issues] == ["not-a-number"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from typing import Any, Final
 
 from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
+from ictscore.filecheck import inspect_file
 from ictscore.methods import Normalised
 from ictscore.numbers import plain
 from ictscore.reader import RawCell, cell_text, column_letter
@@ -180,9 +182,14 @@ def read_appraisal(path: Path) -> AppraisalSheet:
             raise WorkbookError(CellRef(shown), f"cannot read the appraisal CSV: {exc}") from exc
         return _parse(shown, "csv", rows, {})
     try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise WorkbookError(CellRef(shown), f"cannot open the file: {exc}") from exc
+    inspect_file(data, CellRef(shown))  # size, zip bomb, XML entities, what the file really is
+    try:
         import openpyxl
 
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any failure of the parser is this file's problem
         raise WorkbookError(CellRef(shown), f"cannot read the appraisal workbook ({exc})") from exc
     try:

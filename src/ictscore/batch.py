@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ictscore.appraisal import AppraisalSheet, apply_appraisal
 from ictscore.errors import CellRef, IctscoreError, WorkbookError
-from ictscore.reader import SheetData, read_workbook
+from ictscore.isolate import read_isolated
+from ictscore.reader import SheetData
 from ictscore.results import Issue, Report, Severity, Status, UnitResult
 from ictscore.rubric import Finding, Rubric, bundled_rubric_path, load_rubric
 from ictscore.scoring import Reference, normalise, rank_units, ranking_key, total_up
@@ -56,19 +57,40 @@ def find_sheets(
         rel = path.relative_to(folder)
         if any(part.startswith((".", "~$")) for part in rel.parts) or _hidden_on_windows(path):
             continue
-        if path.is_symlink() and not follow_links:
-            target = path.resolve()
-            if path.is_dir() or (target.exists() and not target.is_relative_to(inside)):
-                issues.append(
-                    Issue(
-                        "link-not-followed",
-                        ERROR if path.is_file() else WARNING,
-                        f"a link to {target}, outside the folder: not followed (copy the file "
-                        "in, or pass --follow-links)",
-                        CellRef(str(path)),
-                    )
+        link = path.is_symlink()
+        try:
+            target = path.resolve() if link else path
+        except (OSError, RuntimeError):  # a link loop
+            issues.append(
+                Issue(
+                    "not-a-sheet",
+                    ERROR if name_issue(path) is None else WARNING,
+                    "a link that points to itself (a loop): not read",
+                    CellRef(str(path)),
                 )
-                continue
+            )
+            continue
+        if link and path.is_dir():
+            issues.append(
+                Issue(
+                    "link-not-followed",
+                    WARNING,
+                    f"a link to the folder {target}: linked folders are never entered",
+                    CellRef(str(path)),
+                )
+            )
+            continue
+        if link and not follow_links and target.exists() and not target.is_relative_to(inside):
+            issues.append(
+                Issue(
+                    "link-not-followed",
+                    ERROR,
+                    f"a link to {target}, outside the folder: not followed (copy the file "
+                    "in, or pass --follow-links)",
+                    CellRef(str(path)),
+                )
+            )
+            continue
         if path.is_dir():
             if not recursive:
                 issues.append(
@@ -81,43 +103,72 @@ def find_sheets(
                 )
             continue
         if not path.is_file():
+            sheet_name = name_issue(path) is None
             issues.append(
                 Issue(
                     "not-a-sheet",
-                    WARNING,
-                    "ignored: not a regular file (a broken link?)",
+                    ERROR if sheet_name else WARNING,
+                    "a broken link: the file it points to does not exist"
+                    if link
+                    else "ignored: not a regular file",
                     CellRef(str(path)),
                 )
             )
             continue
-        suffix = path.suffix.lower()
-        if suffix in SHEET_SUFFIXES:
+        if path.name == LOCAL_RUBRIC:
+            continue
+        problem = name_issue(path)
+        if problem is None:
             sheets.append(path)
-        elif suffix in OTHER_SPREADSHEETS:
+        else:
+            issues.append(problem)
+    return _read_once(sheets, issues)
+
+
+def _read_once(sheets: list[Path], issues: list[Issue]) -> tuple[list[Path], list[Issue]]:
+    """One path per file: a link to a file also in the list is not read again."""
+    by_target: dict[Path, Path] = {}
+    for path in sorted(sheets, key=lambda p: (p.is_symlink(), p)):  # real files first
+        target = path.resolve()
+        if target in by_target:
             issues.append(
                 Issue(
-                    "unsupported-format",
-                    ERROR,
-                    f"{suffix} files are not read: open the file and save it as "
-                    "Excel Workbook (.xlsx)",
-                    CellRef(str(path)),
-                )
-            )
-        elif path.name != LOCAL_RUBRIC:
-            hint = (
-                ": a CSV file; if it is a unit's sheet, the unit must send the workbook (.xlsx)"
-                if suffix == ".csv"
-                else ""
-            )
-            issues.append(
-                Issue(
-                    "not-a-sheet",
+                    "link-not-followed",
                     WARNING,
-                    f"ignored: not a workbook (.xlsx, .xlsm, .xls, .ods, .xlsb){hint}",
+                    f"a link to {by_target[target]}, which is read already: read once",
                     CellRef(str(path)),
                 )
             )
-    return sheets, issues
+        else:
+            by_target[target] = path
+    kept = set(by_target.values())
+    return [p for p in sheets if p in kept], issues
+
+
+def name_issue(path: Path) -> Issue | None:
+    """Why a file will not be graded, judging by its name (None: it is read). `grade` and
+    `check` answer alike."""
+    suffix = path.suffix.lower()
+    if suffix in SHEET_SUFFIXES:
+        return None
+    if suffix in OTHER_SPREADSHEETS:
+        return Issue(
+            "unsupported-format",
+            ERROR,
+            f"{suffix} files are not read: open the file and save it as Excel Workbook (.xlsx)",
+            CellRef(str(path)),
+        )
+    hint = (
+        ": a CSV file; if it is a unit's sheet, the unit must send the workbook (.xlsx)"
+        if suffix == ".csv"
+        else ""
+    )
+    return Issue(
+        "not-a-sheet",
+        WARNING,
+        f"ignored: not a workbook (.xlsx, .xlsm, .xls, .ods, .xlsb){hint}",
+        CellRef(str(path)),
+    )
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -141,16 +192,12 @@ def _hidden_on_windows(path: Path) -> bool:
 def read_sheets(
     paths: Sequence[Path], advance: Callable[[], None] | None = None
 ) -> list[SheetData | Issue]:
-    """Read every sheet; a file that cannot be read becomes an error Issue in its place."""
-    out: list[SheetData | Issue] = []
-    for path in paths:
-        try:
-            out.append(read_workbook(path, str(path)))
-        except WorkbookError as exc:
-            out.append(Issue(exc.code, ERROR, exc.message, exc.where))
-        if advance is not None:
-            advance()
-    return out
+    """Read every sheet, in worker processes (isolate.py: no file can crash or hang the batch);
+    a file that cannot be read becomes an error Issue in its place."""
+    return [
+        Issue(r.code, ERROR, r.message, r.where) if isinstance(r, WorkbookError) else r
+        for r in read_isolated(paths, advance=advance)
+    ]
 
 
 def resolve_rubric(
@@ -341,7 +388,9 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
     if sheet.recovered:
         label = meta.get("unit_group_label", "")
         group = next((g.id for g in rubric.groups if g.label.casefold() == label.casefold()), label)
-        unit = dataclasses.replace(unit, group=group)
+        parent_name = meta.get("unit_parent_name") or None
+        # the heading names the parent, not its code: the name groups units by parent
+        unit = dataclasses.replace(unit, group=group, parent=parent_name, parent_name=parent_name)
         pre.append(
             Issue(
                 "no-record",

@@ -307,13 +307,17 @@ def check(
     Example: ictscore check 28249-xa-tan-my-chanh.xlsx
     """
     from ictscore import render
-    from ictscore.batch import grade_sheets, read_sheets, resolve_rubric
+    from ictscore.batch import grade_sheets, name_issue, read_sheets, resolve_rubric
     from ictscore.results import Issue
     from ictscore.units import Roster, load_units
 
     with _exit_on_error():
         if not file.is_file():
             raise IctscoreError(f"{file}: no such file")
+        named = name_issue(file)
+        if named is not None:  # as `grade` would answer for this file
+            err_console.print(render.issue_text(named), highlight=False)
+            raise typer.Exit(EXIT_ISSUES)
         (sheet,) = read_sheets([file])
         if isinstance(sheet, Issue):  # not a score sheet at all: its one issue is the answer
             err_console.print(render.issue_text(sheet), highlight=False)

@@ -63,6 +63,10 @@ class WorkbookError(IctscoreError):
         self.message = message
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type[WorkbookError], tuple[CellRef, str, str]]:
+        # travels back from the worker processes that read files (isolate.py)
+        return (WorkbookError, (self.where, self.message, self.code))
+
 
 class ExportError(IctscoreError):
     """An output that cannot be written."""

@@ -11,6 +11,7 @@ bomb, a file above the size limits. The limits are documented in docs/sheet-form
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -64,7 +65,15 @@ def inspect_file(data: bytes, where: CellRef) -> Inspected:
             "too-large",
         )
     if data.startswith(_ZIP) or data.startswith(_EMPTY_ZIP):
-        return Inspected(data, _zip_kind(data, fail))
+        try:
+            return Inspected(data, _zip_kind(data, fail))
+        except WorkbookError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any other failure of the zip reader
+            raise fail(
+                "the file is damaged (its zip structure cannot be read: "
+                f"{type(exc).__name__}): ask the unit to save it again"
+            ) from exc
     if data.startswith(_OLE):
         if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
             raise fail(
@@ -79,7 +88,7 @@ def inspect_file(data: bytes, where: CellRef) -> Inspected:
             raise fail("a PowerPoint file (.ppt), not a spreadsheet", "not-a-spreadsheet")
         if _utf16("Workbook") in data or _utf16("Book") in data:
             return Inspected(data, "xls")
-        raise fail("an Office file, but not an Excel workbook", "not-a-spreadsheet")
+        raise fail("an Office file that is damaged, or not an Excel workbook", "not-a-spreadsheet")
     raise fail(f"not a spreadsheet: {_what(data)}", "not-a-spreadsheet")
 
 
@@ -110,6 +119,61 @@ def _what(data: bytes) -> str:
     return "a text file (a CSV?): open it and save it as .xlsx"
 
 
+_CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _check_extent(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], fail: Callable[..., WorkbookError]
+) -> None:
+    """A cell far down or far right makes a reader allocate the whole grid: refuse any sheet
+    with a cell beyond the limits before a reader sees it."""
+    for info in infos:
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        if info.file_size > MAX_UNZIPPED_BYTES:
+            continue  # refused by the size checks
+        rows, columns = 0, 0
+        for col, row in _CELL_REF.findall(archive.read(info)):
+            rows = max(rows, int(row))
+            columns = max(columns, _column_number(col))
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            raise fail(
+                f"sheet part {info.filename} has cells up to row {rows}, column {columns}: above "
+                f"the limits ({MAX_ROWS} rows, {MAX_COLUMNS} columns) for a score sheet",
+                "too-large",
+            )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+_ROOT = re.compile(rb"<[A-Za-z_]")
+_PROLOG_LIMIT = 64 * 1024
+
+
+def _declares_entities(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, fail: Callable[..., WorkbookError]
+) -> bool:
+    """Whether the part's prolog (all before its root element, where a DTD can only be)
+    declares a document type or entities. A prolog longer than 64 KiB counts as declaring."""
+    try:
+        with archive.open(info) as part:
+            head = part.read(_PROLOG_LIMIT)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        raise fail(
+            f"part {info.filename} is damaged ({exc}): ask the unit to save the file again"
+        ) from exc
+    root = _ROOT.search(head)
+    prolog = head if root is None else head[: root.start()]
+    if root is None and len(head) == _PROLOG_LIMIT:
+        return True
+    return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
+
+
 def _zip_kind(data: bytes, fail: Callable[..., WorkbookError]) -> Kind:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -121,7 +185,10 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError]) -> Kind:
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
-            raise fail(f"the archive holds {len(infos)} parts, above the limit", "too-large")
+            raise fail(
+                f"the archive holds {len(infos)} parts, above the limit of {MAX_ZIP_ENTRIES}",
+                "too-large",
+            )
         total = 0
         for info in infos:
             total += info.file_size
@@ -133,6 +200,7 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError]) -> Kind:
                     f"{info.file_size} (a zip bomb?): not read",
                     "too-large",
                 )
+        _check_extent(archive, infos, fail)
         if total > MAX_UNZIPPED_BYTES:
             raise fail(
                 f"the workbook unpacks to {total / 1024 / 1024:.0f} MiB, above the limit of "
@@ -142,21 +210,14 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError]) -> Kind:
         names = {info.filename for info in infos}
         mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
         for info in infos:  # XML attacks: entity declarations (billion laughs, external files)
-            if info.filename.endswith((".xml", ".rels")):
-                try:
-                    with archive.open(info) as part:
-                        head = part.read(4096)
-                except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-                    raise fail(
-                        f"part {info.filename} is damaged ({exc}): ask the unit to save the "
-                        "file again"
-                    ) from exc
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise fail(
-                        f"part {info.filename} declares XML entities (an XML attack, or a file "
-                        "not written by a spreadsheet application): not read",
-                        "unsafe-xml",
-                    )
+            if info.filename.endswith((".xml", ".rels")) and _declares_entities(
+                archive, info, fail
+            ):
+                raise fail(
+                    f"part {info.filename} declares XML entities (an XML attack, or a file "
+                    "not written by a spreadsheet application): not read",
+                    "unsafe-xml",
+                )
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:

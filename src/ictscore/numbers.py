@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Final
+
+LARGEST: Final = Decimal(10) ** 15
+"""No figure of a score sheet is this large: a cell value beyond it is not read as a number."""
 
 
 def round_half_up(value: Decimal, precision: int) -> Decimal:
     """Round to `precision` decimals, halves away from zero (99.995 → 100.00 at precision 2)."""
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = 60  # enough digits for any value below LARGEST at any rubric precision
+        return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
 
 
 def plain(value: Decimal) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,34 +175,43 @@ def _read_meta(rows: list[list[Any]]) -> dict[str, str]:
     return meta
 
 
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_CELL_START = re.compile(rb"<c[\s>/]")
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
 
 
 def _formula_problems(data: bytes) -> dict[str, str]:
     """Cells of the score sheet (.xlsx) holding a formula without a usable saved result:
     cell → "" (no result saved: the file was written by a program, never opened and saved) or
-    the error text ("#DIV/0!"). calamine reads both as an empty cell."""
+    the error text ("#DIV/0!"). calamine reads both as an empty cell.
+
+    One pass over the sheet XML, each cell taken from its `<c` to the next one (linear time,
+    whatever the file holds)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _sheet_part(archive, layout.SCORE_SHEET)
             xml = archive.read(part) if part else b""
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, ET.ParseError):
+    except Exception:  # noqa: BLE001 - the reader reports a damaged file; nothing to add here
         return {}
     if b"<f" not in xml:
         return {}
+    starts = [m.start() for m in _CELL_START.finditer(xml)]
     out: dict[str, str] = {}
-    for attrs, inner in _CELL.findall(xml):
-        if not inner or b"<f" not in inner:
+    for start, end in zip(starts, [*starts[1:], len(xml)], strict=True):
+        cell = xml[start:end]
+        tag_end = cell.find(b">")
+        if tag_end < 0 or b"<f" not in cell:
             continue
-        ref = _REF.search(attrs)
+        tag = cell[:tag_end]
+        ref = _REF.search(tag)
         if ref is None:
             continue
-        value = re.search(rb"<v>(.*?)</v>", inner, re.DOTALL)
-        if value is None:
+        v_start = cell.find(b"<v>")
+        if v_start < 0:
             out[ref.group(1).decode()] = ""
-        elif b't="e"' in attrs:
-            out[ref.group(1).decode()] = value.group(1).decode(errors="replace")
+        elif _ERROR_TYPE.search(tag):
+            v_end = cell.find(b"</v>", v_start)
+            out[ref.group(1).decode()] = cell[v_start + 3 : v_end].decode(errors="replace")
     return out
 
 

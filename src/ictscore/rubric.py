@@ -26,6 +26,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     TypeAdapter,
     ValidationError,
@@ -163,7 +164,7 @@ class Rubric(_Model):
     ("quy đổi về thang 100"): published = base points × scale ÷ the unit's base maximum."""
     scale: Points | None = None
     """The base maximum totals are rescaled to (not_applicable: rescale)."""
-    plain_percent: bool = False
+    plain_percent: StrictBool = False
     """85 typed in a percentage cell: an error (default: "type 85%"), or, when true, read as 85%
     with a warning. Either way 0.85 and "85%" are read as 85%."""
     negative_total: bool = False

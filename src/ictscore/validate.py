@@ -18,7 +18,7 @@ from typing import Any
 from ictscore import layout
 from ictscore.errors import CellRef
 from ictscore.methods import NO, YES, Slot, SlotKind, SlotValue
-from ictscore.numbers import plain, round_half_up
+from ictscore.numbers import LARGEST, plain, round_half_up
 from ictscore.reader import CriterionRow, FormulaResult, RawCell, SheetData
 from ictscore.results import InputValue, Issue, Severity, Status, UnitResult
 from ictscore.rubric import Criterion, Node, Rubric
@@ -401,14 +401,15 @@ def read_slot(
         return None, number, None
     if number is None:
         return None, ("not-a-number", f"expected {_expected(slot)}, found {_show(value)}"), None
+    typed_percent = isinstance(value, str) and "%" in value
     if (
         plain_percent
         and slot.percent
         and slot.maximum is not None
         and slot.maximum < number <= 100
-        and note is None
+        and not typed_percent
     ):
-        note = f"read {plain(number)} as {plain(number)}% (the rubric reads plain numbers in a "
+        note = f"read {_show(value)} as {plain(number)}% (the rubric reads plain numbers in a "
         note += "percentage cell as percentages)"
         number = number / 100
     if slot.integer and number != number.to_integral_value():
@@ -455,9 +456,11 @@ def _read_choice(slot: Slot, value: Any) -> tuple[SlotValue | None, Problem | No
     return None, ("not-a-choice", f"expected {_expected(slot)}, found {_show(value)}"), None
 
 
-_TYPED_NUMBER = re.compile(
-    r"([+-]?)(\d+(?:[.,]\d+)?)\s*(%|điểm|đ|người|cuộc|lần|văn bản|phần mềm|máy)?", re.IGNORECASE
-)
+_TYPED_NUMBER = re.compile(r"([+-]?)(\d+(?:[.,]\d+)?)\s*(%|[^\d\s%][^\d%]*)?", re.IGNORECASE)
+_POINT_WORDS = frozenset({"điểm", "đ"})
+_COUNT_WORDS = frozenset({"người", "cuộc", "lần", "văn bản", "phần mềm", "máy", "cái", "bộ"})
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+"""Digits read as digits: ASCII and full-width (as typed with a Vietnamese or CJK input method)."""
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
 
 
@@ -465,11 +468,16 @@ def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, str 
     """A number cell, or text that is plainly a number ("9,5", " 10 điểm", "８５%")."""
     if not isinstance(value, str):
         return number_of(value), None
+    if any(unicodedata.category(ch) in ("Nd", "No") and ch not in _DIGITS for ch in value):
+        return None, None  # "10²", "①", "٣": not read as plain digits
     text = unicodedata.normalize("NFKC", value).strip()  # full-width digits, non-breaking spaces
     match = _TYPED_NUMBER.fullmatch(text)
     if match is None:
         return None, None
     sign, digits, unit = match.groups()
+    word = _squash(unit).casefold() if unit and unit != "%" else None
+    if word is not None and word not in (_POINT_WORDS if slot.is_points else _COUNT_WORDS):
+        return None, None  # "5 người" is not points, "10 điểm" is not a count
     if _GROUPED.fullmatch(digits):
         return (
             "ambiguous-value",
@@ -480,6 +488,8 @@ def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, str 
     if percent and not slot.percent:
         return None, None
     number = Decimal(sign + digits.replace(",", "."))
+    if abs(number) >= LARGEST:
+        return None, None
     if percent:
         number /= 100
     shown = f"{plain(number * 100)}%" if percent else plain(number)
@@ -494,7 +504,7 @@ def number_of(value: Any) -> Decimal | None:
         number = Decimal(str(value))
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() and abs(number) < LARGEST else None
 
 
 def _fmt(slot: Slot, number: Decimal) -> str:
@@ -520,17 +530,15 @@ def _show(value: Any) -> str:
         return f"a date/time ({value})"
     if isinstance(value, bool):
         return f"a boolean ({value})"
+    if isinstance(value, dt.timedelta):
+        return f"a duration ({value})"
     if isinstance(value, str):
-        shown = f'text "{_short(value, 40)}"'
-        if _NUMBER_AS_TEXT.fullmatch(value):
-            shown += " (a number stored as text: retype it as a plain number)"
-        return shown
+        return f'text "{_short(value, 40)}"'
     if isinstance(value, float) and abs(value) >= 1e15:
         return f"{value:.6g}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # calamine gives 20.0 for a cell showing 20
     return str(value)
-
-
-_NUMBER_AS_TEXT = re.compile(r"\s*[+-]?\d+([.,]\d+)?\s*%?\s*")
 
 
 def _cached_mismatches(

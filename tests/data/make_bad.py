@@ -33,6 +33,7 @@ RUBRIC = "tiengiang-2020"
 UNIT = Unit("28249", "Phường 5", "xa", "815", "Thành phố Mỹ Tho")
 OLD_UNIT = Unit("28252", "Phường 4", "xa", "815", "Thành phố Mỹ Tho")
 MACRO_UNIT = Unit("28294", "Phường 3", "xa", "816", "Thị xã Gò Công")
+FAR_UNIT = Unit("28297", "Phường 2", "xa", "816", "Thị xã Gò Công")
 FIXED = (2020, 12, 1, 8, 0, 0)
 
 # file → (issue code, a part of its message)
@@ -55,7 +56,15 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "16-html-saved-as.xls": ("not-a-spreadsheet", "an HTML page"),
     # a macro-enabled workbook whose macro is never run: graded, with one value error to report
     "17-with-macro.xlsm": ("not-a-number", 'found text "=cmd|'),
+    "18-one-byte-deleted.xlsx": ("unreadable-file", "its zip structure cannot be read"),
+    # one byte changed in a LibreOffice .xls: the native reader panics on it …
+    "19-xls-reader-panics.xls": ("unreadable-file", "the reader failed: PanicException"),
+    # … or asks for 900 GB and aborts its process: only a worker process dies
+    "20-xls-reader-aborts.xls": ("unreadable-file", "reading it crashed the reader"),
+    "21-far-away-cell.xlsx": ("too-large", "has cells up to row 1048576, column 16384"),
 }
+VALID_XLS = HERE / "valid" / "28249-phuong-5.xls"
+"""The example sheet 28249 saved by LibreOffice as .xls (soffice --convert-to xls)."""
 
 
 def main() -> None:
@@ -157,6 +166,12 @@ def make_all(out: Path) -> None:
         b"<html><body><table><tr><td>M\xc3\xa3</td><td>95</td></tr></table></body></html>\n"
     )
     files["17-with-macro.xlsm"] = _with_macro()
+    files["18-one-byte-deleted.xlsx"] = good[:8000] + good[8001:]
+    files["19-xls-reader-panics.xls"] = _flipped(VALID_XLS.read_bytes(), 6295, 0x66)
+    files["20-xls-reader-aborts.xls"] = _flipped(VALID_XLS.read_bytes(), 32147, 0x53)
+    files["21-far-away-cell.xlsx"] = _edited(
+        lambda wb: wb[layout.SCORE_SHEET].cell(1048576, 16384, "x"), FAR_UNIT
+    )
     for name, data in files.items():
         (out / name).write_bytes(data)
     _encrypted(good, out / "07-password-protected.xlsx")
@@ -191,8 +206,14 @@ def _oversized() -> bytes:
     return _save(wb)
 
 
-def _edited(change: Any) -> bytes:
-    wb = openpyxl.load_workbook(io.BytesIO(_template()))
+def _flipped(data: bytes, at: int, value: int) -> bytes:
+    out = bytearray(data)
+    out[at] = value
+    return bytes(out)
+
+
+def _edited(change: Any, unit: Unit = UNIT) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(_template(unit=unit)))
     change(wb)
     return _save(wb)
 
