@@ -84,3 +84,21 @@ def test_inputs_are_unchanged_by_grade_check_and_template(run: Run, tmp_path: Pa
     assert made.exit_code == 0
     after = {**_snapshot(sheets), "units.csv": _snapshot(tmp_path)["units.csv"]}
     assert after == before
+
+
+def test_a_crashing_reader_leaves_no_noise_on_stderr(bad_folder: Path):
+    """As a user runs it: only the issues and the summary, no panic text or crash dump."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "ictscore", "grade", str(bad_folder), "--rubric", "tiengiang-2020"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert "graded" in lines[-1] and "error(s)" in lines[-1]
+    assert all(line.startswith(("error[", "warning[")) for line in lines[:-1]), lines
+    assert "panicked" not in done.stderr and "memory allocation" not in done.stderr

@@ -11,6 +11,7 @@ The workers also read files in parallel, one per core.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import sys
@@ -55,10 +56,8 @@ def _run_batch(
     alone: bool = False,
 ) -> list[int]:
     """Read `indices`; returns those to retry alone (their pool broke or stalled)."""
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_limit_memory
-    )
-    futures: dict[Future[Outcome], int] = {
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start)
+    futures: dict[Future[Outcome], int] = {  # workers start silenced and memory-limited
         pool.submit(_read_one, str(paths[i])): i for i in indices
     }
     pending = set(futures)
@@ -108,6 +107,16 @@ def _read_one(path: str) -> Outcome:
             f"the workbook is damaged and cannot be read (the reader failed: "
             f"{type(exc).__name__}): ask the unit to save it again",
         )
+
+
+def _start() -> None:
+    """A worker: what a dying reader prints ("memory allocation of … failed", a crash dump) is
+    noise to the user, who gets the file's error instead; and its memory is limited."""
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    _limit_memory()
 
 
 def _limit_memory() -> None:
