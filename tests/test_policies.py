@@ -432,3 +432,16 @@ def test_a_parent_none_of_whose_parts_apply_to_a_group(make_sheet: Any, tmp_path
     (x1,) = _grade(rubric, sheets).units
     assert x1.status is Status.GRADED and "2" not in x1.subtotals
     assert (x1.base_max, x1.total) == (10, 7)
+
+
+def test_an_appraisal_form_may_be_longer_than_a_score_sheet(tmp_path: Path):
+    """A form has a row per unit and criterion: 208 units × 35 criteria is 7,280 rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = ap.SHEET
+    ws.append(list(ap.HEADERS.values()))
+    for i in range(7300):
+        ws.append([f"u{i}", "Đơn vị", "1.1", "Tiêu chí", 10, 5, None, None, None])
+    wb.save(tmp_path / "long.xlsx")
+    form = ap.read_appraisal(tmp_path / "long.xlsx")
+    assert len(form.rows) == 7300

@@ -36,6 +36,8 @@ from ictscore.rubric import Rubric
 from ictscore.scoring import publish
 
 SHEET: Final = "Thẩm định"
+FORM_ROWS: Final = 200_000
+"""Rows an appraisal form may have (10,000 units × 20 criteria)."""
 FORMAT: Final = "ictscore-appraisal"
 COL_UNIT, COL_NAME, COL_ID, COL_TITLE, COL_MAX, COL_SELF = "A", "B", "C", "D", "E", "F"
 COL_APPRAISED, COL_NA, COL_NOTE = "G", "H", "I"
@@ -185,7 +187,9 @@ def read_appraisal(path: Path) -> AppraisalSheet:
         data = path.read_bytes()
     except OSError as exc:
         raise WorkbookError(CellRef(shown), f"cannot open the file: {exc}") from exc
-    inspect_file(data, CellRef(shown))  # size, zip bomb, XML entities, what the file really is
+    # size, zip bomb, XML entities, what the file really is (a form has a row per unit and
+    # criterion: 208 units × 35 criteria is 7,280 rows)
+    inspect_file(data, CellRef(shown), max_rows=FORM_ROWS)
     try:
         import openpyxl
 

@@ -50,8 +50,9 @@ class Inspected:
     kind: Kind
 
 
-def inspect_file(data: bytes, where: CellRef) -> Inspected:
-    """The workbook format of `data`, or WorkbookError saying what the file is instead."""
+def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspected:
+    """The workbook format of `data`, or WorkbookError saying what the file is instead.
+    `max_rows`: the row limit of its sheets (a score sheet's, by default)."""
 
     def fail(message: str, code: str = "unreadable-file") -> WorkbookError:
         return WorkbookError(where, message, code=code)
@@ -66,7 +67,7 @@ def inspect_file(data: bytes, where: CellRef) -> Inspected:
         )
     if data.startswith(_ZIP) or data.startswith(_EMPTY_ZIP):
         try:
-            return Inspected(data, _zip_kind(data, fail))
+            return Inspected(data, _zip_kind(data, fail, max_rows))
         except WorkbookError:
             raise
         except Exception as exc:  # noqa: BLE001 - any other failure of the zip reader
@@ -123,7 +124,10 @@ _CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 
 
 def _check_extent(
-    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], fail: Callable[..., WorkbookError]
+    archive: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    fail: Callable[..., WorkbookError],
+    max_rows: int,
 ) -> None:
     """A cell far down or far right makes a reader allocate the whole grid: refuse any sheet
     with a cell beyond the limits before a reader sees it."""
@@ -136,10 +140,10 @@ def _check_extent(
         for col, row in _CELL_REF.findall(archive.read(info)):
             rows = max(rows, int(row))
             columns = max(columns, _column_number(col))
-        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        if rows > max_rows or columns > MAX_COLUMNS:
             raise fail(
                 f"sheet part {info.filename} has cells up to row {rows}, column {columns}: above "
-                f"the limits ({MAX_ROWS} rows, {MAX_COLUMNS} columns) for a score sheet",
+                f"the limits ({max_rows} rows, {MAX_COLUMNS} columns)",
                 "too-large",
             )
 
@@ -167,14 +171,14 @@ def _declares_entities(
         raise fail(
             f"part {info.filename} is damaged ({exc}): ask the unit to save the file again"
         ) from exc
-    root = _ROOT.search(head)
+    root = _ROOT.search(re.sub(rb"<!--.*?-->", lambda m: b" " * len(m[0]), head, flags=re.S))
     prolog = head if root is None else head[: root.start()]
     if root is None and len(head) == _PROLOG_LIMIT:
         return True
     return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
 
 
-def _zip_kind(data: bytes, fail: Callable[..., WorkbookError]) -> Kind:
+def _zip_kind(data: bytes, fail: Callable[..., WorkbookError], max_rows: int) -> Kind:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -200,13 +204,13 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError]) -> Kind:
                     f"{info.file_size} (a zip bomb?): not read",
                     "too-large",
                 )
-        _check_extent(archive, infos, fail)
         if total > MAX_UNZIPPED_BYTES:
             raise fail(
                 f"the workbook unpacks to {total / 1024 / 1024:.0f} MiB, above the limit of "
                 f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MiB (a zip bomb?): not read",
                 "too-large",
             )
+        _check_extent(archive, infos, fail, max_rows)
         names = {info.filename for info in infos}
         mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
         for info in infos:  # XML attacks: entity declarations (billion laughs, external files)

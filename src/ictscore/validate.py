@@ -401,7 +401,7 @@ def read_slot(
         return None, number, None
     if number is None:
         return None, ("not-a-number", f"expected {_expected(slot)}, found {_show(value)}"), None
-    typed_percent = isinstance(value, str) and "%" in value
+    typed_percent = isinstance(value, str) and "%" in unicodedata.normalize("NFKC", value)
     if (
         plain_percent
         and slot.percent
@@ -426,7 +426,7 @@ def read_slot(
         )
     if slot.maximum is not None and number > slot.maximum:
         hint = ""
-        if slot.percent and number <= 100:
+        if slot.percent and number <= 100 and not typed_percent:
             hint = f" (type {plain(number)}% rather than {plain(number)})"
         return (
             None,
@@ -476,7 +476,8 @@ def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, str 
         return None, None
     sign, digits, unit = match.groups()
     word = _squash(unit).casefold() if unit and unit != "%" else None
-    if word is not None and word not in (_POINT_WORDS if slot.is_points else _COUNT_WORDS):
+    fits = _POINT_WORDS if slot.is_points else set() if slot.percent else _COUNT_WORDS
+    if word is not None and word not in fits:
         return None, None  # "5 người" is not points, "10 điểm" is not a count
     if _GROUPED.fullmatch(digits):
         return (

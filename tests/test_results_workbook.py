@@ -1,0 +1,124 @@
+"""The results workbook (--output results.xlsx), read back as a clerk would: cell values, not
+bytes."""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_UP, Decimal
+
+import openpyxl
+import pytest
+
+from tests.conftest import EXAMPLES, Run
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, openpyxl.Workbook]:
+    out = tmp_path_factory.mktemp("results")
+    run = Run()
+    result = run(
+        "grade",
+        EXAMPLES / "sheets",
+        "--units",
+        EXAMPLES / "units.csv",
+        "-f",
+        "json",
+        "-o",
+        out / "results.xlsx",
+        "-q",
+    )
+    assert result.exit_code == 1  # 176 units sent nothing
+    return json.loads(result.stdout), openpyxl.load_workbook(out / "results.xlsx")
+
+
+def _rows(ws, first: int) -> list[tuple]:
+    return [r for r in ws.iter_rows(min_row=first, values_only=True) if any(r)]
+
+
+def test_sheets_in_order(graded):
+    _, wb = graded
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Cơ quan ngành dọc",
+        "Sở, ban, ngành tỉnh",
+        "UBND cấp huyện",
+        "UBND cấp xã",
+        "Tiêu chí - Cơ quan ngành dọc",
+        "Tiêu chí - Sở, ban, ngành tỉnh",
+        "Tiêu chí - UBND cấp huyện",
+        "Tiêu chí - UBND cấp xã",
+        "Giá trị cao nhất khối",
+        "Chưa nộp",
+        "Vấn đề",
+    ]
+
+
+def test_summary_per_group_matches_the_report(graded):
+    data, wb = graded
+    header, *rows = _rows(wb["Tổng hợp"], 3)
+    col = {name: i for i, name in enumerate(header)}
+    by_group = {r[0]: r for r in rows}
+    for g in data["groups"]:
+        row = by_group[g["label"]]
+        units = [u for u in data["units"] if u["group"] == g["id"] and u["status"] == "graded"]
+        totals = [Decimal(str(u["total"])) for u in units]
+        assert (row[col["Đã chấm"]], row[col["Chưa nộp"]]) == (g["graded"], g["missing"])
+        mean = (sum(totals) / len(totals)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        assert Decimal(str(row[col["Điểm trung bình"]])) == mean
+        best = max(units, key=lambda u: u["total"])
+        assert row[col["Cao nhất"]] == best["total"] and best["name"] in row[col["Đơn vị cao nhất"]]
+        assert Decimal(str(row[col["Chênh lệch"]])) == max(totals) - min(totals)
+        for band, count in g["bands"].items():
+            label = next(b["label"] for b in data["bands"] if b["id"] == band)
+            assert row[col[f"Số đơn vị {label}"]] == count
+            assert row[col[f"Tỷ lệ {label}"]].startswith(f"{count}/{g['graded']} (")
+    xa = by_group["UBND cấp xã"]
+    assert xa[col["Tỷ lệ Tốt"]] == "6/14 (43%)"
+    assert len(wb["Tổng hợp"]._charts) == 1  # the bands per group
+
+
+def test_group_sheet_ranks_parent_ranks_and_chart(graded):
+    data, wb = graded
+    ws = wb["UBND cấp xã"]
+    header, *rows = _rows(ws, 3)
+    assert header[:5] == ("Hạng", "Hạng (cấp trên)", "Mã", "Tên đơn vị", "Thuộc")
+    graded_rows = [r for r in rows if r[header.index("Trạng thái")] == "Đã chấm"]
+    units = {u["code"]: u for u in data["units"]}
+    for r in graded_rows:
+        u = units[r[2]]
+        assert (r[0], r[1], r[header.index("Tổng điểm")]) == (
+            u["rank"],
+            u["parent_rank"],
+            u["total"],
+        )
+    assert len(ws._charts) == 1
+    hidden = [c for c, d in ws.column_dimensions.items() if d.hidden]
+    assert [ws[f"{c}3"].value for c in hidden] == ["Ngưỡng Tốt", "Ngưỡng Khá", "Ngưỡng Trung bình"]
+    assert ws.freeze_panes == "A4" and ws.auto_filter.ref
+
+
+def test_criteria_matrix_shows_each_criterion_mean(graded):
+    data, wb = graded
+    ws = wb["Tiêu chí - UBND cấp xã"]
+    ids = [
+        str(v).split(" ")[0] for v in next(ws.iter_rows(min_row=3, max_row=3, values_only=True))[2:]
+    ]
+    rows = _rows(ws, 4)
+    *units, mean_row, share_row = rows
+    assert mean_row[1] == "Trung bình" and share_row[1] == "Tỷ lệ đạt (%)"
+    xa = [u for u in data["units"] if u["group"] == "xa" and u["status"] == "graded"]
+    assert len(units) == len(xa)
+    for i, cid in enumerate(ids):
+        values = [Decimal(str(u["points"][cid])) for u in xa]
+        mean = (sum(values) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        assert Decimal(str(mean_row[2 + i])) == mean, cid
+    weak = [c for c in ws[ws.max_row][2:] if c.fill.fgColor.rgb == "00FFC7CE"]
+    assert all(c.value < 60 for c in weak)
+
+
+def test_missing_units_are_listed(graded):
+    data, wb = graded
+    rows = _rows(wb["Chưa nộp"], 2)
+    missing = [u for u in data["units"] if u["status"] == "missing"]
+    assert len(rows) == len(missing) == 176
+    assert {r[0] for r in rows} == {u["code"] for u in missing}
