@@ -33,6 +33,7 @@ def test_every_command_has_help():
         ["template"],
         ["grade"],
         ["check"],
+        ["compare"],
         ["appraisal"],
         ["rubric", "check"],
         ["rubric", "show"],

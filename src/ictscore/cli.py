@@ -339,6 +339,51 @@ def check(
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
 
+@app.command()
+def compare(
+    last: Annotated[Path, typer.Argument(metavar="LAST", help="Last year's results (.json).")],
+    this: Annotated[Path, typer.Argument(metavar="THIS", help="This year's results (.json).")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            "-m",
+            metavar="FILE",
+            help="Old criterion id → new id (.csv with columns old,new, or .yaml), when the "
+            "rubric changed between the years.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table or json (csv: not offered).")
+    ] = OutputFormat.table,
+) -> None:
+    """Compare two years' results: the province's mean, each unit's total, band and rank,
+    units new or gone, and each criterion's mean.
+
+    Example: ictscore compare ket-qua-2019.json ket-qua-2020.json
+    """
+    import json
+
+    from ictscore import render
+    from ictscore.compare import compare as compare_results
+    from ictscore.compare import comparison_dict, load_mapping, load_results
+
+    with _exit_on_error():
+        if fmt is OutputFormat.csv:
+            raise IctscoreError("compare prints a table or JSON, not CSV")
+        result = compare_results(
+            load_results(last), load_results(this), load_mapping(mapping) if mapping else None
+        )
+    if fmt is OutputFormat.json:
+        data = comparison_dict(result)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out_console.print(render.comparison_tables(result))
+    err_console.print(
+        f"{escape(result.headline)} ({escape(result.criteria_note)})", highlight=False
+    )
+
+
 rubric_app = typer.Typer(
     help="Check or show a rubric (YAML file or bundled id).", no_args_is_help=True
 )

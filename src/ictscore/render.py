@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ictscore.compare import Comparison
 from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS
 from ictscore.methods import Count, Levels, Normalised, Ratio, Thresholds, YesNo
 from ictscore.numbers import vn_number
@@ -317,3 +318,54 @@ def summary_text(report: Report) -> Text:
     )
     text.stylize("green" if report.ok else "red")
     return text
+
+
+def comparison_tables(c: Comparison) -> RenderableType:
+    """The year-on-year comparison: the headline first, then groups, units and criteria."""
+    parts: list[RenderableType] = [Text(c.headline, style="bold")]
+    groups = Table(title="Điểm trung bình theo nhóm", box=box.SIMPLE_HEAD, title_justify="left")
+    for header in ("Nhóm", "Năm trước", "Năm nay", "Thay đổi"):
+        groups.add_column(header, justify="left" if header == "Nhóm" else "right")
+    for label, a, b in c.group_means:
+        diff = b - a if a is not None and b is not None else None
+        groups.add_row(escape(label), _n(a, 2), _n(b, 2), _signed(diff))
+    parts.append(groups)
+    units = Table(title="Từng đơn vị", box=box.SIMPLE_HEAD, title_justify="left")
+    for header in ("Mã", "Đơn vị", "Năm trước", "Năm nay", "Thay đổi", "Xếp loại", "Hạng"):
+        units.add_column(header)
+    for u in sorted(c.units, key=lambda u: (u.group, -(u.change or 0), u.code)):
+        band = (
+            f"{u.last_band or '—'} → {u.this_band or '—'}"
+            if u.last_band != u.this_band
+            else u.this_band or ""
+        )
+        rank = f"{u.last_rank or '—'} → {u.this_rank or '—'}"
+        status = {"new": "mới", "gone": "không còn", "not graded": "chưa chấm"}.get(u.status)
+        units.add_row(
+            escape(u.code),
+            escape(u.name),
+            _n(u.last_total, 2),
+            _n(u.this_total, 2),
+            _signed(u.change) if status is None else status,
+            escape(band),
+            rank,
+        )
+    parts.append(units)
+    if c.criteria:
+        crit = Table(
+            title="Điểm trung bình từng tiêu chí", box=box.SIMPLE_HEAD, title_justify="left"
+        )
+        for header in ("Tiêu chí", "Năm trước", "Năm nay", "Thay đổi"):
+            crit.add_column(header, justify="left" if header == "Tiêu chí" else "right")
+        for k in sorted(c.criteria, key=lambda k: k.change):
+            label = k.criterion if k.last_id == k.criterion else f"{k.last_id} → {k.criterion}"
+            crit.add_row(label, _n(k.last_mean, 2), _n(k.this_mean, 2), _signed(k.change))
+        parts.append(crit)
+    parts.append(Text(c.criteria_note, style="italic"))
+    return RichGroup(*parts)
+
+
+def _signed(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + vn_number(value, 2)

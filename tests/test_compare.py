@@ -1,0 +1,93 @@
+"""`ictscore compare LAST THIS`: year on year, from two results files."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from ictscore.compare import compare
+from tests.conftest import EXAMPLES, Run
+
+
+@pytest.fixture(scope="module")
+def this_year() -> dict:
+    result = Run()("grade", EXAMPLES / "sheets", "-f", "json", "-q")
+    assert result.exit_code == 0
+    return json.loads(result.stdout)
+
+
+def _last_year(this: dict) -> dict:
+    """Last year: every total 2 points lower, 28249 one band lower; 28252 did not exist (a
+    merged commune) and 99999 is gone."""
+    last = copy.deepcopy(this)
+    last["rubric"]["year"] = 2019
+    last["units"] = [u for u in last["units"] if u["code"] != "28252"]
+    for u in last["units"]:
+        u["total"] = round(u["total"] - 2, 2)
+        u["points"] = {k: v * 0.5 if k == "1.1" else v for k, v in u["points"].items()}
+    gone = copy.deepcopy(last["units"][0])
+    gone.update(code="99999", name="Xã Đã Sáp Nhập")
+    last["units"].append(gone)
+    return last
+
+
+def test_totals_bands_ranks_new_and_gone(this_year: dict):
+    last = _last_year(this_year)
+    c = compare(last, this_year)
+    units = {u.code: u for u in c.units}
+    assert units["28249"].change == 2 and units["28249"].status == "both"
+    assert units["28252"].status == "new" and units["99999"].status == "gone"
+    totals = [Decimal(str(u["total"])) for u in this_year["units"]]
+    this_mean = (sum(totals) / len(totals)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert c.this_mean == this_mean
+    assert c.headline.startswith("Điểm trung bình toàn tỉnh tăng (2019 → 2020)")
+    means = {k.criterion: k for k in c.criteria}
+    last_11 = [Decimal(str(u["points"]["1.1"])) for u in last["units"]]
+    assert means["1.1"].last_mean == (sum(last_11) / len(last_11)).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )
+    last_21 = [Decimal(str(u["points"]["2.1"])) for u in last["units"]]
+    assert means["2.1"].last_mean == (sum(last_21) / len(last_21)).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )
+    assert "by id" in c.criteria_note
+
+
+def test_a_changed_rubric_needs_a_mapping(this_year: dict, tmp_path: Path, run: Run):
+    last = _last_year(this_year)
+    last["rubric"]["version"] = "2019.1"
+    for u in last["units"]:
+        u["points"] = {("I." + k if k.startswith("1.") else k): v for k, v in u["points"].items()}
+    unmapped = compare(last, this_year)
+    assert unmapped.criteria == () and "only totals are compared" in unmapped.criteria_note
+    mapped = compare(last, this_year, {"I.1.1": "1.1"})
+    assert [k.criterion for k in mapped.criteria] == ["1.1"]
+    (tmp_path / "last.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "this.json").write_text(json.dumps(this_year, ensure_ascii=False), "utf-8")
+    (tmp_path / "map.csv").write_text("old,new\nI.1.1,1.1\n", encoding="utf-8")
+    result = run(
+        "compare",
+        tmp_path / "last.json",
+        tmp_path / "this.json",
+        "--mapping",
+        tmp_path / "map.csv",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["format"] == "ictscore-compare/1" and data["headline"].startswith("Điểm trung")
+    assert [k["criterion"] for k in data["criteria"]] == ["1.1"]
+    table = run("compare", tmp_path / "last.json", tmp_path / "this.json")
+    assert table.exit_code == 0 and "Điểm trung bình theo nhóm" in table.stdout
+    assert "only totals are compared" in table.stderr
+
+
+def test_not_a_results_file(tmp_path: Path, run: Run):
+    (tmp_path / "x.json").write_text('{"format": "other"}', encoding="utf-8")
+    result = run("compare", tmp_path / "x.json", tmp_path / "x.json")
+    assert result.exit_code == 2 and "not an ictscore results file" in result.stderr
