@@ -179,7 +179,7 @@ def grade(
             "--output",
             "-o",
             metavar="FILE",
-            help="Also write the results to FILE (.json, .csv or .xlsx), atomically.",
+            help="Also write the results to FILE (.json, .csv, .xlsx, or .html: a web page).",
         ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing --output file.")] = False,

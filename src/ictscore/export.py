@@ -243,11 +243,20 @@ def atomic_write(path: Path, write: Callable[[Path], None], overwrite: bool = Fa
         write(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        # NOTE: mkstemp creates the file readable by its owner only; an output is an ordinary
+        # file (a results page is published), so give it the permissions the umask gives
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write: {exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: Path, text: str, overwrite: bool = False) -> None:
@@ -262,7 +271,7 @@ def save_workbook(wb: Any, path: Path, overwrite: bool = False) -> None:
     atomic_write(path, lambda tmp: wb.save(tmp), overwrite)
 
 
-REPORT_SUFFIXES = (".json", ".csv", ".xlsx")
+REPORT_SUFFIXES = (".json", ".csv", ".xlsx", ".html")
 
 
 def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None = None) -> None:
@@ -281,7 +290,7 @@ def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None
 
 
 def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = False) -> None:
-    """Write the report as .json, .csv or .xlsx, chosen by the file's suffix."""
+    """Write the report as .json, .csv, .xlsx or .html, chosen by the file's suffix."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         write_text(path, to_json(report, rubric), overwrite)
@@ -291,6 +300,10 @@ def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = F
         from ictscore.workbook_report import build_results_workbook
 
         save_workbook(build_results_workbook(report, rubric), path, overwrite)
+    elif suffix == ".html":
+        from ictscore.html_report import build_html
+
+        write_text(path, build_html(report, rubric), overwrite)
     else:
         raise _unknown_type(path)
 

@@ -1,0 +1,279 @@
+"""build_html(report, rubric) → one self-contained HTML page of the results, for the portal.
+
+No network: the CSS, the script that sorts tables and the SVG charts are inline. Readable on a
+phone (tables scroll sideways inside their box). Vietnamese labels; every text from the data is
+HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from ictscore.export import STATUS_LABELS
+from ictscore.numbers import vn_number
+from ictscore.render import max_text
+from ictscore.results import Report, Status, UnitResult
+from ictscore.rubric import Rubric
+from ictscore.summary import GroupSummary, summarise
+
+_BAND_COLOURS = {
+    "green": "#2e7d32",
+    "cyan": "#0277bd",
+    "yellow": "#f9a825",
+    "red": "#c62828",
+    "default": "#546e7a",
+}
+
+_CSS = """
+:root { font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; color: #1d2733; }
+body { margin: 0 auto; max-width: 72rem; padding: 1rem; line-height: 1.45; }
+h1 { font-size: 1.4rem; margin: .2rem 0 .4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
+p.meta { color: #52606d; margin-top: 0; }
+.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; border: 1px solid #d9e1ec;
+  border-radius: 6px; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+th, td { padding: .35rem .55rem; border-bottom: 1px solid #e4e9f0; text-align: left;
+  white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #eef3fa; position: sticky; top: 0; }
+th.sortable { cursor: pointer; user-select: none; }
+th.sortable::after { content: " ↕"; color: #8a99ab; }
+th[aria-sort="ascending"]::after { content: " ▲"; color: #1d2733; }
+th[aria-sort="descending"]::after { content: " ▼"; color: #1d2733; }
+.band { display: inline-block; padding: 0 .45rem; border-radius: 4px; color: #fff;
+  font-size: .85rem; }
+.muted { color: #7b8794; }
+svg { max-width: 100%; height: auto; }
+@media (max-width: 600px) { body { padding: .5rem; } th, td { padding: .3rem .4rem; } }
+"""
+
+_SCRIPT = """
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("th.sortable").forEach(function (th, column) {
+    th.addEventListener("click", function () {
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var index = Array.prototype.indexOf.call(th.parentNode.children, th);
+      rows.sort(function (a, b) {
+        var x = a.cells[index].getAttribute("data-sort") || a.cells[index].textContent;
+        var y = b.cells[index].getAttribute("data-sort") || b.cells[index].textContent;
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var cmp = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, "vi");
+        return ascending ? cmp : -cmp;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
+"""
+
+
+def build_html(report: Report, rubric: Rubric) -> str:
+    """The page: title, summary per group, the band chart, then per group a chart of totals
+    and a sortable ranked table."""
+    summaries = summarise(report, rubric)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="vi"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(rubric.title)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{escape(rubric.title)}</h1>",
+        f'<p class="meta">{escape(rubric.issuer)} · năm {rubric.year} · bảng điểm '
+        f"{escape(rubric.id)} phiên bản {escape(rubric.version)}</p>",
+        "<h2>Tổng hợp theo nhóm</h2>",
+        _summary_table(rubric, summaries, report),
+    ]
+    if rubric.bands:
+        parts.append(_bands_chart(rubric, summaries))
+    for group in rubric.groups:
+        members = [u for u in report.units if u.group == group.id]
+        if not members:
+            continue
+        parts.append(f'<h2 id="nhom-{escape(group.id)}">{escape(group.label)}</h2>')
+        parts.append(f'<p class="meta">{escape(max_text(rubric, group.id).capitalize())}</p>')
+        parts.append(_totals_chart(rubric, members))
+        parts.append(_group_table(rubric, group.id, members))
+    parts.append(f"<script>{_SCRIPT}</script></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _n(value: Decimal | None, precision: int) -> str:
+    return "—" if value is None else vn_number(value, precision)
+
+
+def _num_cell(value: Decimal | None, precision: int) -> str:
+    sort = "" if value is None else f' data-sort="{value}"'
+    return f'<td class="num"{sort}>{_n(value, precision)}</td>'
+
+
+def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report) -> str:
+    names = {u.code: u.name for u in report.units}
+    p = rubric.precision
+    head = [
+        "Nhóm",
+        "Đã chấm",
+        "Không hợp lệ",
+        "Chưa nộp",
+        "Điểm trung bình",
+        "Cao nhất",
+        "Thấp nhất",
+        *(b.label for b in rubric.bands),
+    ]
+    rows = []
+    for s in summaries:
+        best = ", ".join(names.get(c, c) for c in s.highest_units)
+        worst = ", ".join(names.get(c, c) for c in s.lowest_units)
+        cells = [
+            f"<td>{escape(s.label)}</td>",
+            f'<td class="num">{s.graded}</td>',
+            f'<td class="num">{s.invalid}</td>',
+            f'<td class="num">{s.missing}</td>',
+            _num_cell(s.mean, p),
+            f'<td class="num">{_n(s.highest, p)} <span class="muted">{escape(best)}</span></td>',
+            f'<td class="num">{_n(s.lowest, p)} <span class="muted">{escape(worst)}</span></td>',
+            *(
+                f'<td class="num">{b.count}/{b.of}'
+                + (f' <span class="muted">({vn_number(b.share, 0)}%)</span>' if b.share else "")
+                + "</td>"
+                for b in s.bands
+            ),
+        ]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    header = "".join(
+        f'<th class="{"num" if i else ""}">{escape(h)}</th>' for i, h in enumerate(head)
+    )
+    return (
+        f'<div class="scroll"><table id="tong-hop"><thead><tr>{header}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _group_table(rubric: Rubric, group_id: str, members: list[UnitResult]) -> str:
+    p = rubric.precision
+    areas = [a for a in rubric.criteria if rubric.max_for(a, group_id) > 0]
+    group = rubric.group(group_id)
+    by_parent = group is not None and group.rank_within == "parent"
+    head: list[tuple[str, bool]] = [("Hạng", True)]
+    if by_parent:
+        head.append(("Hạng (cấp trên)", True))
+    head += [("Mã", False), ("Đơn vị", False)]
+    head += [(f"{a.id}{' (−)' if a.kind == 'penalty' else ''}", True) for a in areas]
+    head += [("Tổng điểm", True), ("Xếp loại", False)]
+    rows = []
+    for u in members:
+        graded = u.status is Status.GRADED
+        rank = "KXH" if u.unranked else (str(u.rank) if u.rank else "—")
+        cells = [f'<td class="num" data-sort="{u.rank or 9999}">{rank}</td>']
+        if by_parent:
+            cells.append(f'<td class="num">{u.parent_rank or "—"}</td>')
+        cells.append(f"<td>{escape(u.code)}</td>")
+        cells.append(f"<td>{escape(u.display_name)}</td>")
+        for a in areas:
+            cells.append(
+                _num_cell(u.subtotals.get(a.id, u.points.get(a.id)) if graded else None, p)
+            )
+        cells.append(_num_cell(u.total, p))
+        band = rubric.band(u.band)
+        if graded and band is not None:
+            colour = _BAND_COLOURS.get(band.color, _BAND_COLOURS["default"])
+            label = f'<span class="band" style="background:{colour}">{escape(band.label)}</span>'
+        else:
+            label = f'<span class="muted">{escape(STATUS_LABELS[u.status])}</span>'
+        cells.append(f"<td>{label}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    header = "".join(
+        f'<th class="sortable{" num" if numeric else ""}">{escape(h)}</th>' for h, numeric in head
+    )
+    return (
+        f'<div class="scroll"><table class="sortable" id="bang-{escape(group_id)}"><thead><tr>'
+        f"{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _totals_chart(rubric: Rubric, members: list[UnitResult]) -> str:
+    """Totals of graded units as bars, each band's lower bound as a dashed line (inline SVG)."""
+    graded = sorted(
+        (u for u in members if u.status is Status.GRADED and u.total is not None),
+        key=lambda u: (-(u.total or 0), u.code),
+    )
+    if not graded:
+        return ""
+    values = [u.total or Decimal(0) for u in graded]
+    bounds = [b.min for b in rubric.bands if b.min is not None]
+    top = max(values + bounds)
+    # the axis starts near the lowest figure (in tens), so that differences show
+    floor = max(Decimal(0), (min(values + bounds) - 5) // 10 * 10)
+    span = top - floor if top > floor else Decimal(1)
+    bar, gap, height, left = 18, 6, 180, 8
+    width = max(left + len(graded) * (bar + gap) + 90, 260)
+
+    def y(value: Decimal) -> float:
+        return float(14 + (height - 14) * (1 - (max(value, floor) - floor) / span))
+
+    shapes = []
+    for i, u in enumerate(graded):
+        band = rubric.band(u.band)
+        colour = _BAND_COLOURS.get(band.color if band else "default", _BAND_COLOURS["default"])
+        x = left + i * (bar + gap)
+        assert u.total is not None
+        shapes.append(
+            f'<rect x="{x}" y="{y(u.total):.1f}" width="{bar}" '
+            f'height="{height - y(u.total):.1f}" fill="{colour}">'
+            f"<title>{escape(u.display_name)}: {_n(u.total, rubric.precision)}</title></rect>"
+        )
+    for band in rubric.bands:
+        if band.min is None:
+            continue
+        shapes.append(
+            f'<line x1="{left}" x2="{width - 84}" y1="{y(band.min):.1f}" y2="{y(band.min):.1f}" '
+            'stroke="#1d2733" stroke-dasharray="4 3" stroke-width="1"/>'
+            f'<text x="{width - 80}" y="{y(band.min) + 4:.1f}" font-size="11">'
+            f"{escape(band.label)} {vn_number(band.min)}</text>"
+        )
+    shapes.append(
+        f'<text x="{left}" y="{height + 14}" font-size="10" fill="#52606d">trục điểm từ '
+        f"{vn_number(floor)}</text>"
+    )
+    return (
+        f'<svg role="img" aria-label="Tổng điểm các đơn vị" viewBox="0 0 {width} {height + 18}" '
+        f'width="{width}" height="{height + 18}">{"".join(shapes)}</svg>'
+    )
+
+
+def _bands_chart(rubric: Rubric, summaries: list[GroupSummary]) -> str:
+    """Per group, one stacked bar of its graded units by band (inline SVG)."""
+    row, label_w, bar_w = 26, 190, 420
+    shapes = []
+    for i, s in enumerate(summaries):
+        y = 8 + i * row
+        shapes.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(s.label)}</text>')
+        x = float(label_w)
+        for b, band in zip(s.bands, rubric.bands, strict=True):
+            if not s.graded or not b.count:
+                continue
+            w = bar_w * b.count / s.graded
+            colour = _BAND_COLOURS.get(band.color, _BAND_COLOURS["default"])
+            shapes.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" fill="{colour}">'
+                f"<title>{escape(b.label)}: {b.count}/{b.of}</title></rect>"
+            )
+            x += w
+    legend_y = 8 + len(summaries) * row + 8
+    x = float(label_w)
+    for band in rubric.bands:
+        colour = _BAND_COLOURS.get(band.color, _BAND_COLOURS["default"])
+        shapes.append(
+            f'<rect x="{x:.0f}" y="{legend_y}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16:.0f}" y="{legend_y + 11}" font-size="12">{escape(band.label)}</text>'
+        )
+        x += 100
+    height = legend_y + 20
+    return (
+        f'<svg role="img" aria-label="Xếp loại theo nhóm" viewBox="0 0 {label_w + bar_w + 10} '
+        f'{height}" width="{label_w + bar_w + 10}" height="{height}">{"".join(shapes)}</svg>'
+    )
