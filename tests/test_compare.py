@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -44,7 +45,8 @@ def test_totals_bands_ranks_new_and_gone(this_year: dict):
     totals = [Decimal(str(u["total"])) for u in this_year["units"]]
     this_mean = (sum(totals) / len(totals)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert c.this_mean == this_mean
-    assert c.headline.startswith("Điểm trung bình toàn tỉnh tăng (2019 → 2020)")
+    assert c.headline.startswith("Năm 2020, điểm trung bình toàn tỉnh tăng ")
+    assert "so với năm 2019 (từ " in c.headline
     means = {k.criterion: k for k in c.criteria}
     last_11 = [Decimal(str(u["points"]["1.1"])) for u in last["units"]]
     assert means["1.1"].last_mean == (sum(last_11) / len(last_11)).quantize(
@@ -65,7 +67,9 @@ def test_a_changed_rubric_needs_a_mapping(this_year: dict, tmp_path: Path, run: 
     unmapped = compare(last, this_year)
     assert unmapped.criteria == () and "only totals are compared" in unmapped.criteria_note
     mapped = compare(last, this_year, {"I.1.1": "1.1"})
-    assert [k.criterion for k in mapped.criteria] == ["1.1"]
+    pairs = {k.criterion: k.last_id for k in mapped.criteria}
+    assert pairs["1.1"] == "I.1.1" and pairs["2.1"] == "2.1"  # unmapped ids: by id
+    assert "1.2" not in pairs  # renamed, not mapped: not compared
     (tmp_path / "last.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "this.json").write_text(json.dumps(this_year, ensure_ascii=False), "utf-8")
     (tmp_path / "map.csv").write_text("old,new\nI.1.1,1.1\n", encoding="utf-8")
@@ -80,8 +84,10 @@ def test_a_changed_rubric_needs_a_mapping(this_year: dict, tmp_path: Path, run: 
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["format"] == "ictscore-compare/1" and data["headline"].startswith("Điểm trung")
-    assert [k["criterion"] for k in data["criteria"]] == ["1.1"]
+    assert data["format"] == "ictscore-compare/1" and data["headline"].startswith(
+        "Năm 2020, điểm trung"
+    )
+    assert {k["criterion"]: k["last_id"] for k in data["criteria"]}["1.1"] == "I.1.1"
     table = run("compare", tmp_path / "last.json", tmp_path / "this.json")
     assert table.exit_code == 0 and "Điểm trung bình theo nhóm" in table.stdout
     assert "only totals are compared" in table.stderr
@@ -91,3 +97,44 @@ def test_not_a_results_file(tmp_path: Path, run: Run):
     (tmp_path / "x.json").write_text('{"format": "other"}', encoding="utf-8")
     result = run("compare", tmp_path / "x.json", tmp_path / "x.json")
     assert result.exit_code == 2 and "not an ictscore results file" in result.stderr
+
+
+def test_a_unit_invalid_one_year_is_not_new_or_gone(this_year: dict):
+    last = _last_year(this_year)
+    this = copy.deepcopy(this_year)
+    invalid = next(u for u in this["units"] if u["code"] == "cuc-thue")
+    invalid.update(status="invalid", total=None, rank=None)
+    units = {u.code: u for u in compare(last, this).units}
+    assert units["cuc-thue"].status == "not graded" and units["cuc-thue"].change is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("old,new\n1.1,1.1\n1.2,1.1\n", "new id 1.1 is mapped from both 1.1 and 1.2"),
+        ("old,new\n1.1,1.1\n\n1.2,\n", "map.csv:4: expected two columns"),
+        ("1.1,2.1\n1.1,2.2\n", "old id 1.1 is mapped twice"),
+    ],
+)
+def test_bad_mappings_are_located(tmp_path: Path, text: str, message: str):
+    from ictscore.compare import load_mapping
+    from ictscore.errors import IctscoreError
+
+    (tmp_path / "map.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(IctscoreError, match=re.escape(message)):
+        load_mapping(tmp_path / "map.csv")
+
+
+def test_yaml_mapping_ids_stay_text(tmp_path: Path):
+    from ictscore.compare import load_mapping
+
+    (tmp_path / "map.yaml").write_text('3.10: "3.10"\n1.2: 1.20\n', encoding="utf-8")
+    assert load_mapping(tmp_path / "map.yaml") == {"3.10": "3.10", "1.2": "1.20"}
+
+
+def test_a_damaged_results_file(tmp_path: Path, run: Run, this_year: dict):
+    broken = copy.deepcopy(this_year)
+    del broken["units"][0]["code"]
+    (tmp_path / "b.json").write_text(json.dumps(broken), encoding="utf-8")
+    result = run("compare", tmp_path / "b.json", tmp_path / "b.json")
+    assert result.exit_code == 2 and "a damaged results file" in result.stderr

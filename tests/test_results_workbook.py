@@ -122,3 +122,30 @@ def test_missing_units_are_listed(graded):
     missing = [u for u in data["units"] if u["status"] == "missing"]
     assert len(rows) == len(missing) == 176
     assert {r[0] for r in rows} == {u["code"] for u in missing}
+
+
+def test_sheet_names_stay_valid_and_unique_for_long_group_labels():
+    from openpyxl import Workbook
+
+    from ictscore.workbook_report import _sheet_title
+
+    wb = Workbook()
+    for label in (
+        "Sở, ban, ngành, đoàn thể cấp tỉnh (nhóm A)",
+        "Sở, ban, ngành, đoàn thể cấp tỉnh (nhóm B)",
+    ):
+        wb.create_sheet(_sheet_title(f"Tiêu chí - {label}", wb))
+    names = wb.sheetnames[1:]
+    assert len({n.casefold() for n in names}) == 2 and all(len(n) <= 31 for n in names)
+    assert names[1].endswith(" (2)")
+
+
+def test_threshold_lines_are_drawn_and_penalties_never_weak(graded):
+    _, wb = graded
+    (chart,) = wb["UBND cấp xã"]._charts
+    assert chart.visible_cells_only is False  # the hidden threshold columns are plotted
+    ws = wb["Tiêu chí - UBND cấp xã"]
+    ids = [str(v).split(" ")[0] for v in next(ws.iter_rows(min_row=3, max_row=3, values_only=True))]
+    for i, cid in enumerate(ids):
+        if cid.startswith("8."):  # the penalty area: a low mean is good
+            assert ws.cell(ws.max_row, i + 1).fill.fgColor.rgb != "00FFC7CE"

@@ -33,6 +33,20 @@ def load_results(path: Path) -> dict[str, Any]:
             f'{path}: not an ictscore results file (expected "format": "{FORMAT}"; '
             "write one with `ictscore grade DIR --output results.json`)"
         )
+    try:
+        assert isinstance(data["rubric"], dict) and isinstance(data["groups"], list)
+        for unit in data["units"]:
+            assert isinstance(unit["code"], str) and isinstance(unit["group"], str)
+            if unit.get("total") is not None:
+                Decimal(str(unit["total"]))
+            for value in (unit.get("points") or {}).values():
+                if value is not None:
+                    Decimal(str(value))
+    except (KeyError, TypeError, AssertionError, ArithmeticError) as exc:
+        raise IctscoreError(
+            f"{path}: a damaged results file (missing or malformed {exc or 'field'}): write it "
+            "again with `ictscore grade DIR --output results.json`"
+        ) from exc
     return data
 
 
@@ -46,21 +60,39 @@ def load_mapping(path: Path) -> dict[str, str]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise IctscoreError(f"{path}: cannot read the mapping: {exc}") from exc
+    pairs: list[tuple[int, str, str]] = []
     if path.suffix.lower() == ".csv":
-        rows = [r for r in csv.reader(text.splitlines()) if r and any(c.strip() for c in r)]
-        if rows and [c.strip().lower() for c in rows[0][:2]] == ["old", "new"]:
-            rows = rows[1:]
-        bad = [i for i, r in enumerate(rows, start=2) if len(r) < 2 or not r[0].strip()]
-        if bad:
-            raise IctscoreError(f"{path}:{bad[0]}: expected two columns: old id, new id")
-        return {r[0].strip(): r[1].strip() for r in rows}
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise IctscoreError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise IctscoreError(f"{path}: expected a mapping of old criterion id: new criterion id")
-    return {str(k): str(v) for k, v in data.items() if v is not None}
+        for line, row in enumerate(csv.reader(text.splitlines()), start=1):
+            if not row or not any(c.strip() for c in row):
+                continue
+            if not pairs and [c.strip().lower() for c in row[:2]] == ["old", "new"]:
+                continue
+            if len(row) < 2 or not row[0].strip() or not row[1].strip():
+                raise IctscoreError(f"{path}:{line}: expected two columns: old id, new id")
+            pairs.append((line, row[0].strip(), row[1].strip()))
+    else:
+        try:  # every scalar as text: 3.10 stays "3.10", not the number 3.1
+            data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - builds only strings
+        except yaml.YAMLError as exc:
+            raise IctscoreError(f"{path}: not valid YAML: {exc}") from exc
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise IctscoreError(f"{path}: expected a mapping of old criterion id: new criterion id")
+        pairs = [(0, str(k).strip(), v.strip()) for k, v in data.items()]
+    mapping: dict[str, str] = {}
+    targets: dict[str, str] = {}
+    for line, old, new in pairs:
+        where = f"{path}:{line}" if line else str(path)
+        if not old or not new:
+            raise IctscoreError(f"{where}: expected an old id and a new id")
+        if old in mapping:
+            raise IctscoreError(f"{where}: old id {old} is mapped twice")
+        if new in targets:
+            raise IctscoreError(
+                f"{where}: new id {new} is mapped from both {targets[new]} and {old}: one old "
+                "criterion per new one"
+            )
+        mapping[old], targets[new] = new, old
+    return mapping
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -78,6 +110,9 @@ class UnitChange:
     this_band: str | None
     last_rank: int | None
     this_rank: int | None
+    last_status: str | None = None
+    """graded, invalid or missing last year; None: not in last year's results."""
+    this_status: str | None = None
 
     @property
     def change(self) -> Decimal | None:
@@ -87,13 +122,14 @@ class UnitChange:
 
     @property
     def status(self) -> str:
-        """new, gone, or both (graded or not)."""
-        if self.last_total is None and self.this_total is None:
-            return "not graded"
-        if self.last_total is None:
+        """new (not in last year's results), gone (not in this year's), both (graded both
+        years), or not graded (in both results, but not graded in one of them)."""
+        if self.last_status is None:
             return "new"
-        if self.this_total is None:
+        if self.this_status is None:
             return "gone"
+        if self.last_total is None or self.this_total is None:
+            return "not graded"
         return "both"
 
 
@@ -131,11 +167,15 @@ class Comparison:
         if self.last_mean is None or self.this_mean is None:
             return "Không đủ số liệu để so sánh điểm trung bình toàn tỉnh."
         diff = self.this_mean - self.last_mean
-        word = "tăng" if diff > 0 else "giảm" if diff < 0 else "không đổi"
-        years = f" ({self.last_year} → {self.this_year})" if self.last_year else ""
+        this_year = f"Năm {self.this_year}, đ" if self.this_year else "Đ"
+        last_year = f"năm {self.last_year}" if self.last_year else "năm trước"
+        last, now = vn_number(self.last_mean, 2), vn_number(self.this_mean, 2)
+        if diff == 0:
+            return f"{this_year}iểm trung bình toàn tỉnh không đổi so với {last_year} ({now})."
+        word, direction = ("tăng", "lên") if diff > 0 else ("giảm", "xuống")
         return (
-            f"Điểm trung bình toàn tỉnh {word}{years}: {vn_number(self.last_mean, 2)} → "
-            f"{vn_number(self.this_mean, 2)} ({'+' if diff > 0 else ''}{vn_number(diff, 2)} điểm)."
+            f"{this_year}iểm trung bình toàn tỉnh {word} {vn_number(abs(diff), 2)} điểm so với "
+            f"{last_year} (từ {last} {direction} {now})."
         )
 
 
@@ -176,6 +216,8 @@ def compare(
                 this_band=n.get("band_label") if n else None,
                 last_rank=o.get("rank") if o else None,
                 this_rank=n.get("rank") if n else None,
+                last_status=old.get("status") if old else None,
+                this_status=new.get("status") if new else None,
             )
         )
     same_rubric = (last["rubric"].get("id"), last["rubric"].get("version")) == (
@@ -183,8 +225,16 @@ def compare(
         this["rubric"].get("version"),
     )
     if mapping is not None:
-        pairs = {new: old for old, new in mapping.items()}
-        note = f"criteria matched through the mapping ({len(mapping)} ids)"
+        last_ids, this_ids = set(_points_by_criterion(last)), set(_points_by_criterion(this))
+        pairs = {cid: cid for cid in last_ids & this_ids if cid not in mapping}
+        pairs.update({new: old for old, new in mapping.items()})
+        unknown = sorted(
+            {o for o in mapping if o not in last_ids}
+            | {n for n in mapping.values() if n not in this_ids}
+        )
+        note = f"criteria matched through the mapping ({len(mapping)} ids; the others by id)"
+        if unknown:
+            note += f"; ids in the mapping but not in the results: {', '.join(unknown)}"
     elif same_rubric:
         pairs = None
         note = "criteria matched by id (the same rubric and version both years)"

@@ -19,11 +19,33 @@ from ictscore.summary import GroupSummary, summarise
 
 _BAND_COLOURS = {
     "green": "#2e7d32",
+    "bright_green": "#43a047",
     "cyan": "#0277bd",
+    "bright_cyan": "#0288d1",
+    "blue": "#1565c0",
+    "bright_blue": "#1e88e5",
     "yellow": "#f9a825",
+    "bright_yellow": "#fbc02d",
+    "orange": "#ef6c00",
+    "magenta": "#ad1457",
+    "bright_magenta": "#d81b60",
     "red": "#c62828",
+    "bright_red": "#e53935",
+    "white": "#90a4ae",
+    "black": "#263238",
     "default": "#546e7a",
 }
+_PALETTE = ("#2e7d32", "#0277bd", "#f9a825", "#c62828", "#6a1b9a", "#00838f", "#5d4037")
+"""For bands without a known colour: distinct colours by their position, best first."""
+
+
+def _band_colour(rubric: Rubric, band_id: str | None) -> str:
+    for i, band in enumerate(rubric.bands):
+        if band.id == band_id:
+            known = _BAND_COLOURS.get(band.color)
+            return known if known and band.color != "default" else _PALETTE[i % len(_PALETTE)]
+    return _BAND_COLOURS["default"]
+
 
 _CSS = """
 :root { font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; color: #1d2733; }
@@ -112,7 +134,7 @@ def _num_cell(value: Decimal | None, precision: int) -> str:
 
 
 def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report) -> str:
-    names = {u.code: u.name for u in report.units}
+    names = {u.code: u.display_name for u in report.units}
     p = rubric.precision
     head = [
         "Nhóm",
@@ -138,7 +160,11 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
             f'<td class="num">{_n(s.lowest, p)} <span class="muted">{escape(worst)}</span></td>',
             *(
                 f'<td class="num">{b.count}/{b.of}'
-                + (f' <span class="muted">({vn_number(b.share, 0)}%)</span>' if b.share else "")
+                + (
+                    f' <span class="muted">({vn_number(b.share, 0)}%)</span>'
+                    if b.share is not None
+                    else ""
+                )
                 + "</td>"
                 for b in s.bands
             ),
@@ -180,7 +206,7 @@ def _group_table(rubric: Rubric, group_id: str, members: list[UnitResult]) -> st
         cells.append(_num_cell(u.total, p))
         band = rubric.band(u.band)
         if graded and band is not None:
-            colour = _BAND_COLOURS.get(band.color, _BAND_COLOURS["default"])
+            colour = _band_colour(rubric, band.id)
             label = f'<span class="band" style="background:{colour}">{escape(band.label)}</span>'
         else:
             label = f'<span class="muted">{escape(STATUS_LABELS[u.status])}</span>'
@@ -217,8 +243,7 @@ def _totals_chart(rubric: Rubric, members: list[UnitResult]) -> str:
 
     shapes = []
     for i, u in enumerate(graded):
-        band = rubric.band(u.band)
-        colour = _BAND_COLOURS.get(band.color if band else "default", _BAND_COLOURS["default"])
+        colour = _band_colour(rubric, u.band)
         x = left + i * (bar + gap)
         assert u.total is not None
         shapes.append(
@@ -247,17 +272,21 @@ def _totals_chart(rubric: Rubric, members: list[UnitResult]) -> str:
 
 def _bands_chart(rubric: Rubric, summaries: list[GroupSummary]) -> str:
     """Per group, one stacked bar of its graded units by band (inline SVG)."""
-    row, label_w, bar_w = 26, 190, 420
+    row, label_w, bar_w = 26, 250, 400
     shapes = []
     for i, s in enumerate(summaries):
         y = 8 + i * row
-        shapes.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(s.label)}</text>')
+        label = s.label if len(s.label) <= 34 else s.label[:33] + "…"
+        shapes.append(
+            f'<text x="0" y="{y + 14}" font-size="12"><title>{escape(s.label)}</title>'
+            f"{escape(label)}</text>"
+        )
         x = float(label_w)
         for b, band in zip(s.bands, rubric.bands, strict=True):
             if not s.graded or not b.count:
                 continue
             w = bar_w * b.count / s.graded
-            colour = _BAND_COLOURS.get(band.color, _BAND_COLOURS["default"])
+            colour = _band_colour(rubric, band.id)
             shapes.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" fill="{colour}">'
                 f"<title>{escape(b.label)}: {b.count}/{b.of}</title></rect>"
@@ -266,7 +295,7 @@ def _bands_chart(rubric: Rubric, summaries: list[GroupSummary]) -> str:
     legend_y = 8 + len(summaries) * row + 8
     x = float(label_w)
     for band in rubric.bands:
-        colour = _BAND_COLOURS.get(band.color, _BAND_COLOURS["default"])
+        colour = _band_colour(rubric, band.id)
         shapes.append(
             f'<rect x="{x:.0f}" y="{legend_y}" width="12" height="12" fill="{colour}"/>'
             f'<text x="{x + 16:.0f}" y="{legend_y + 11}" font-size="12">{escape(band.label)}</text>'

@@ -41,7 +41,7 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
         _matrix_sheet(wb, report, rubric, group.id, number_format)
     others = [u for u in report.units if rubric.group(u.group) is None]
     if others:  # sheets made for a group this rubric does not have: listed, never hidden
-        ws = wb.create_sheet(_sheet_title("Ngoài các nhóm"))
+        ws = wb.create_sheet(_sheet_title("Ngoài các nhóm", wb))
         ws.append([OTHER_GROUPS_LABEL])
         ws["A1"].font = Font(bold=True, size=13)
         ws.append([])
@@ -164,7 +164,7 @@ def _header(ws: Worksheet, row: int) -> None:
 
 
 def _units_text(units: tuple[str, ...], report_units: dict[str, UnitResult]) -> str:
-    return ", ".join(report_units[c].name if c in report_units else c for c in units)
+    return ", ".join(report_units[c].display_name if c in report_units else c for c in units)
 
 
 def _summary_sheet(
@@ -248,7 +248,7 @@ def _group_sheet(
     """The ranked table of one group, and a chart of its totals with the band thresholds."""
     group = rubric.group(group_id)
     assert group is not None
-    ws = wb.create_sheet(_sheet_title(group.label))
+    ws = wb.create_sheet(_sheet_title(group.label, wb))
     areas = [a for a in rubric.criteria if rubric.max_for(a, group_id) > 0]
     members = [u for u in report.units if u.group == group_id]
     by_parent = group.rank_within == "parent"
@@ -285,7 +285,9 @@ def _group_sheet(
             u.subtotals.get(a.id, u.points.get(a.id)) if graded else None for a in areas
         ]
         if appraised:
-            diff = u.total - u.self_total if u.total is not None and u.self_total else None
+            diff = (
+                u.total - u.self_total if u.total is not None and u.self_total is not None else None
+            )
             values += [u.self_total, diff]
         if rescaled:
             values.append(u.raw_total)
@@ -320,7 +322,8 @@ def _totals_chart(
     graded = [u for u in members if u.status is Status.GRADED]
     if not graded:
         return
-    first, last = 4, 3 + len(members)
+    # ranked and unranked graded units come first in the table (then invalid, then missing)
+    first, last = 4, 3 + len(graded)
     chart = BarChart()
     chart.type = "col"
     chart.title = "Tổng điểm và ngưỡng xếp loại"
@@ -341,7 +344,7 @@ def _totals_chart(
                 Reference(ws, min_col=col, min_row=3, max_row=last), titles_from_data=True
             )
         chart += lines
-    chart.plot_visible_only = False  # the threshold columns are hidden
+    chart.visible_cells_only = False  # the threshold columns are hidden
     chart.height, chart.width = 9, max(16, min(40, len(members) * 0.9))
     ws.add_chart(chart, f"B{last + 3}")
 
@@ -357,7 +360,7 @@ def _matrix_sheet(
     graded = [u for u in report.units if u.group == group_id and u.status is Status.GRADED]
     if not graded or not means:
         return
-    ws = wb.create_sheet(_sheet_title(f"Tiêu chí - {group.label}"))
+    ws = wb.create_sheet(_sheet_title(f"Tiêu chí - {group.label}", wb))
     ws.append([f"Điểm từng tiêu chí — {group.label}"])
     ws["A1"].font = Font(bold=True, size=13)
     titles = {n.criterion.id: n.criterion.title for n in rubric.walk()}
@@ -386,7 +389,7 @@ def _matrix_sheet(
         cell = ws.cell(ws.max_row, 3 + i)
         cell.number_format = "0.0"
         cell.font = Font(bold=True)
-        if m.share < 60:  # a weak criterion across the group
+        if m.share < 60 and rubric.area_kind(m.criterion) != "penalty":  # weak across the group
             cell.fill = PatternFill("solid", fgColor=_BAND_FILLS["red"])
     ws.row_dimensions[2].height = 60
     _finish(ws, [12, 34, *([10] * len(means))])
@@ -401,8 +404,17 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _sheet_title(label: str) -> str:
-    return re.sub(r"[\[\]:*?/\\]", "-", label)[:31]
+def _sheet_title(label: str, wb: Workbook | None = None) -> str:
+    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, no leading or trailing
+    apostrophe, and unique in `wb` ignoring case ("… (2)" when it would repeat)."""
+    title = re.sub(r"[\[\]:*?/\\]", "-", label).strip("'")[:31].rstrip() or "Sheet"
+    taken = {name.casefold() for name in (wb.sheetnames if wb is not None else [])}
+    n, candidate = 2, title
+    while candidate.casefold() in taken:
+        suffix = f" ({n})"
+        candidate = title[: 31 - len(suffix)].rstrip() + suffix
+        n += 1
+    return candidate
 
 
 def _finish(ws: Worksheet, widths: list[int], header_row: int = 3) -> None:
