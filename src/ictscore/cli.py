@@ -174,18 +174,30 @@ def grade(
         OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")
     ] = OutputFormat.table,
     output: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--output",
             "-o",
             metavar="FILE",
-            help="Also write the results to FILE (.json, .csv, .xlsx, or .html: a web page).",
+            help="Also write the results to FILE (.json, .csv, .xlsx, or .html: a web page), "
+            "atomically; repeatable.",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing --output file.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Overwrite existing --output and --feedback files.")
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Do not list issues on stderr.")
     ] = False,
+    feedback: Annotated[
+        Path | None,
+        typer.Option(
+            "--feedback",
+            metavar="DIR",
+            help="Write each unit's feedback workbook into DIR: a copy of its sheet with the "
+            "problem cells marked, and a summary in Vietnamese (never into the graded folder).",
+        ),
+    ] = None,
     appraisal: Annotated[
         Path | None,
         typer.Option(
@@ -202,16 +214,23 @@ def grade(
 ) -> None:
     """Validate, total, classify and rank every sheet in DIR (.xlsx, .xlsm, .xls, .ods, .xlsb).
 
-    Example: ictscore grade sheets/ --units examples/units.csv --output results.xlsx
+    Example: ictscore grade sheets/ --units examples/units.csv -o results.xlsx -o results.html
+    --feedback feedback/
     """
     from ictscore.appraisal import form_problem, read_appraisal
     from ictscore.batch import grade_sheets
     from ictscore.errors import WorkbookError
     from ictscore.export import check_output
 
+    outputs = output or []
     with _exit_on_error():
-        if output is not None:
-            check_output(output, force, folder)
+        for target in outputs:
+            check_output(target, force, folder)
+        if feedback is not None and feedback.resolve().is_relative_to(folder.resolve()):
+            raise IctscoreError(
+                f"{feedback}: the feedback folder is inside the graded folder {folder}; "
+                "choose another"
+            )
         form = None
         if appraisal is not None:
             try:
@@ -222,7 +241,15 @@ def grade(
         if form is not None and (problem := form_problem(rb, form)) is not None:
             raise IctscoreError(f"{appraisal}: {problem}: make it again with `ictscore appraisal`")
         report = grade_sheets(rb, sheets, roster, skipped, form)
-        _emit(report, rb, fmt, output, force, quiet)
+        _emit(report, rb, fmt, outputs, force, quiet)
+        if feedback is not None:
+            from ictscore.feedback import write_feedback
+
+            written = write_feedback(rb, report, feedback, overwrite=force)
+            err_console.print(
+                f"Wrote {len(written)} feedback workbook(s) to {escape(str(feedback))}",
+                highlight=False,
+            )
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
 
@@ -329,7 +356,7 @@ def check(
             listed = full.get(sheet.meta.get("unit_code", ""))
             roster = Roster((listed,) if listed else (), full.source)
         report = grade_sheets(rb, [sheet], roster, self_check=True)
-        _emit(report, rb, fmt, None, False, False)
+        _emit(report, rb, fmt, [], False, False)
         for ref in report.references:
             err_console.print(
                 f"Note: criterion {ref.criterion} is scored against the best unit of the group; "
@@ -493,12 +520,17 @@ def rubric_show(
 
 
 def _emit(
-    report: Report, rubric: Rubric, fmt: OutputFormat, output: Path | None, force: bool, quiet: bool
+    report: Report,
+    rubric: Rubric,
+    fmt: OutputFormat,
+    outputs: list[Path],
+    force: bool,
+    quiet: bool,
 ) -> None:
     from ictscore import export, render
 
-    if output is not None:
-        export.write_report(report, rubric, output, overwrite=force)
+    for target in outputs:
+        export.write_report(report, rubric, target, overwrite=force)
     match fmt:
         case OutputFormat.table:
             out_console.print(render.report_tables(report, rubric))
@@ -512,8 +544,8 @@ def _emit(
         for issue in report.all_issues:
             err_console.print(render.issue_text(issue), highlight=False, soft_wrap=True)
     err_console.print(render.summary_text(report), highlight=False)
-    if output is not None:
-        err_console.print(f"Wrote {escape(str(output))}", highlight=False)
+    for target in outputs:
+        err_console.print(f"Wrote {escape(str(target))}", highlight=False)
 
 
 @contextmanager

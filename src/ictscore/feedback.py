@@ -1,0 +1,255 @@
+"""Feedback to each unit: what it did and did not achieve ("những mặt làm được và chưa làm được").
+
+For every unit with a sheet, one workbook it can be sent:
+- a copy of its own workbook (never the original: the copy is made in memory and saved
+  elsewhere) with each problem cell filled and given a comment in Vietnamese, when the sheet is
+  an .xlsx or .xlsm (openpyxl cannot write .xls or .ods: those units get the summary alone);
+- a first sheet "Phản hồi": total, band, rank in the group, the criteria where it lost the most
+  points against the maximum and against the group's mean, where the appraisal changed its
+  self-score, and every problem, in Vietnamese.
+
+Issue messages shown to units come from one catalogue (`VI_MESSAGES`, by issue code).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ictscore import layout
+from ictscore.export import STATUS_LABELS, safe_text
+from ictscore.numbers import vn_number
+from ictscore.results import Issue, Report, Status, UnitResult
+from ictscore.rubric import Rubric
+from ictscore.summary import criterion_means
+from ictscore.units import ascii_slug
+
+VI_MESSAGES: dict[str, str] = {
+    "above-maximum": "Giá trị vượt quá mức tối đa cho phép.",
+    "ambiguous-value": "Không rõ là số thập phân hay có dấu phân cách hàng nghìn: nhập lại số.",
+    "below-minimum": "Giá trị nhỏ hơn mức tối thiểu (không được âm).",
+    "coerced-value": "Giá trị được đọc lại theo cách hiểu thông thường; kiểm tra lại cho đúng.",
+    "duplicate-criterion": "Tiêu chí bị lặp lại.",
+    "duplicate-unit": "Đơn vị gửi nhiều hơn một bảng điểm: chỉ giữ một bảng.",
+    "empty-sheet": "Bảng điểm chưa nhập số liệu nào.",
+    "formula-error": "Ô nhập chứa công thức bị lỗi: sửa công thức hoặc nhập giá trị.",
+    "formula-without-value": (
+        "Ô nhập chứa công thức chưa được tính: mở tệp, lưu lại hoặc nhập giá trị."
+    ),
+    "max-changed": "Điểm tối đa của tiêu chí đã bị sửa: không được sửa ô này.",
+    "missing-criterion": "Thiếu dòng tiêu chí: không được xóa dòng trong bảng điểm.",
+    "missing-value": "Chưa nhập giá trị.",
+    "no-record": "Bảng điểm đã bị chép sang tệp khác: nên dùng đúng tệp mẫu được gửi.",
+    "not-a-choice": "Giá trị không nằm trong danh sách được chọn.",
+    "not-a-number": "Cần nhập một số.",
+    "not-a-whole-number": "Cần nhập số nguyên (số lượng).",
+    "not-applicable": "Tiêu chí không áp dụng cho nhóm của đơn vị nhưng vẫn có số liệu.",
+    "not-appraised": "Tiêu chí chưa được thẩm định.",
+    "ratio-above-one": "Tử số lớn hơn mẫu số.",
+    "rubric-changed": "Bảng điểm được tạo từ nội dung tiêu chí cũ: dùng mẫu mới.",
+    "title-changed": "Nội dung tiêu chí đã bị sửa: không được sửa ô này.",
+    "too-many-decimals": "Điểm có nhiều chữ số thập phân hơn quy định; được làm tròn.",
+    "total-mismatch": "Điểm tự tính trong bảng khác điểm tính lại từ số liệu.",
+    "unknown-criterion": "Mã tiêu chí không có trong bảng điểm.",
+    "wrong-rubric": "Bảng điểm được tạo từ bộ tiêu chí khác.",
+    "wrong-rubric-version": "Bảng điểm được tạo từ phiên bản tiêu chí cũ: dùng mẫu mới.",
+    "zero-denominator": "Mẫu số bằng 0: tỷ lệ không xác định.",
+}
+"""Vietnamese text per issue code, for units; the precise English message follows it."""
+
+_MARK = "FFC7CE"
+
+
+def vi_message(issue: Issue) -> str:
+    """The issue as a unit reads it: the Vietnamese explanation, then the precise message."""
+    text = VI_MESSAGES.get(issue.code)
+    return f"{text} ({issue.message})" if text else issue.message
+
+
+def feedback_workbook(rubric: Rubric, report: Report, unit: UnitResult) -> Any:
+    """The unit's feedback workbook (openpyxl), from a copy of its own .xlsx/.xlsm when it has
+    one; the original file is only read."""
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    wb = None
+    if unit.file and Path(unit.file).suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            wb = openpyxl.load_workbook(unit.file, keep_vba=False)
+        except Exception:  # noqa: BLE001 - unreadable by openpyxl: the summary alone
+            wb = None
+    if wb is not None and layout.SCORE_SHEET in wb.sheetnames:
+        ws = wb[layout.SCORE_SHEET]
+        for issue in unit.issues:
+            where = issue.where
+            if where is None or where.sheet != layout.SCORE_SHEET or not where.cell:
+                continue
+            cell = ws[where.cell]
+            cell.fill = PatternFill("solid", fgColor=_MARK)
+            cell.comment = Comment(vi_message(issue), "ictscore", width=320, height=120)
+    if wb is None:
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+    summary = wb.create_sheet("Phản hồi", 0)
+    _summary(summary, rubric, report, unit)
+    wb.active = 0
+    return wb
+
+
+def feedback_name(unit: UnitResult) -> str:
+    return f"{ascii_slug(unit.code) or 'don-vi'}-phan-hoi.xlsx"
+
+
+def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    p = rubric.precision
+    group = rubric.group(unit.group)
+    peers = [u for u in report.units if u.group == unit.group and u.status is Status.GRADED]
+    band = rubric.band(unit.band)
+    lines: list[tuple[str, Any]] = [
+        ("PHẢN HỒI KẾT QUẢ CHẤM ĐIỂM", None),
+        (rubric.title, None),
+        ("Đơn vị", unit.display_name),
+        ("Mã đơn vị", unit.code),
+        ("Nhóm", group.label if group else unit.group),
+        ("Trạng thái", STATUS_LABELS[unit.status]),
+    ]
+    if unit.status is Status.GRADED:
+        lines += [
+            ("Tổng điểm", vn_number(unit.total or Decimal(0), p)),
+            ("Xếp loại", band.label if band else ""),
+            (
+                "Thứ hạng trong nhóm",
+                "không xếp hạng" if unit.unranked else f"{unit.rank}/{len(peers)}",
+            ),
+        ]
+        if unit.self_total is not None and unit.self_total != unit.total:
+            lines.append(("Tổng điểm tự chấm", vn_number(unit.self_total, p)))
+    for label, value in lines:
+        ws.append([safe_text(label), safe_text(value) if value is not None else None])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"].font = Font(italic=True)
+    for row in ws.iter_rows(min_row=3, max_row=ws.max_row, max_col=1):
+        row[0].font = Font(bold=True)
+
+    if unit.status is Status.GRADED:
+        means = {m.criterion: m.mean for m in criterion_means(report, rubric, unit.group)}
+        titles = {n.criterion.id: n.criterion.title for n in rubric.walk()}
+        leaves = [
+            (cid, rubric.max_for(c, unit.group), unit.points[cid])
+            for cid in unit.points
+            if (c := rubric.criterion(cid)) is not None and rubric.area_kind(cid) != "penalty"
+        ]
+        lost = sorted(leaves, key=lambda t: (t[2] - t[1], t[0]))[:5]
+        _section(
+            ws,
+            "Tiêu chí mất nhiều điểm nhất so với điểm tối đa",
+            [
+                ["Tiêu chí", "Nội dung", "Điểm đạt", "Điểm tối đa", "Còn thiếu"],
+                *(
+                    [cid, titles[cid], vn_number(pts, p), vn_number(mx, p), vn_number(mx - pts, p)]
+                    for cid, mx, pts in lost
+                    if pts < mx
+                ),
+            ],
+        )
+        behind = sorted(
+            ((cid, pts, means[cid]) for cid, _, pts in leaves if cid in means and pts < means[cid]),
+            key=lambda t: (t[1] - t[2], t[0]),
+        )[:5]
+        _section(
+            ws,
+            "Tiêu chí thấp hơn điểm trung bình của nhóm",
+            [
+                ["Tiêu chí", "Nội dung", "Điểm đạt", "Trung bình nhóm", "Chênh lệch"],
+                *(
+                    [
+                        cid,
+                        titles[cid],
+                        vn_number(pts, p),
+                        vn_number(mean, p),
+                        vn_number(pts - mean, p),
+                    ]
+                    for cid, pts, mean in behind
+                ),
+            ],
+        )
+        changed = [
+            (cid, a)
+            for cid, a in unit.appraisal.items()
+            if a.not_applicable or unit.points.get(cid) != unit.self_points.get(cid)
+        ]
+        if changed:
+            _section(
+                ws,
+                "Kết quả thẩm định khác điểm tự chấm",
+                [
+                    ["Tiêu chí", "Tự chấm", "Thẩm định", "Ghi chú"],
+                    *(
+                        [
+                            cid,
+                            vn_number(unit.self_points.get(cid) or Decimal(0), p),
+                            "Không áp dụng"
+                            if a.not_applicable
+                            else vn_number(unit.points.get(cid) or Decimal(0), p),
+                            a.not_applicable or a.note or "",
+                        ]
+                        for cid, a in changed
+                    ),
+                ],
+            )
+    if unit.issues:
+        _section(
+            ws,
+            "Các vấn đề cần khắc phục",
+            [
+                ["Vị trí", "Nội dung"],
+                *(
+                    [i.where.cell if i.where and i.where.cell else "", vi_message(i)]
+                    for i in unit.issues
+                ),
+            ],
+        )
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 60
+    for col in "CDE":
+        ws.column_dimensions[col].width = 14
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _section(ws: Any, title: str, rows: list[list[Any]]) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    ws.append([])
+    ws.append([title])
+    ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
+    header, *body = rows
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+    if not body:
+        ws.append(["(không có)"])
+    for row in body:
+        ws.append([safe_text(v) for v in row])
+
+
+def write_feedback(
+    rubric: Rubric, report: Report, folder: Path, overwrite: bool = False
+) -> list[Path]:
+    """One feedback workbook per unit with a sheet, atomically, into `folder`."""
+    from ictscore.export import save_workbook
+
+    written: list[Path] = []
+    for unit in report.units:
+        if unit.status is Status.MISSING or not unit.file:
+            continue
+        target = folder / feedback_name(unit)
+        save_workbook(feedback_workbook(rubric, report, unit), target, overwrite=overwrite)
+        written.append(target)
+    return written

@@ -1,0 +1,71 @@
+"""Feedback to each unit (`grade --feedback DIR`), and one grade run writing the workbook, the
+web page and the feedback together."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+from tests.conftest import EXAMPLES, Run
+
+
+def _summary(path: Path) -> dict[str, str]:
+    ws = openpyxl.load_workbook(path)["Phản hồi"]
+    return {str(r[0]): str(r[1]) for r in ws.iter_rows(values_only=True) if r[0] and r[1]}
+
+
+def test_one_run_writes_workbook_page_and_feedback(run: Run, tmp_path: Path):
+    sheets = tmp_path / "sheets"
+    shutil.copytree(EXAMPLES / "sheets", sheets)
+    before = {p.name: p.read_bytes() for p in sheets.iterdir()}
+    out = tmp_path / "out"
+    result = run(
+        "grade",
+        sheets,
+        "-f",
+        "json",
+        "-q",
+        "-o",
+        out / "ket-qua.xlsx",
+        "-o",
+        out / "ket-qua.html",
+        "--feedback",
+        out / "phan-hoi",
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (out / "ket-qua.xlsx").is_file() and (out / "ket-qua.html").is_file()
+    files = sorted(p.name for p in (out / "phan-hoi").iterdir())
+    assert len(files) == 32 and "28249-phan-hoi.xlsx" in files
+    unit = next(u for u in data["units"] if u["code"] == "28249")
+    summary = _summary(out / "phan-hoi" / "28249-phan-hoi.xlsx")
+    assert summary["Tổng điểm"] == f"{unit['total']:.2f}".replace(".", ",")
+    assert summary["Xếp loại"] == unit["band_label"] and summary["Thứ hạng trong nhóm"] == "1/14"
+    ws = openpyxl.load_workbook(out / "phan-hoi" / "28249-phan-hoi.xlsx")["Phản hồi"]
+    rows = [r for r in ws.iter_rows(values_only=True) if any(r)]
+    start = next(
+        i for i, r in enumerate(rows) if r[0] == "Tiêu chí mất nhiều điểm nhất so với điểm tối đa"
+    )
+    lost = [r for r in rows[start + 2 : start + 7] if r[0] and r[0][0].isdigit()]
+    gaps = [float(str(r[4]).replace(",", ".")) for r in lost]
+    assert gaps == sorted(gaps, reverse=True) and gaps  # the largest losses first
+    assert {p.name: p.read_bytes() for p in sheets.iterdir()} == before  # originals untouched
+    refused = run("grade", sheets, "--feedback", sheets / "phan-hoi")
+    assert refused.exit_code == 2 and "inside the graded folder" in refused.stderr
+
+
+def test_problem_cells_are_marked_in_vietnamese(run: Run, tmp_path: Path):
+    result = run(
+        "grade", EXAMPLES / "mistakes", "--rubric", "tiengiang-2020", "-q", "--feedback", tmp_path
+    )
+    assert result.exit_code == 1
+    wb = openpyxl.load_workbook(tmp_path / "28291-phan-hoi.xlsx")
+    assert wb.sheetnames[:2] == ["Phản hồi", "Bảng điểm"]
+    cell = wb["Bảng điểm"]["E9"]
+    assert cell.value == "khoảng 20" and cell.fill.fgColor.rgb == "00FFC7CE"
+    assert cell.comment is not None and cell.comment.text.startswith("Cần nhập một số.")
+    summary = _summary(tmp_path / "28291-phan-hoi.xlsx")
+    assert summary["Trạng thái"] == "Không hợp lệ" and summary["E9"].startswith("Cần nhập một số.")
