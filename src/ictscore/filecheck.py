@@ -71,9 +71,10 @@ def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspe
         except WorkbookError:
             raise
         except Exception as exc:  # noqa: BLE001 - any other failure of the zip reader
+            detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
             raise fail(
-                "the file is damaged (its zip structure cannot be read: "
-                f"{type(exc).__name__}): ask the unit to save it again"
+                f"the file is damaged (its zip structure cannot be read: {detail}): ask the "
+                "unit to save it again"
             ) from exc
     if data.startswith(_OLE):
         if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
