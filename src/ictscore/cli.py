@@ -265,8 +265,10 @@ def appraisal(
     recursive: Annotated[bool, typer.Option(help="Also read subfolders.")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing FILE.")] = False,
 ) -> None:
-    """Write the appraisal council's form: one row per graded unit and criterion, with the
-    self-score beside an empty appraisal cell, a not-applicable reason and a note.
+    """Write the appraisal council's form for the graded sheets of DIR.
+
+    One row per graded unit and criterion: the self-score beside an empty appraisal cell, a
+    not-applicable reason and a note.
 
     Example: ictscore appraisal sheets/ --out appraisal.xlsx; then
     ictscore grade sheets/ --appraisal appraisal.xlsx
@@ -384,8 +386,10 @@ def compare(
         OutputFormat, typer.Option("--format", "-f", help="table or json (csv: not offered).")
     ] = OutputFormat.table,
 ) -> None:
-    """Compare two years' results: the province's mean, each unit's total, band and rank,
-    units new or gone, and each criterion's mean.
+    """Compare two years' results (the JSON of `grade --output x.json`).
+
+    The province's mean first, then each group, each unit's total, band and rank (units new,
+    gone or not graded), and each criterion's mean.
 
     Example: ictscore compare ket-qua-2019.json ket-qua-2020.json
     """
