@@ -23,6 +23,7 @@ from ictscore import __version__
 from ictscore.errors import IctscoreError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
+    from ictscore.i18n import Lang
     from ictscore.reader import SheetData
     from ictscore.results import Issue, Report
     from ictscore.rubric import Finding, Rubric
@@ -90,6 +91,21 @@ RubricOpt = Annotated[
         help="Rubric YAML file, or the id of a bundled rubric (tiengiang-2020). "
         "Default: the rubric recorded in the sheets, if bundled or saved as rubric.yaml "
         "beside them.",
+    ),
+]
+
+
+class Language(StrEnum):
+    en = "en"
+    vi = "vi"
+
+
+LangOpt = Annotated[
+    Language,
+    typer.Option(
+        "--lang",
+        help="Language of the issues and summary in the printed report (vi: Vietnamese, each "
+        "issue explained in plain words before its precise message).",
     ),
 ]
 UnitsOpt = Annotated[
@@ -189,6 +205,7 @@ def grade(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Do not list issues on stderr.")
     ] = False,
+    lang: LangOpt = Language.en,
     feedback: Annotated[
         Path | None,
         typer.Option(
@@ -241,7 +258,7 @@ def grade(
         if form is not None and (problem := form_problem(rb, form)) is not None:
             raise IctscoreError(f"{appraisal}: {problem}: make it again with `ictscore appraisal`")
         report = grade_sheets(rb, sheets, roster, skipped, form)
-        _emit(report, rb, fmt, outputs, force, quiet)
+        _emit(report, rb, fmt, outputs, force, quiet, lang.value)
         if feedback is not None:
             from ictscore.feedback import write_feedback
 
@@ -327,6 +344,7 @@ def check(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="One filled score sheet.")],
     rubric: RubricOpt = None,
     units: UnitsOpt = None,
+    lang: LangOpt = Language.en,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")
     ] = OutputFormat.table,
@@ -345,11 +363,11 @@ def check(
             raise IctscoreError(f"{file}: no such file")
         named = name_issue(file)
         if named is not None:  # as `grade` would answer for this file
-            err_console.print(render.issue_text(named), highlight=False)
+            err_console.print(render.issue_text(named, lang.value), highlight=False)
             raise typer.Exit(EXIT_ISSUES)
         (sheet,) = read_sheets([file])
         if isinstance(sheet, Issue):  # not a score sheet at all: its one issue is the answer
-            err_console.print(render.issue_text(sheet), highlight=False)
+            err_console.print(render.issue_text(sheet, lang.value), highlight=False)
             raise typer.Exit(EXIT_ISSUES)
         rb = resolve_rubric(rubric, [sheet], file.parent, _warn)
         roster = None
@@ -358,7 +376,7 @@ def check(
             listed = full.get(sheet.meta.get("unit_code", ""))
             roster = Roster((listed,) if listed else (), full.source)
         report = grade_sheets(rb, [sheet], roster, self_check=True)
-        _emit(report, rb, fmt, [], False, False)
+        _emit(report, rb, fmt, [], False, False, lang.value)
         for ref in report.references:
             err_console.print(
                 f"Note: criterion {ref.criterion} is scored against the best unit of the group; "
@@ -530,6 +548,7 @@ def _emit(
     outputs: list[Path],
     force: bool,
     quiet: bool,
+    lang: Lang = "en",
 ) -> None:
     from ictscore import export, render
 
@@ -546,8 +565,8 @@ def _emit(
             assert_never(fmt)
     if not quiet:
         for issue in report.all_issues:
-            err_console.print(render.issue_text(issue), highlight=False, soft_wrap=True)
-    err_console.print(render.summary_text(report), highlight=False)
+            err_console.print(render.issue_text(issue, lang), highlight=False, soft_wrap=True)
+    err_console.print(render.summary_text(report, lang), highlight=False)
     for target in outputs:
         err_console.print(f"Wrote {escape(str(target))}", highlight=False)
 

@@ -8,7 +8,7 @@ For every unit with a sheet, one workbook it can be sent:
   points against the maximum and against the group's mean, where the appraisal changed its
   self-score, and every problem, in Vietnamese.
 
-Issue messages shown to units come from one catalogue (`VI_MESSAGES`, by issue code).
+Issue messages shown to units come from the message catalogue (i18n.py, gettext).
 """
 
 from __future__ import annotations
@@ -19,52 +19,20 @@ from typing import Any
 
 from ictscore import layout
 from ictscore.export import STATUS_LABELS, safe_text
+from ictscore.i18n import explain
 from ictscore.numbers import vn_number
 from ictscore.results import Issue, Report, Status, UnitResult
 from ictscore.rubric import Rubric
 from ictscore.summary import criterion_means
 from ictscore.units import ascii_slug
 
-VI_MESSAGES: dict[str, str] = {
-    "above-maximum": "Giá trị vượt quá mức tối đa cho phép.",
-    "ambiguous-value": "Không rõ là số thập phân hay có dấu phân cách hàng nghìn: nhập lại số.",
-    "below-minimum": "Giá trị nhỏ hơn mức tối thiểu (không được âm).",
-    "coerced-value": "Giá trị được đọc lại theo cách hiểu thông thường; kiểm tra lại cho đúng.",
-    "duplicate-criterion": "Tiêu chí bị lặp lại.",
-    "duplicate-unit": "Đơn vị gửi nhiều hơn một bảng điểm: chỉ giữ một bảng.",
-    "empty-sheet": "Bảng điểm chưa nhập số liệu nào.",
-    "formula-error": "Ô nhập chứa công thức bị lỗi: sửa công thức hoặc nhập giá trị.",
-    "formula-without-value": (
-        "Ô nhập chứa công thức chưa được tính: mở tệp, lưu lại hoặc nhập giá trị."
-    ),
-    "max-changed": "Điểm tối đa của tiêu chí đã bị sửa: không được sửa ô này.",
-    "missing-criterion": "Thiếu dòng tiêu chí: không được xóa dòng trong bảng điểm.",
-    "missing-value": "Chưa nhập giá trị.",
-    "no-record": "Bảng điểm đã bị chép sang tệp khác: nên dùng đúng tệp mẫu được gửi.",
-    "not-a-choice": "Giá trị không nằm trong danh sách được chọn.",
-    "not-a-number": "Cần nhập một số.",
-    "not-a-whole-number": "Cần nhập số nguyên (số lượng).",
-    "not-applicable": "Tiêu chí không áp dụng cho nhóm của đơn vị nhưng vẫn có số liệu.",
-    "not-appraised": "Tiêu chí chưa được thẩm định.",
-    "ratio-above-one": "Tử số lớn hơn mẫu số.",
-    "rubric-changed": "Bảng điểm được tạo từ nội dung tiêu chí cũ: dùng mẫu mới.",
-    "title-changed": "Nội dung tiêu chí đã bị sửa: không được sửa ô này.",
-    "too-many-decimals": "Điểm có nhiều chữ số thập phân hơn quy định; được làm tròn.",
-    "total-mismatch": "Điểm tự tính trong bảng khác điểm tính lại từ số liệu.",
-    "unknown-criterion": "Mã tiêu chí không có trong bảng điểm.",
-    "wrong-rubric": "Bảng điểm được tạo từ bộ tiêu chí khác.",
-    "wrong-rubric-version": "Bảng điểm được tạo từ phiên bản tiêu chí cũ: dùng mẫu mới.",
-    "zero-denominator": "Mẫu số bằng 0: tỷ lệ không xác định.",
-}
-"""Vietnamese text per issue code, for units; the precise English message follows it."""
-
 _MARK = "FFC7CE"
 
 
 def vi_message(issue: Issue) -> str:
-    """The issue as a unit reads it: the Vietnamese explanation, then the precise message."""
-    text = VI_MESSAGES.get(issue.code)
-    return f"{text} ({issue.message})" if text else issue.message
+    """The issue as a unit reads it: the Vietnamese explanation (the catalogue, i18n.py), then
+    the precise message."""
+    return explain(issue, "vi")
 
 
 def feedback_workbook(rubric: Rubric, report: Report, unit: UnitResult) -> Any:

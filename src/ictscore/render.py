@@ -13,6 +13,7 @@ from rich.text import Text
 
 from ictscore.compare import Comparison
 from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS
+from ictscore.i18n import SEVERITY, SUMMARY, Lang, explain, t
 from ictscore.methods import Count, Levels, Normalised, Ratio, Thresholds, YesNo
 from ictscore.numbers import vn_number
 from ictscore.results import Issue, Report, Status, UnitResult
@@ -298,23 +299,31 @@ def method_summary(rubric: Rubric, c: Criterion) -> str:
     return "tự chấm"
 
 
-def issue_text(issue: Issue) -> Text:
+def issue_text(issue: Issue, lang: Lang = "en") -> Text:
+    """`error[code] file:Sheet!Cell: message`; in Vietnamese the label and a plain explanation
+    come first (the code and the location stay as they are, for searching)."""
     style = "red" if issue.is_error else "yellow"
-    label = "error" if issue.is_error else "warning"
+    label = t(SEVERITY[issue.severity.value], lang)
     text = Text()
     text.append(f"{label}[{issue.code}] ", style=style)
-    text.append(str(issue))
+    where = f"{issue.where}: " if issue.where else ""
+    text.append(where + explain(issue, lang))
     return text
 
 
-def summary_text(report: Report) -> Text:
+def summary_text(report: Report, lang: Lang = "en") -> Text:
     n = {s: sum(1 for u in report.units if u.status is s) for s in Status}
     issues = report.all_issues
     errors = sum(1 for i in issues if i.is_error)
     warnings = len(issues) - errors
     text = Text(
-        f"{n[Status.GRADED]} graded, {n[Status.INVALID]} invalid, "
-        f"{n[Status.MISSING]} missing; {errors} error(s), {warnings} warning(s)"
+        t(SUMMARY, lang).format(
+            graded=n[Status.GRADED],
+            invalid=n[Status.INVALID],
+            missing=n[Status.MISSING],
+            errors=errors,
+            warnings=warnings,
+        )
     )
     text.stylize("green" if report.ok else "red")
     return text
