@@ -69,3 +69,5 @@ def test_problem_cells_are_marked_in_vietnamese(run: Run, tmp_path: Path):
     assert cell.comment is not None and cell.comment.text.startswith("Cần nhập một số.")
     summary = _summary(tmp_path / "28291-phan-hoi.xlsx")
     assert summary["Trạng thái"] == "Không hợp lệ" and summary["E9"].startswith("Cần nhập một số.")
+    page = wb["Phản hồi"].page_setup
+    assert (page.fitToWidth, page.fitToHeight, int(page.paperSize)) == (1, 1, 9)  # one A4 page

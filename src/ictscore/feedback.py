@@ -181,6 +181,11 @@ def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
                 ),
             ],
         )
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4  # one printed page
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 60
     for col in "CDE":
