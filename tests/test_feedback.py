@@ -55,6 +55,8 @@ def test_one_run_writes_workbook_page_and_feedback(run: Run, tmp_path: Path):
     assert {p.name: p.read_bytes() for p in sheets.iterdir()} == before  # originals untouched
     refused = run("grade", sheets, "--feedback", sheets / "phan-hoi")
     assert refused.exit_code == 2 and "inside the graded folder" in refused.stderr
+    again = run("grade", sheets, "-q", "--feedback", out / "phan-hoi")
+    assert again.exit_code == 2 and "holds feedback files already" in again.stderr
 
 
 def test_problem_cells_are_marked_in_vietnamese(run: Run, tmp_path: Path):

@@ -248,6 +248,10 @@ def grade(
                 f"{feedback}: the feedback folder is inside the graded folder {folder}; "
                 "choose another"
             )
+        if feedback is not None and not force and any(feedback.glob("*-phan-hoi.xlsx")):
+            raise IctscoreError(
+                f"{feedback}: holds feedback files already (use --force to overwrite them)"
+            )
         form = None
         if appraisal is not None:
             try:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ictscore import layout
-from ictscore.export import STATUS_LABELS, safe_text
+from ictscore.export import STATUS_LABELS
 from ictscore.i18n import explain
 from ictscore.numbers import vn_number
 from ictscore.results import Issue, Report, Status, UnitResult
@@ -97,7 +97,7 @@ def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
         if unit.self_total is not None and unit.self_total != unit.total:
             lines.append(("Tổng điểm tự chấm", vn_number(unit.self_total, p)))
     for label, value in lines:
-        ws.append([safe_text(label), safe_text(value) if value is not None else None])
+        _append(ws, [label, value])
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"].font = Font(italic=True)
     for row in ws.iter_rows(min_row=3, max_row=ws.max_row, max_col=1):
@@ -209,7 +209,16 @@ def _section(ws: Any, title: str, rows: list[list[Any]]) -> None:
     if not body:
         ws.append(["(không có)"])
     for row in body:
-        ws.append([safe_text(v) for v in row])
+        _append(ws, row)
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    """A row of text as text: a value like "=cmd|…" or "-0,18" is stored as it reads, never as
+    a formula (and without the apostrophe a CSV needs)."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def write_feedback(

@@ -81,8 +81,11 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
       th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
       var index = Array.prototype.indexOf.call(th.parentNode.children, th);
       rows.sort(function (a, b) {
-        var x = a.cells[index].getAttribute("data-sort") || a.cells[index].textContent;
-        var y = b.cells[index].getAttribute("data-sort") || b.cells[index].textContent;
+        var x = a.cells[index].getAttribute("data-sort");
+        var y = b.cells[index].getAttribute("data-sort");
+        if (x === null) { x = a.cells[index].textContent; }
+        if (y === null) { y = b.cells[index].textContent; }
+        if (x === "" || y === "") { return (x === "") - (y === ""); }  /* no figure: last */
         var nx = parseFloat(x), ny = parseFloat(y);
         var cmp = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, "vi");
         return ascending ? cmp : -cmp;
@@ -117,7 +120,12 @@ def build_html(report: Report, rubric: Rubric) -> str:
         if not members:
             continue
         parts.append(f'<h2 id="nhom-{escape(group.id)}">{escape(group.label)}</h2>')
-        parts.append(f'<p class="meta">{escape(max_text(rubric, group.id).capitalize())}</p>')
+        areas = [a for a in rubric.criteria if rubric.max_for(a, group.id) > 0]
+        legend = " · ".join(f"{escape(a.id)}: {escape(a.title)}" for a in areas)
+        parts.append(
+            f'<p class="meta">{escape(max_text(rubric, group.id).capitalize())}. '
+            f"Lĩnh vực: {legend}</p>"
+        )
         parts.append(_totals_chart(rubric, members))
         parts.append(_group_table(rubric, group.id, members))
     parts.append(f"<script>{_SCRIPT}</script></body></html>")
@@ -129,8 +137,8 @@ def _n(value: Decimal | None, precision: int) -> str:
 
 
 def _num_cell(value: Decimal | None, precision: int) -> str:
-    sort = "" if value is None else f' data-sort="{value}"'
-    return f'<td class="num"{sort}>{_n(value, precision)}</td>'
+    sort = "" if value is None else value  # no figure: sorted last, whichever the direction
+    return f'<td class="num" data-sort="{sort}">{_n(value, precision)}</td>'
 
 
 def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report) -> str:
@@ -194,7 +202,7 @@ def _group_table(rubric: Rubric, group_id: str, members: list[UnitResult]) -> st
     for u in members:
         graded = u.status is Status.GRADED
         rank = "KXH" if u.unranked else (str(u.rank) if u.rank else "—")
-        cells = [f'<td class="num" data-sort="{u.rank or 9999}">{rank}</td>']
+        cells = [f'<td class="num" data-sort="{u.rank or ""}">{rank}</td>']
         if by_parent:
             cells.append(f'<td class="num">{u.parent_rank or "—"}</td>')
         cells.append(f"<td>{escape(u.code)}</td>")

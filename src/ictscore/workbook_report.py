@@ -345,8 +345,8 @@ def _totals_chart(
             )
         chart += lines
     chart.visible_cells_only = False  # the threshold columns are hidden
-    chart.height, chart.width = 9, max(16, min(40, len(members) * 0.9))
-    ws.add_chart(chart, f"B{last + 3}")
+    chart.height, chart.width = 9, max(16, min(40, len(graded) * 0.9))
+    ws.add_chart(chart, f"B{3 + len(members) + 3}")  # below every row of the table
 
 
 def _matrix_sheet(
