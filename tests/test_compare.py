@@ -138,3 +138,20 @@ def test_a_damaged_results_file(tmp_path: Path, run: Run, this_year: dict):
     (tmp_path / "b.json").write_text(json.dumps(broken), encoding="utf-8")
     result = run("compare", tmp_path / "b.json", tmp_path / "b.json")
     assert result.exit_code == 2 and "a damaged results file" in result.stderr
+
+
+def test_a_yaml_mapping_with_a_key_twice(tmp_path: Path):
+    from ictscore.compare import load_mapping
+    from ictscore.errors import IctscoreError
+
+    (tmp_path / "map.yaml").write_text("1.1: 2.1\n1.1: 2.2\n", encoding="utf-8")
+    with pytest.raises(IctscoreError, match="old id 1.1 is mapped twice"):
+        load_mapping(tmp_path / "map.yaml")
+
+
+def test_the_table_follows_the_rubric_s_groups(this_year: dict, run: Run, tmp_path: Path):
+    (tmp_path / "a.json").write_text(json.dumps(_last_year(this_year)), encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps(this_year), encoding="utf-8")
+    out = run("compare", tmp_path / "a.json", tmp_path / "b.json").stdout
+    positions = [out.index(code) for code in ("cuc-thue", "so-noi-vu", "815", "28249")]
+    assert positions == sorted(positions)  # ngành dọc, sở, huyện, xã: as the rubric orders them

@@ -16,6 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ictscore.errors import IctscoreError
 from ictscore.numbers import round_half_up
 
@@ -71,8 +73,8 @@ def load_mapping(path: Path) -> dict[str, str]:
                 raise IctscoreError(f"{path}:{line}: expected two columns: old id, new id")
             pairs.append((line, row[0].strip(), row[1].strip()))
     else:
-        try:  # every scalar as text: 3.10 stays "3.10", not the number 3.1
-            data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - builds only strings
+        try:  # every scalar as text: 3.10 stays "3.10", not the number 3.1; no key twice
+            data = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - builds only strings
         except yaml.YAMLError as exc:
             raise IctscoreError(f"{path}: not valid YAML: {exc}") from exc
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
@@ -93,6 +95,25 @@ def load_mapping(path: Path) -> dict[str, str]:
             )
         mapping[old], targets[new] = new, old
     return mapping
+
+
+class _TextLoader(yaml.BaseLoader):
+    """YAML with every scalar as text, refusing a key given twice."""
+
+
+def _text_mapping(loader: _TextLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        key = str(loader.construct_object(key_node))
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"old id {key} is mapped twice", key_node.start_mark
+            )
+        seen.add(key)
+    return {str(k): v for k, v in loader.construct_mapping(node).items()}
+
+
+_TextLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _text_mapping)
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -158,6 +179,8 @@ class Comparison:
     criteria: tuple[CriterionChange, ...]
     criteria_note: str
     """How criteria were matched, or why they were not compared."""
+    group_order: tuple[str, ...] = ()
+    """Group ids in the order of this year's rubric."""
 
     @property
     def headline(self) -> str:
@@ -271,6 +294,7 @@ def compare(
         last_mean=_mean([_total(u) for u in _graded(last)]),
         this_mean=_mean([_total(u) for u in _graded(this)]),
         group_means=group_means,
+        group_order=tuple(labels),
         units=tuple(changes),
         criteria=tuple(criteria),
         criteria_note=note,

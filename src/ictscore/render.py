@@ -342,7 +342,14 @@ def comparison_tables(c: Comparison) -> RenderableType:
     units = Table(title="Từng đơn vị", box=box.SIMPLE_HEAD, title_justify="left")
     for header in ("Mã", "Đơn vị", "Năm trước", "Năm nay", "Thay đổi", "Xếp loại", "Hạng"):
         units.add_column(header)
-    for u in sorted(c.units, key=lambda u: (u.group, -(u.change or 0), u.code)):
+    order = {g: i for i, g in enumerate(c.group_order)}
+    moved = {"both": 0, "new": 1, "not graded": 2, "gone": 3}
+    # the rubric's groups in order; in each, changes from the largest rise, then new, not
+    # graded and gone units
+    for u in sorted(
+        c.units,
+        key=lambda u: (order.get(u.group, len(order)), moved[u.status], -(u.change or 0), u.code),
+    ):
         band = (
             f"{u.last_band or '—'} → {u.this_band or '—'}"
             if u.last_band != u.this_band

@@ -73,8 +73,10 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
             own, final = u.self_points.get(cid), u.points.get(cid)
             diff = final - own if final is not None and own is not None else None
             note = (f"Không áp dụng: {a.not_applicable}. " if a.not_applicable else "") + (
-                a.note or ""
+                a.note or ("(chưa ghi lý do)" if diff else "")
             )
+            if a.value is not None:
+                note = f"Số liệu thẩm định: {vn_number(a.value)}. {note}"
             ws.append(
                 [
                     safe_text(v)
