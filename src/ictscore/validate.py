@@ -194,9 +194,10 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
         evidence=evidence,
         pending=bool(measures),
     )
-    cached = _cached_mismatches(rubric, sheet, by_id, finish(rubric, result), set(measures))
+    finished = finish(rubric, result)  # normalised leaves count 0 here: not compared
+    cached = _cached_mismatches(rubric, sheet, by_id, finished, set(measures))
     if not result.pending:
-        result = finish(rubric, result)
+        result = finished
     return dataclasses.replace(result, issues=(*result.issues, *cached)) if cached else result
 
 

@@ -66,9 +66,7 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
     if cuts:
         ws = wb.create_sheet("Thẩm định")
         ws.append(["Mã", "Tên đơn vị", "Tiêu chí", "Tự chấm", "Thẩm định", "Chênh lệch", "Ghi chú"])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = _HEADER_FILL
+        _header(ws, 1)
         for u, cid, a in cuts:
             own, final = u.self_points.get(cid), u.points.get(cid)
             diff = final - own if final is not None and own is not None else None
@@ -95,9 +93,7 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
     if report.references:
         ws = wb.create_sheet("Giá trị cao nhất khối")
         ws.append(["Khối", "Tiêu chí", "Giá trị cao nhất", "Đơn vị đạt"])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = _HEADER_FILL
+        _header(ws, 1)
         for ref in report.references:
             found = rubric.group(ref.group)
             ws.append(
@@ -124,9 +120,7 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
         _finish(ws, [12, 40, 24, 30], header_row=1)
     ws = wb.create_sheet("Vấn đề")
     ws.append(["Vị trí", "Mức độ", "Mã lỗi", "Đơn vị", "Nội dung"])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+    _header(ws, 1)
     for issue in report.issues:
         ws.append(
             [
