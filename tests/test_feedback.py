@@ -73,3 +73,45 @@ def test_problem_cells_are_marked_in_vietnamese(run: Run, tmp_path: Path):
     assert summary["Trạng thái"] == "Không hợp lệ" and summary["E9"].startswith("Cần nhập một số.")
     page = wb["Phản hồi"].page_setup
     assert (page.fitToWidth, page.fitToHeight, int(page.paperSize)) == (1, 1, 9)  # one A4 page
+
+
+def test_a_unit_with_two_sheets_gets_each_problem_where_it_is(
+    run: Run, make_sheet, small_rubric, tmp_path: Path
+):
+    """The copy is of the first sheet: a problem in the second is listed with its file and
+    cell, and never marked on the first sheet's cell of the same address."""
+    from tests.conftest import SMALL_RUBRIC, SO_UNIT, cell_of, full_values
+
+    values = full_values(SO_UNIT)
+    first = make_sheet(values=values, name="a.xlsx")
+    second = make_sheet(values={**values, "3.1": {"points": 99}}, name="b.xlsx")
+    address = cell_of(second, "ic_3_1_points")
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text(SMALL_RUBRIC, encoding="utf-8")
+    out = tmp_path / "fb"
+    result = run("grade", first.parent, "--rubric", rubric, "-q", "--feedback", out)
+    assert result.exit_code == 1
+    (written,) = sorted(out.iterdir())
+    wb = openpyxl.load_workbook(written)
+    assert wb["Bảng điểm"][address].comment is None  # a.xlsx's cell holds a good value
+    assert wb["Bảng điểm"][address].value == 4
+    summary = _summary(written)
+    assert summary[f"b.xlsx!{address}"].startswith("Giá trị vượt quá mức tối đa cho phép.")
+
+
+def test_feedback_names_do_not_collide():
+    from ictscore.feedback import feedback_name
+    from ictscore.results import Status, UnitResult
+    from ictscore.units import Unit
+
+    taken: set[str] = set()
+    names = [
+        feedback_name(UnitResult.of(Unit(code, code, "so"), Status.GRADED), taken)
+        for code in ("A.1", "a-1", "A 1", "b")
+    ]
+    assert names == [
+        "a-1-phan-hoi.xlsx",
+        "a-1-2-phan-hoi.xlsx",
+        "a-1-3-phan-hoi.xlsx",
+        "b-phan-hoi.xlsx",
+    ]

@@ -28,8 +28,8 @@ from typing import Any, Final
 from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
 from ictscore.filecheck import inspect_file
+from ictscore.messages import Msg
 from ictscore.methods import Normalised
-from ictscore.numbers import plain
 from ictscore.reader import RawCell, cell_text, column_letter
 from ictscore.results import Appraisal, Issue, Severity, Status, UnitResult
 from ictscore.rubric import Rubric
@@ -277,21 +277,27 @@ def _parse(
     return AppraisalSheet(shown, sheet, meta, tuple(out))
 
 
-def form_problem(rubric: Rubric, form: AppraisalSheet) -> str | None:
+def form_problem(rubric: Rubric, form: AppraisalSheet) -> Msg | None:
     """Why the form cannot be applied with `rubric` (made for another rubric, version or
     content), or None. A CSV form records nothing and is taken as it is."""
     if not form.meta:
         return None
     made = (form.meta.get("rubric_id"), form.meta.get("rubric_version"))
     if made != (rubric.id, rubric.version):
-        return (
-            f"the appraisal form was made for rubric {made[0]} version {made[1]}, not "
-            f"{rubric.id} version {rubric.version}"
+        return Msg(
+            "the appraisal form was made for rubric {id} version {version}, not {rubric} "
+            "version {rubric_version}",
+            id=str(made[0]),
+            version=str(made[1]),
+            rubric=rubric.id,
+            rubric_version=rubric.version,
         )
     if form.meta.get("rubric_hash") != rubric.content_hash:
-        return (
-            f"the appraisal form was made from rubric {rubric.id} version {rubric.version} "
-            "with different content (the rubric was edited without a new version)"
+        return Msg(
+            "the appraisal form was made from rubric {rubric} version {rubric_version} with "
+            "different content (the rubric was edited without a new version)",
+            rubric=rubric.id,
+            rubric_version=rubric.version,
         )
     return None
 
@@ -311,7 +317,12 @@ def apply_appraisal(
     batch: list[Issue] = []
     if form is not None and (problem := form_problem(rubric, form)) is not None:
         batch.append(
-            Issue("wrong-rubric", ERROR, f"{problem}; it is not applied", CellRef(form.file))
+            Issue(
+                "wrong-rubric",
+                ERROR,
+                Msg("{problem}; it is not applied", problem=problem),
+                CellRef(form.file),
+            )
         )
         form = None
     if form is None:
@@ -320,9 +331,11 @@ def apply_appraisal(
                 Issue(
                     "not-appraised",
                     ERROR,
-                    "the rubric requires the appraisal council's scores (appraisal: required), "
-                    "but no usable appraisal form was given (--appraisal FORM): the totals are "
-                    "the units' self-scores",
+                    Msg(
+                        "the rubric requires the appraisal council's scores (appraisal: "
+                        "required), but no usable appraisal form was given (--appraisal FORM): "
+                        "the totals are the units' self-scores"
+                    ),
                 )
             )
         return list(results), batch
@@ -334,8 +347,10 @@ def apply_appraisal(
             Issue(
                 "not-a-template",
                 WARNING,
-                "the appraisal form records no rubric (no hidden _ictscore sheet): it was not "
-                "made by `ictscore appraisal`, so it is not checked against the rubric",
+                Msg(
+                    "the appraisal form records no rubric (no hidden _ictscore sheet): it was "
+                    "not made by `ictscore appraisal`, so it is not checked against the rubric"
+                ),
                 CellRef(form.file),
             )
         )
@@ -346,8 +361,12 @@ def apply_appraisal(
             Issue(
                 "unit-not-graded",
                 WARNING,
-                f"the appraisal form has rows for unit {unit}, whose sheet is "
-                f"{not_graded[unit].value}: they are not applied",
+                Msg(
+                    "the appraisal form has rows for unit {unit}, whose sheet is {status}: they "
+                    "are not applied",
+                    unit=unit,
+                    status=Msg("missing") if not_graded[unit] is Status.MISSING else Msg("invalid"),
+                ),
                 form.ref(rows[unit][0].unit_cell),
             )
         )
@@ -356,8 +375,11 @@ def apply_appraisal(
             Issue(
                 "unknown-unit",
                 ERROR,
-                f"the appraisal form has rows for unit {unit}, which has no sheet here: "
-                "a mistyped unit code? Its rows are not applied",
+                Msg(
+                    "the appraisal form has rows for unit {unit}, which has no sheet here: a "
+                    "mistyped unit code? Its rows are not applied",
+                    unit=unit,
+                ),
                 form.ref(rows[unit][0].unit_cell),
             )
         )
@@ -388,7 +410,11 @@ def _apply_one(
                 Issue(
                     "duplicate-criterion",
                     ERROR,
-                    f"appraisal of unit {result.code}: criterion {row.criterion} has two rows",
+                    Msg(
+                        "appraisal of unit {unit}: criterion {id} has two rows",
+                        unit=result.code,
+                        id=row.criterion,
+                    ),
                     form.ref(row.id_cell),
                     row.criterion,
                 )
@@ -402,11 +428,18 @@ def _apply_one(
                 Issue(
                     "unknown-criterion",
                     ERROR,
-                    f"appraisal of unit {result.code}: criterion {row.criterion!r} "
-                    + (
-                        f"does not apply to group {result.group}"
-                        if known
-                        else "is not in the rubric"
+                    Msg(
+                        "appraisal of unit {unit}: criterion '{id}' does not apply to group "
+                        "{group}",
+                        unit=result.code,
+                        id=row.criterion,
+                        group=result.group,
+                    )
+                    if known
+                    else Msg(
+                        "appraisal of unit {unit}: criterion '{id}' is not in the rubric",
+                        unit=result.code,
+                        id=row.criterion,
                     ),
                     form.ref(row.id_cell),
                     row.criterion,
@@ -420,9 +453,14 @@ def _apply_one(
                 Issue(
                     "ambiguous-value",
                     ERROR,
-                    f"appraisal of unit {result.code}, criterion {c.id}: the not-applicable "
-                    f"reason is a number ({reason}): a decimal comma typed without quotes in a "
-                    'CSV file splits the number across two columns; quote it ("17,5")',
+                    Msg(
+                        "appraisal of unit {unit}, criterion {id}: the not-applicable reason is "
+                        "a number ({reason}): a decimal comma typed without quotes in a CSV "
+                        'file splits the number across two columns; quote it ("17,5")',
+                        unit=result.code,
+                        id=c.id,
+                        reason=str(reason),
+                    ),
                     form.ref(row.not_applicable.cell),
                     c.id,
                 )
@@ -433,30 +471,41 @@ def _apply_one(
             appraised = number_of(row.appraised.value)
             max_points = rubric.max_for(c, result.group)
             normalised = isinstance(c.method, Normalised)
-            bad: tuple[str, str] | None = None
+            bad: tuple[str, Msg] | None = None
             if c.method is None:
-                bad = ("not-a-leaf", "a parent criterion takes no points: appraise its parts")
+                bad = ("not-a-leaf", Msg("a parent criterion takes no points: appraise its parts"))
             elif appraised is None:
                 raw = row.appraised.value
                 bad = (
                     (
                         "ambiguous-value",
-                        f"{raw!r} could be a decimal or a number with a thousands separator: "
-                        "type it without the separator, or with no more than 2 decimals",
+                        Msg(
+                            "{raw} could be a decimal or a number with a thousands separator: "
+                            "type it without the separator, or with no more than 2 decimals",
+                            raw=repr(raw),
+                        ),
                     )
                     if isinstance(raw, str) and _THOUSANDS.fullmatch(raw.strip())
-                    else ("not-a-number", f"expected a number, found {raw!r}")
+                    else ("not-a-number", Msg("expected a number, found {raw}", raw=repr(raw)))
                 )
             elif appraised < 0:
-                bad = ("below-minimum", f"{plain(appraised)} is below 0")
+                bad = ("below-minimum", Msg("{value} is below 0", value=appraised))
             elif not normalised and appraised > max_points:
-                bad = ("above-maximum", f"{plain(appraised)} is above the maximum {max_points}")
+                bad = (
+                    "above-maximum",
+                    Msg("{value} is above the maximum {max}", value=appraised, max=max_points),
+                )
             if bad is not None:
                 issues.append(
                     Issue(
                         bad[0],
                         ERROR,
-                        f"appraisal of unit {result.code}, criterion {c.id}: {bad[1]}",
+                        Msg(
+                            "appraisal of unit {unit}, criterion {id}: {text}",
+                            unit=result.code,
+                            id=c.id,
+                            text=bad[1],
+                        ),
                         form.ref(row.appraised.cell),
                         c.id,
                     )
@@ -481,9 +530,15 @@ def _apply_one(
                     Issue(
                         "too-many-decimals",
                         WARNING,
-                        f"appraisal of unit {result.code}, criterion {c.id}: "
-                        f"{plain(entry.points)} has more than {rubric.precision} decimals; "
-                        f"counted as {points[c.id]}",
+                        Msg(
+                            "appraisal of unit {unit}, criterion {id}: {points} has more than "
+                            "{precision} decimals; counted as {published}",
+                            unit=result.code,
+                            id=c.id,
+                            points=entry.points,
+                            precision=rubric.precision,
+                            published=points[c.id],
+                        ),
                         form.ref(row.appraised.cell),
                         c.id,
                     )
@@ -507,8 +562,12 @@ def _apply_one(
                 Issue(
                     "not-appraised",
                     ERROR,
-                    f"the rubric requires an appraisal of every criterion; unit {result.code} "
-                    f"has none for {', '.join(missing)}",
+                    Msg(
+                        "the rubric requires an appraisal of every criterion; unit {unit} has "
+                        "none for {ids}",
+                        unit=result.code,
+                        ids=", ".join(missing),
+                    ),
                     CellRef(form.file),
                 )
             )

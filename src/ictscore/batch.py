@@ -17,6 +17,7 @@ from pathlib import Path
 from ictscore.appraisal import AppraisalSheet, apply_appraisal
 from ictscore.errors import CellRef, IctscoreError, WorkbookError
 from ictscore.isolate import read_isolated
+from ictscore.messages import Msg
 from ictscore.reader import SheetData
 from ictscore.results import Issue, Report, Severity, Status, UnitResult
 from ictscore.rubric import Finding, Rubric, bundled_rubric_path, load_rubric
@@ -65,7 +66,7 @@ def find_sheets(
                 Issue(
                     "not-a-sheet",
                     ERROR if name_issue(path) is None else WARNING,
-                    "a link that points to itself (a loop): not read",
+                    Msg("a link that points to itself (a loop): not read"),
                     CellRef(str(path)),
                 )
             )
@@ -75,7 +76,10 @@ def find_sheets(
                 Issue(
                     "link-not-followed",
                     WARNING,
-                    f"a link to the folder {target}: linked folders are never entered",
+                    Msg(
+                        "a link to the folder {target}: linked folders are never entered",
+                        target=str(target),
+                    ),
                     CellRef(str(path)),
                 )
             )
@@ -85,8 +89,11 @@ def find_sheets(
                 Issue(
                     "link-not-followed",
                     ERROR,
-                    f"a link to {target}, outside the folder: not followed (copy the file "
-                    "in, or pass --follow-links)",
+                    Msg(
+                        "a link to {target}, outside the folder: not followed (copy the file "
+                        "in, or pass --follow-links)",
+                        target=str(target),
+                    ),
                     CellRef(str(path)),
                 )
             )
@@ -97,7 +104,7 @@ def find_sheets(
                     Issue(
                         "subfolder-not-read",
                         WARNING,
-                        "subfolder not read (use --recursive to grade its sheets)",
+                        Msg("subfolder not read (use --recursive to grade its sheets)"),
                         CellRef(str(path)),
                     )
                 )
@@ -108,9 +115,9 @@ def find_sheets(
                 Issue(
                     "not-a-sheet",
                     ERROR if sheet_name else WARNING,
-                    "a broken link: the file it points to does not exist"
+                    Msg("a broken link: the file it points to does not exist")
                     if link
-                    else "ignored: not a regular file",
+                    else Msg("ignored: not a regular file"),
                     CellRef(str(path)),
                 )
             )
@@ -135,7 +142,10 @@ def _read_once(sheets: list[Path], issues: list[Issue]) -> tuple[list[Path], lis
                 Issue(
                     "link-not-followed",
                     WARNING,
-                    f"a link to {by_target[target]}, which is read already: read once",
+                    Msg(
+                        "a link to {target}, which is read already: read once",
+                        target=str(by_target[target]),
+                    ),
                     CellRef(str(path)),
                 )
             )
@@ -155,18 +165,24 @@ def name_issue(path: Path) -> Issue | None:
         return Issue(
             "unsupported-format",
             ERROR,
-            f"{suffix} files are not read: open the file and save it as Excel Workbook (.xlsx)",
+            Msg(
+                "{suffix} files are not read: open the file and save it as Excel Workbook (.xlsx)",
+                suffix=suffix,
+            ),
             CellRef(str(path)),
         )
-    hint = (
-        ": a CSV file; if it is a unit's sheet, the unit must send the workbook (.xlsx)"
+    message = (
+        Msg(
+            "ignored: not a workbook (.xlsx, .xlsm, .xls, .ods, .xlsb): a CSV file; if it is a "
+            "unit's sheet, the unit must send the workbook (.xlsx)"
+        )
         if suffix == ".csv"
-        else ""
+        else Msg("ignored: not a workbook (.xlsx, .xlsm, .xls, .ods, .xlsb)")
     )
     return Issue(
         "not-a-sheet",
         WARNING,
-        f"ignored: not a workbook (.xlsx, .xlsm, .xls, .ods, .xlsb){hint}",
+        message,
         CellRef(str(path)),
     )
 
@@ -286,7 +302,7 @@ def grade_sheets(
                 Issue(
                     "no-unit-code",
                     ERROR,
-                    "the sheet records no unit code; was it made with `ictscore template`?",
+                    Msg("the sheet records no unit code; was it made with `ictscore template`?"),
                     CellRef(sheet.file),
                 )
             )
@@ -303,7 +319,12 @@ def grade_sheets(
             Issue(
                 "duplicate-unit",
                 ERROR,
-                f"{len(found)} sheets for unit {code} ({files}); keep one",
+                Msg(
+                    "{count} sheets for unit {code} ({files}); keep one",
+                    count=len(found),
+                    code=code,
+                    files=files,
+                ),
                 CellRef(str(r.file)),
             )
             for r in found
@@ -327,7 +348,11 @@ def grade_sheets(
                 missing = Issue(
                     "not-submitted",
                     ERROR,
-                    f"no sheet for unit {unit.code} {unit.display_name} (chưa nộp)",
+                    Msg(
+                        "no sheet for unit {code} {name} (not submitted)",
+                        code=unit.code,
+                        name=unit.display_name,
+                    ),
                 )
                 results.append(UnitResult.of(unit, Status.MISSING, issues=(missing,)))
     results, form_issues = apply_appraisal(rubric, results, appraisal, self_check)
@@ -395,10 +420,13 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
             Issue(
                 "no-record",
                 WARNING,
-                "the template's hidden record is missing (the sheet was copied into another "
-                "workbook?): read by its criterion ids, with the unit from its heading; the "
-                f"rubric version it was made from cannot be checked against {rubric.id} "
-                f"{rubric.version}",
+                Msg(
+                    "the template's hidden record is missing (the sheet was copied into another "
+                    "workbook?): read by its criterion ids, with the unit from its heading; the "
+                    "rubric version it was made from cannot be checked against {id} {version}",
+                    id=rubric.id,
+                    version=rubric.version,
+                ),
                 where,
             )
         )
@@ -409,7 +437,11 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
                 Issue(
                     "unknown-unit",
                     ERROR,
-                    f"unit code {code} is not in the roster {roster.source}",
+                    Msg(
+                        "unit code {code} is not in the roster {roster}",
+                        code=code,
+                        roster=str(roster.source),
+                    ),
                     where,
                 )
             )
@@ -419,9 +451,13 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
                     Issue(
                         "group-mismatch",
                         ERROR,
-                        f"the sheet was made for group "
-                        f"{unit.group}, but the roster puts unit {code} in group "
-                        f"{listed.group}: make a new template",
+                        Msg(
+                            "the sheet was made for group {group}, but the roster puts unit "
+                            "{code} in group {listed}: make a new template",
+                            group=unit.group,
+                            code=code,
+                            listed=listed.group,
+                        ),
                         where,
                     )
                 )
@@ -431,7 +467,12 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
             Issue(
                 "unknown-group",
                 ERROR,
-                f"group {unit.group!r} of unit {code} is not in rubric {rubric.id}",
+                Msg(
+                    "group '{group}' of unit {code} is not in rubric {id}",
+                    group=unit.group,
+                    code=code,
+                    id=rubric.id,
+                ),
                 where,
             )
         )

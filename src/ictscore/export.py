@@ -18,6 +18,7 @@ from typing import Any
 
 from ictscore import __version__
 from ictscore.errors import ExportError
+from ictscore.i18n import explain
 from ictscore.results import Issue, Report, Status, UnitResult
 from ictscore.rubric import Rubric
 
@@ -42,7 +43,8 @@ def issue_dict(issue: Issue) -> dict[str, Any]:
     return {
         "code": issue.code,
         "severity": issue.severity.value,
-        "message": issue.message,
+        "message": str(issue.message),
+        "message_vi": explain(issue, "vi"),
         "file": where.file if where else None,
         "sheet": where.sheet if where else None,
         "cell": where.cell if where else None,

@@ -52,7 +52,12 @@ def feedback_workbook(rubric: Rubric, report: Report, unit: UnitResult) -> Any:
         ws = wb[layout.SCORE_SHEET]
         for issue in unit.issues:
             where = issue.where
-            if where is None or where.sheet != layout.SCORE_SHEET or not where.cell:
+            if (
+                where is None
+                or where.file != unit.file  # a second sheet of the same unit: listed, not marked
+                or where.sheet != layout.SCORE_SHEET
+                or not where.cell
+            ):
                 continue
             cell = ws[where.cell]
             cell.fill = PatternFill("solid", fgColor=_MARK)
@@ -66,8 +71,29 @@ def feedback_workbook(rubric: Rubric, report: Report, unit: UnitResult) -> Any:
     return wb
 
 
-def feedback_name(unit: UnitResult) -> str:
-    return f"{ascii_slug(unit.code) or 'don-vi'}-phan-hoi.xlsx"
+def feedback_name(unit: UnitResult, taken: set[str] | None = None) -> str:
+    """The unit's feedback file name, from its code; `taken`: names already used in this run
+    (two codes that slug alike, "A.1" and "a-1", get "a-1-phan-hoi.xlsx" and
+    "a-1-2-phan-hoi.xlsx")."""
+    stem = ascii_slug(unit.code) or "don-vi"
+    name, n = f"{stem}-phan-hoi.xlsx", 1
+    while taken is not None and name.casefold() in taken:
+        n += 1
+        name = f"{stem}-{n}-phan-hoi.xlsx"
+    if taken is not None:
+        taken.add(name.casefold())
+    return name
+
+
+def _place(issue: Issue, unit: UnitResult) -> str:
+    """Where the issue is, as the unit finds it: the cell of its own file, or the other file's
+    name and cell (a unit that sent two sheets)."""
+    where = issue.where
+    if where is None:
+        return ""
+    if where.file != unit.file:
+        return f"{Path(where.file).name}!{where.cell}" if where.cell else Path(where.file).name
+    return where.cell or ""
 
 
 def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
@@ -175,10 +201,7 @@ def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
             "Các vấn đề cần khắc phục",
             [
                 ["Vị trí", "Nội dung"],
-                *(
-                    [i.where.cell if i.where and i.where.cell else "", vi_message(i)]
-                    for i in unit.issues
-                ),
+                *([_place(i, unit), vi_message(i)] for i in unit.issues),
             ],
         )
     ws.page_setup.paperSize = ws.PAPERSIZE_A4  # one printed page
@@ -228,10 +251,11 @@ def write_feedback(
     from ictscore.export import save_workbook
 
     written: list[Path] = []
+    taken: set[str] = set()
     for unit in report.units:
         if unit.status is Status.MISSING or not unit.file:
             continue
-        target = folder / feedback_name(unit)
+        target = folder / feedback_name(unit, taken)
         save_workbook(feedback_workbook(rubric, report, unit), target, overwrite=overwrite)
         written.append(target)
     return written

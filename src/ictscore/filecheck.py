@@ -16,9 +16,11 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Final, Literal
 
 from ictscore.errors import CellRef, WorkbookError
+from ictscore.messages import Msg
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
 """A score sheet is ~50 KB; 20 MiB leaves room for pasted pictures and still bounds memory."""
@@ -38,6 +40,15 @@ _ZIP: Final = b"PK\x03\x04"
 _EMPTY_ZIP: Final = b"PK\x05\x06"
 
 
+def too_large(size: int) -> Msg:
+    """The answer for a file of `size` bytes, above MAX_FILE_BYTES."""
+    return Msg(
+        "the file is {size} MiB, above the limit of {limit} MiB for a score sheet",
+        size=Decimal(f"{size / 1024 / 1024:.1f}"),
+        limit=MAX_FILE_BYTES // 1024 // 1024,
+    )
+
+
 def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
@@ -54,17 +65,13 @@ def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspe
     """The workbook format of `data`, or WorkbookError saying what the file is instead.
     `max_rows`: the row limit of its sheets (a score sheet's, by default)."""
 
-    def fail(message: str, code: str = "unreadable-file") -> WorkbookError:
+    def fail(message: Msg, code: str = "unreadable-file") -> WorkbookError:
         return WorkbookError(where, message, code=code)
 
     if not data:
-        raise fail("the file is empty (0 bytes): it was not saved, or the upload failed")
+        raise fail(Msg("the file is empty (0 bytes): it was not saved, or the upload failed"))
     if len(data) > MAX_FILE_BYTES:
-        raise fail(
-            f"the file is {len(data) / 1024 / 1024:.1f} MiB, above the limit of "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MiB for a score sheet",
-            "too-large",
-        )
+        raise fail(too_large(len(data)), "too-large")
     if data.startswith(_ZIP) or data.startswith(_EMPTY_ZIP):
         try:
             return Inspected(data, _zip_kind(data, fail, max_rows))
@@ -73,52 +80,59 @@ def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspe
         except Exception as exc:  # noqa: BLE001 - any other failure of the zip reader
             detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
             raise fail(
-                f"the file is damaged (its zip structure cannot be read: {detail}): ask the "
-                "unit to save it again"
+                Msg(
+                    "the file is damaged (its zip structure cannot be read): ask the unit to "
+                    "save it again ({detail})",
+                    detail=detail,
+                )
             ) from exc
     if data.startswith(_OLE):
         if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
             raise fail(
-                "the workbook is password-protected (encrypted): ictscore cannot open it; ask "
-                "the unit to remove the password to open (File → Info → Protect Workbook) and "
-                "send it again",
+                Msg(
+                    "the workbook is password-protected (encrypted): ictscore cannot open it; "
+                    "ask the unit to remove the password to open (File → Info → Protect "
+                    "Workbook) and send it again"
+                ),
                 "encrypted",
             )
         if _utf16("WordDocument") in data:
-            raise fail("a Word document (.doc), not a spreadsheet", "not-a-spreadsheet")
+            raise fail(Msg("a Word document (.doc), not a spreadsheet"), "not-a-spreadsheet")
         if _utf16("PowerPoint Document") in data:
-            raise fail("a PowerPoint file (.ppt), not a spreadsheet", "not-a-spreadsheet")
+            raise fail(Msg("a PowerPoint file (.ppt), not a spreadsheet"), "not-a-spreadsheet")
         if _utf16("Workbook") in data or _utf16("Book") in data:
             return Inspected(data, "xls")
-        raise fail("an Office file that is damaged, or not an Excel workbook", "not-a-spreadsheet")
-    raise fail(f"not a spreadsheet: {_what(data)}", "not-a-spreadsheet")
+        raise fail(
+            Msg("an Office file that is damaged, or not an Excel workbook"), "not-a-spreadsheet"
+        )
+    raise fail(Msg("not a spreadsheet: {what}", what=_what(data)), "not-a-spreadsheet")
 
 
-def _what(data: bytes) -> str:
+def _what(data: bytes) -> Msg:
     """A plain description of a file that is no workbook."""
     head = data[:512]
-    signatures: list[tuple[bytes, str]] = [
-        (b"%PDF", "a PDF document"),
-        (b"\xff\xd8\xff", "a JPEG image"),
-        (b"\x89PNG", "a PNG image"),
-        (b"GIF8", "a GIF image"),
-        (b"{\\rtf", "an RTF document"),
-        (b"Rar!", "a RAR archive"),
-        (b"7z\xbc\xaf", "a 7-Zip archive"),
+    signatures: list[tuple[bytes, Msg]] = [
+        (b"%PDF", Msg("a PDF document")),
+        (b"\xff\xd8\xff", Msg("a JPEG image")),
+        (b"\x89PNG", Msg("a PNG image")),
+        (b"GIF8", Msg("a GIF image")),
+        (b"{\\rtf", Msg("an RTF document")),
+        (b"Rar!", Msg("a RAR archive")),
+        (b"7z\xbc\xaf", Msg("a 7-Zip archive")),
     ]
     for magic, what in signatures:
         if head.startswith(magic):
             return what
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<html", b"<!doctype html")) or b"<table" in text:
-        return "an HTML page (some programs export web pages named .xls): save it as .xlsx"
+        return Msg("an HTML page (some programs export web pages named .xls): save it as .xlsx")
     if text.startswith(b"<?xml"):
-        return "an XML file (an Excel 2003 XML spreadsheet?): save it as .xlsx"
+        return Msg("an XML file (an Excel 2003 XML spreadsheet?): save it as .xlsx")
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
-        return "an unknown binary file"
-    return "a text file (a CSV?): open it and save it as .xlsx"
+        return Msg("an unknown binary file")
+    return Msg("a text file (a CSV?): open it and save it as .xlsx")
 
 
 _CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
@@ -143,8 +157,15 @@ def _check_extent(
             columns = max(columns, _column_number(col))
         if rows > max_rows or columns > MAX_COLUMNS:
             raise fail(
-                f"sheet part {info.filename} has cells up to row {rows}, column {columns}: above "
-                f"the limits ({max_rows} rows, {MAX_COLUMNS} columns)",
+                Msg(
+                    "sheet part {part} has cells up to row {rows}, column {columns}: above the "
+                    "limits ({max_rows} rows, {max_columns} columns)",
+                    part=info.filename,
+                    rows=rows,
+                    columns=columns,
+                    max_rows=max_rows,
+                    max_columns=MAX_COLUMNS,
+                ),
                 "too-large",
             )
 
@@ -170,7 +191,11 @@ def _declares_entities(
             head = part.read(_PROLOG_LIMIT)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise fail(
-            f"part {info.filename} is damaged ({exc}): ask the unit to save the file again"
+            Msg(
+                "part {part} is damaged ({detail}): ask the unit to save the file again",
+                part=info.filename,
+                detail=str(exc),
+            )
         ) from exc
     root = _ROOT.search(re.sub(rb"<!--.*?-->", lambda m: b" " * len(m[0]), head, flags=re.S))
     prolog = head if root is None else head[: root.start()]
@@ -184,14 +209,21 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError], max_rows: int) ->
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise fail(
-            "the file is damaged or truncated (an incomplete zip archive): ask the unit to save "
-            f"it again ({exc})"
+            Msg(
+                "the file is damaged or truncated (an incomplete zip archive): ask the unit to "
+                "save it again ({detail})",
+                detail=str(exc),
+            )
         ) from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
             raise fail(
-                f"the archive holds {len(infos)} parts, above the limit of {MAX_ZIP_ENTRIES}",
+                Msg(
+                    "the archive holds {count} parts, above the limit of {limit}",
+                    count=len(infos),
+                    limit=MAX_ZIP_ENTRIES,
+                ),
                 "too-large",
             )
         total = 0
@@ -201,14 +233,23 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError], max_rows: int) ->
                 info.compress_size, 1
             ):
                 raise fail(
-                    f"part {info.filename} would unpack from {info.compress_size} bytes to "
-                    f"{info.file_size} (a zip bomb?): not read",
+                    Msg(
+                        "part {part} would unpack from {packed} bytes to {size} (a zip bomb?): "
+                        "not read",
+                        part=info.filename,
+                        packed=info.compress_size,
+                        size=info.file_size,
+                    ),
                     "too-large",
                 )
         if total > MAX_UNZIPPED_BYTES:
             raise fail(
-                f"the workbook unpacks to {total / 1024 / 1024:.0f} MiB, above the limit of "
-                f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MiB (a zip bomb?): not read",
+                Msg(
+                    "the workbook unpacks to {size} MiB, above the limit of {limit} MiB (a zip "
+                    "bomb?): not read",
+                    size=round(total / 1024 / 1024),
+                    limit=MAX_UNZIPPED_BYTES // 1024 // 1024,
+                ),
                 "too-large",
             )
         _check_extent(archive, infos, fail, max_rows)
@@ -219,8 +260,11 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError], max_rows: int) ->
                 archive, info, fail
             ):
                 raise fail(
-                    f"part {info.filename} declares XML entities (an XML attack, or a file "
-                    "not written by a spreadsheet application): not read",
+                    Msg(
+                        "part {part} declares XML entities (an XML attack, or a file not "
+                        "written by a spreadsheet application): not read",
+                        part=info.filename,
+                    ),
                     "unsafe-xml",
                 )
     if "xl/workbook.xml" in names:
@@ -230,13 +274,15 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError], max_rows: int) ->
     if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
         return "ods"
     if "word/document.xml" in names:
-        raise fail("a Word document (.docx), not a spreadsheet", "not-a-spreadsheet")
+        raise fail(Msg("a Word document (.docx), not a spreadsheet"), "not-a-spreadsheet")
     if "ppt/presentation.xml" in names:
-        raise fail("a PowerPoint file (.pptx), not a spreadsheet", "not-a-spreadsheet")
+        raise fail(Msg("a PowerPoint file (.pptx), not a spreadsheet"), "not-a-spreadsheet")
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         raise fail(
-            f"an OpenDocument file of another kind ({mimetype.decode(errors='replace')}), not a "
-            "spreadsheet",
+            Msg(
+                "an OpenDocument file of another kind ({kind}), not a spreadsheet",
+                kind=mimetype.decode(errors="replace"),
+            ),
             "not-a-spreadsheet",
         )
-    raise fail("a zip archive, but not a workbook", "not-a-spreadsheet")
+    raise fail(Msg("a zip archive, but not a workbook"), "not-a-spreadsheet")

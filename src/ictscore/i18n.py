@@ -9,20 +9,22 @@ has a plain explanation, kept here in English as gettext message ids and transla
 
 from __future__ import annotations
 
-import gettext
-from functools import cache
-from importlib import resources
-from typing import Final, Literal
+from typing import Final
 
+from ictscore.messages import N_, Lang, Msg, render, t, translation
 from ictscore.results import Issue
 
-Lang = Literal["en", "vi"]
-DOMAIN: Final = "ictscore"
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogue (pybabel extract -k N_) without translating it."""
-    return message
+__all__ = [
+    "EXPLANATIONS",
+    "SEVERITY",
+    "SUMMARY",
+    "Lang",
+    "N_",
+    "Msg",
+    "explain",
+    "t",
+    "translation",
+]
 
 
 EXPLANATIONS: Final[dict[str, str]] = {
@@ -103,24 +105,12 @@ SUMMARY: Final = N_(
 )
 
 
-@cache
-def translation(lang: Lang) -> gettext.NullTranslations:
-    """The catalogue for `lang` (English: the message ids themselves)."""
-    if lang == "en":
-        return gettext.NullTranslations()
-    folder = resources.files("ictscore") / "locale"
-    return gettext.translation(DOMAIN, localedir=str(folder), languages=[lang])
-
-
-def t(message: str, lang: Lang) -> str:
-    """`message` (a catalogue id) in `lang`."""
-    return translation(lang).gettext(message)
-
-
 def explain(issue: Issue, lang: Lang) -> str:
     """An issue as a person reads it in `lang`: in English its precise message; in Vietnamese
-    the plain explanation first, then the precise message (values and cells) in brackets."""
+    the plain explanation first, then the precise message (values and cells) in brackets, in
+    Vietnamese too (a message raised as a Msg; any other text is shown as it is)."""
     if lang == "en":
-        return issue.message
+        return str(issue.message)
     plain = EXPLANATIONS.get(issue.code)
-    return f"{t(plain, lang)} ({issue.message})" if plain else issue.message
+    precise = render(issue.message, lang)
+    return f"{t(plain, lang)} ({precise})" if plain else precise

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Final
 
 from ictscore.errors import CellRef, WorkbookError
+from ictscore.messages import Msg
 from ictscore.reader import SheetData, read_workbook
 
 MEMORY_LIMIT: Final = 1536 * 1024 * 1024
@@ -85,9 +86,13 @@ def _run_batch(
     for i in retry:  # read alone, and still failing: this file is the cause
         results[i] = WorkbookError(
             CellRef(str(paths[i])),
-            "the workbook is damaged: reading it crashed the reader, ran out of the memory "
-            f"limit ({MEMORY_LIMIT // 1024 // 1024} MiB) or took longer than "
-            f"{FILE_SECONDS:.0f} s; ask the unit to save it again",
+            Msg(
+                "the workbook is damaged: reading it crashed the reader, ran out of the memory "
+                "limit ({memory} MiB) or took longer than {seconds} s; ask the unit to save it "
+                "again",
+                memory=MEMORY_LIMIT // 1024 // 1024,
+                seconds=round(FILE_SECONDS),
+            ),
             code="unreadable-file",
         )
         if advance is not None:
@@ -105,8 +110,11 @@ def _read_one(path: str) -> Outcome:
             raise
         return WorkbookError(
             CellRef(path),
-            f"the workbook is damaged and cannot be read (the reader failed: "
-            f"{type(exc).__name__}): ask the unit to save it again",
+            Msg(
+                "the workbook is damaged and cannot be read (the reader failed: {what}): ask "
+                "the unit to save it again",
+                what=type(exc).__name__,
+            ),
         )
 
 

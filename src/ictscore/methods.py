@@ -24,6 +24,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from ictscore.messages import Msg
 from ictscore.numbers import vn_number
 
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -201,29 +202,34 @@ class Ratio(_Method):
             return Outcome(_num(values, self.input) * max_points)  # the slot bounds it to 0..1
         num, den = _num(values, "numerator"), _num(values, "denominator")
         if den == 0:
+            den_label = self.denominator or ""
             note = Note(
                 "zero-denominator",
                 "error",
-                f"the denominator ({self.denominator}) is 0; the ratio is undefined",
+                Msg("the denominator ({label}) is 0; the ratio is undefined", label=den_label),
                 "denominator",
             )
             return Outcome(_ZERO, (note,))
         if num > den:
-            return self._above_one(
-                f"numerator {num} is greater than denominator {den}", "numerator", max_points
+            what = Msg(
+                "numerator {numerator} is greater than denominator {denominator}",
+                numerator=num,
+                denominator=den,
             )
+            return self._above_one(what, "numerator", max_points)
         # NOTE: multiply first: num × max is exact, so a ratio whose points end in 5 at the
         # published precision (125/600 × 3 = 0.625) is not cut to 0.62499… by the division.
         return Outcome(num * max_points / den)
 
-    def _above_one(self, what: str, slot: str, max_points: Decimal) -> Outcome:
+    def _above_one(self, what: Msg, slot: str, max_points: Decimal) -> Outcome:
         if self.above_one == "error":
-            note = Note("ratio-above-one", "error", f"{what}; the ratio may not exceed 1", slot)
+            text = Msg("{what}; the ratio may not exceed 1", what=what)
+            note = Note("ratio-above-one", "error", text, slot)
             return Outcome(_ZERO, (note,))
         note = Note(
             "ratio-above-one",
             "warning",
-            f"{what}; the ratio is capped at 1 (full {max_points} points)",
+            Msg("{what}; the ratio is capped at 1 (full {max} points)", what=what, max=max_points),
             slot,
         )
         return Outcome(max_points, (note,))

@@ -17,7 +17,8 @@ from typing import Any
 
 from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
-from ictscore.filecheck import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, inspect_file
+from ictscore.filecheck import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, inspect_file, too_large
+from ictscore.messages import Msg
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
     try:
         data = Path(path).read_bytes() if _small_enough(Path(path), file_ref) else b""
     except OSError as exc:
-        raise WorkbookError(file_ref, f"cannot open the file: {exc.strerror or exc}") from exc
+        reason = str(exc.strerror or exc)
+        raise WorkbookError(file_ref, Msg("cannot open the file: {reason}", reason=reason)) from exc
     inspected = inspect_file(data, file_ref)
     try:
         import python_calamine
@@ -116,8 +118,12 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
         if layout.SCORE_SHEET not in names:
             raise WorkbookError(
                 file_ref,
-                f'no sheet "{layout.SCORE_SHEET}" (found: {", ".join(names) or "none"}): '
-                "was the sheet renamed or deleted, or the file not made with `ictscore template`?",
+                Msg(
+                    'no sheet "{sheet}" (found: {found}): was the sheet renamed or deleted, or '
+                    "the file not made with `ictscore template`?",
+                    sheet=layout.SCORE_SHEET,
+                    found=", ".join(names) if names else Msg("none"),
+                ),
                 code="missing-sheet",
             )
         try:
@@ -134,8 +140,14 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
     if len(rows) > MAX_ROWS or any(len(r) > MAX_COLUMNS for r in rows[:MAX_ROWS]):
         raise WorkbookError(
             CellRef(shown, layout.SCORE_SHEET),
-            f"the sheet has {len(rows)} rows and {max(map(len, rows), default=0)} columns, above "
-            f"the limits ({MAX_ROWS} rows, {MAX_COLUMNS} columns) for a score sheet",
+            Msg(
+                "the sheet has {rows} rows and {columns} columns, above the limits ({max_rows} "
+                "rows, {max_columns} columns) for a score sheet",
+                rows=len(rows),
+                columns=max(map(len, rows), default=0),
+                max_rows=MAX_ROWS,
+                max_columns=MAX_COLUMNS,
+            ),
             code="too-large",
         )
     formulas = _formula_problems(inspected.data) if inspected.kind == "xlsx" else {}
@@ -149,8 +161,7 @@ def _small_enough(path: Path, where: CellRef) -> bool:
     if size > MAX_FILE_BYTES:
         raise WorkbookError(
             where,
-            f"the file is {size / 1024 / 1024:.1f} MiB, above the limit of "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MiB for a score sheet",
+            too_large(size),
             code="too-large",
         )
     return True
@@ -160,11 +171,14 @@ def _code(exc: Exception) -> str:
     return "encrypted" if type(exc).__name__ == "PasswordError" else "unreadable-file"
 
 
-def _unreadable(exc: Exception) -> str:
+def _unreadable(exc: Exception) -> Msg:
     if type(exc).__name__ == "PasswordError":
-        return "the workbook is password-protected (encrypted): ictscore cannot open it"
+        return Msg("the workbook is password-protected (encrypted): ictscore cannot open it")
     detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-    return f"the workbook is damaged and cannot be read ({detail}): ask the unit to save it again"
+    return Msg(
+        "the workbook is damaged and cannot be read ({detail}): ask the unit to save it again",
+        detail=detail,
+    )
 
 
 def _read_meta(rows: list[list[Any]]) -> dict[str, str]:
@@ -251,15 +265,21 @@ def _parse_rows(
     if header_row is None:
         raise WorkbookError(
             CellRef(shown, sheet),
-            f'no header row: no cell "{layout.HEADERS[layout.COL_ID]}" in the first '
-            f"{layout.FIRST_HEADER_SCAN_ROWS} rows",
+            Msg(
+                'no header row: no cell "{header}" in the first {rows} rows',
+                header=layout.HEADERS[layout.COL_ID],
+                rows=layout.FIRST_HEADER_SCAN_ROWS,
+            ),
             code="missing-header",
         )
     missing = [layout.HEADERS[c] for c in layout.HEADERS if c not in columns]
     if missing:
         raise WorkbookError(
             CellRef(shown, sheet, f"A{header_row}"),
-            "the header row lacks the column(s) " + ", ".join(f'"{m}"' for m in missing),
+            Msg(
+                "the header row lacks the column(s) {columns}",
+                columns=", ".join(f'"{m}"' for m in missing),
+            ),
             code="missing-header",
         )
     letters = {role: column_letter(index) for role, index in columns.items()}

@@ -17,8 +17,9 @@ from typing import Any
 
 from ictscore import layout
 from ictscore.errors import CellRef
+from ictscore.messages import Msg, Percent
 from ictscore.methods import NO, YES, Slot, SlotKind, SlotValue
-from ictscore.numbers import LARGEST, plain, round_half_up
+from ictscore.numbers import LARGEST, round_half_up
 from ictscore.reader import CriterionRow, FormulaResult, RawCell, SheetData
 from ictscore.results import InputValue, Issue, Severity, Status, UnitResult
 from ictscore.rubric import Criterion, Node, Rubric
@@ -43,19 +44,25 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
             Issue(
                 "unsupported-layout",
                 ERROR,
-                f"the sheet records layout "
-                f"{meta.get('format', '?')} {meta.get('layout_version', '?')}; this "
-                f"ictscore reads {layout.META_FORMAT} {layout.LAYOUT_VERSION}",
+                Msg(
+                    "the sheet records layout {found}; this ictscore reads {expected}",
+                    found=f"{meta.get('format', '?')} {meta.get('layout_version', '?')}",
+                    expected=f"{layout.META_FORMAT} {layout.LAYOUT_VERSION}",
+                ),
                 where,
             )
         ]
-    made = f"{meta.get('rubric_id', '?')} version {meta.get('rubric_version', '?')}"
+    made = Msg(
+        "{id} version {version}",
+        id=meta.get("rubric_id", "?"),
+        version=meta.get("rubric_version", "?"),
+    )
     if meta.get("rubric_id") != rubric.id:
         return [
             Issue(
                 "wrong-rubric",
                 ERROR,
-                f"the sheet was made from rubric {made}, not {rubric.id}",
+                Msg("the sheet was made from rubric {made}, not {id}", made=made, id=rubric.id),
                 where,
             )
         ]
@@ -64,9 +71,12 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
             Issue(
                 "wrong-rubric-version",
                 ERROR,
-                f"the sheet was made from rubric {made}; "
-                f"grading uses version {rubric.version}: ask the unit to refill a "
-                "current template",
+                Msg(
+                    "the sheet was made from rubric {made}; grading uses version {version}: "
+                    "ask the unit to refill a current template",
+                    made=made,
+                    version=rubric.version,
+                ),
                 where,
             )
         ]
@@ -75,10 +85,13 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
             Issue(
                 "rubric-changed",
                 ERROR,
-                f"the sheet was made from rubric {made} with "
-                f"different content (hash {meta.get('rubric_hash', '?')[:12]}, now "
-                f"{rubric.content_hash[:12]}): the rubric was edited without a new "
-                "version",
+                Msg(
+                    "the sheet was made from rubric {made} with different content (hash "
+                    "{found}, now {expected}): the rubric was edited without a new version",
+                    made=made,
+                    found=meta.get("rubric_hash", "?")[:12],
+                    expected=rubric.content_hash[:12],
+                ),
                 where,
             )
         ]
@@ -104,7 +117,11 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
                     Issue(
                         "duplicate-criterion",
                         ERROR,
-                        f"criterion {cid} appears again (first in row {rows[0].row})",
+                        Msg(
+                            "criterion {id} appears again (first in row {row})",
+                            id=cid,
+                            row=rows[0].row,
+                        ),
                         sheet.ref(extra.id_cell),
                         cid,
                     )
@@ -116,8 +133,12 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
                         Issue(
                             "not-applicable",
                             ERROR,
-                            f"criterion {cid} does not apply to group {group}, "
-                            "but a value was entered",
+                            Msg(
+                                "criterion {id} does not apply to group {group}, but a value "
+                                "was entered",
+                                id=cid,
+                                group=group,
+                            ),
                             sheet.ref(row.inputs[0].cell),
                             crit.id,
                         )
@@ -128,7 +149,11 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
                     Issue(
                         "unknown-criterion",
                         ERROR,
-                        f"unknown criterion id {cid!r}: not in rubric {rubric.id}",
+                        Msg(
+                            "unknown criterion id '{id}': not in rubric {rubric}",
+                            id=cid,
+                            rubric=rubric.id,
+                        ),
                         sheet.ref(row.id_cell),
                         cid,
                     )
@@ -139,8 +164,11 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
             Issue(
                 "empty-sheet",
                 ERROR,
-                "no value was entered in any input cell "
-                f"(columns {', '.join(layout.INPUT_COLUMNS)}): the sheet was sent blank",
+                Msg(
+                    "no value was entered in any input cell (columns {columns}): the sheet was "
+                    "sent blank",
+                    columns=", ".join(layout.INPUT_COLUMNS),
+                ),
                 sheet.ref(),
             )
         )
@@ -158,7 +186,11 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
                 Issue(
                     "missing-criterion",
                     ERROR,
-                    f'criterion {c.id} "{_short(c.title)}" is missing from the sheet',
+                    Msg(
+                        'criterion {id} "{title}" is missing from the sheet',
+                        id=c.id,
+                        title=_short(c.title),
+                    ),
                     sheet.ref(),
                     c.id,
                 )
@@ -271,8 +303,13 @@ def _fixed_cells(
             Issue(
                 "title-changed",
                 ERROR,
-                f"the title of criterion {c.id} was changed: expected "
-                f'"{_short(c.title)}", found "{_short(title)}"',
+                Msg(
+                    'the title of criterion {id} was changed: expected "{expected}", found '
+                    '"{found}"',
+                    id=c.id,
+                    expected=_short(c.title),
+                    found=_short(title),
+                ),
                 sheet.ref(row.title.cell),
                 c.id,
             )
@@ -283,8 +320,12 @@ def _fixed_cells(
             Issue(
                 "max-changed",
                 ERROR,
-                f"the maximum of criterion {c.id} was changed: expected "
-                f"{plain(max_points)}, found {_show(row.max.value)}",
+                Msg(
+                    "the maximum of criterion {id} was changed: expected {expected}, found {found}",
+                    id=c.id,
+                    expected=max_points,
+                    found=_show(row.max.value),
+                ),
                 sheet.ref(row.max.cell),
                 c.id,
             )
@@ -309,7 +350,7 @@ def _score_leaf(
                 Issue(
                     "coerced-value",
                     WARNING,
-                    f"criterion {c.id}: {slot.label}: {coerced}",
+                    Msg("criterion {id}: {label}: {text}", id=c.id, label=slot.label, text=coerced),
                     sheet.ref(raw.cell),
                     c.id,
                 )
@@ -320,7 +361,7 @@ def _score_leaf(
                 Issue(
                     code,
                     ERROR,
-                    f"criterion {c.id}: {slot.label}: {text}",
+                    Msg("criterion {id}: {label}: {text}", id=c.id, label=slot.label, text=text),
                     sheet.ref(raw.cell),
                     c.id,
                 )
@@ -337,7 +378,7 @@ def _score_leaf(
             Issue(
                 note.code,
                 Severity(note.severity),
-                f"criterion {c.id}: {note.message}",
+                Msg("criterion {id}: {text}", id=c.id, text=note.message),
                 sheet.ref(cells[note.slot]),
                 c.id,
             )
@@ -352,8 +393,14 @@ def _score_leaf(
             Issue(
                 "too-many-decimals",
                 WARNING,
-                f"criterion {c.id}: {plain(outcome.points)} has more than "
-                f"{rubric.precision} decimals; counted as {published}",
+                Msg(
+                    "criterion {id}: {points} has more than {precision} decimals; counted as "
+                    "{published}",
+                    id=c.id,
+                    points=outcome.points,
+                    precision=rubric.precision,
+                    published=published,
+                ),
                 sheet.ref(row.inputs[0].cell),
                 c.id,
             )
@@ -361,7 +408,7 @@ def _score_leaf(
     return published, None, read, issues
 
 
-Problem = tuple[str, str]
+Problem = tuple[str, Msg]
 """(issue code, what is wrong and what was expected)."""
 
 
@@ -375,7 +422,7 @@ def parse_slot(
 
 def read_slot(
     slot: Slot, raw: RawCell, plain_percent: bool = False
-) -> tuple[SlotValue | None, Problem | None, str | None]:
+) -> tuple[SlotValue | None, Problem | None, Msg | None]:
     """A raw cell value as the slot wants it: (value, None, note) or (None, problem, None).
 
     Values as people type them are accepted and normalised, with `note` saying how the typed
@@ -385,23 +432,28 @@ def read_slot(
     percentage cell is read as 85%. Anything else that is not what the slot wants is a problem.
     """
     if raw.blank:
-        return None, ("missing-value", f"no value; expected {_expected(slot)}"), None
+        return None, ("missing-value", Msg("no value; expected {what}", what=_expected(slot))), None
     value = raw.value
     if isinstance(value, FormulaResult):
-        code = "formula-error" if value.error else "formula-without-value"
-        fix = (
-            "correct the formula or type the value"
-            if value.error
-            else "open the file in Excel or LibreOffice and save it, or type the value"
+        if value.error:
+            text = Msg(
+                "a formula whose result is {error}: correct the formula or type the value",
+                error=value.error,
+            )
+            return None, ("formula-error", text), None
+        text = Msg(
+            "a formula without a saved result: open the file in Excel or LibreOffice and save "
+            "it, or type the value"
         )
-        return None, (code, f"{value}: {fix}"), None
+        return None, ("formula-without-value", text), None
     if slot.kind is SlotKind.CHOICE:
         return _read_choice(slot, value)
     number, note = _read_number(value, slot)
     if isinstance(number, tuple):
         return None, number, None
     if number is None:
-        return None, ("not-a-number", f"expected {_expected(slot)}, found {_show(value)}"), None
+        text = Msg("expected {what}, found {found}", what=_expected(slot), found=_show(value))
+        return None, ("not-a-number", text), None
     typed_percent = isinstance(value, str) and "%" in unicodedata.normalize("NFKC", value)
     if (
         plain_percent
@@ -410,33 +462,44 @@ def read_slot(
         and slot.maximum < number <= 100
         and not typed_percent
     ):
-        note = f"read {_show(value)} as {plain(number)}% (the rubric reads plain numbers in a "
-        note += "percentage cell as percentages)"
+        note = Msg(
+            "read {found} as {percent} (the rubric reads plain numbers in a percentage cell "
+            "as percentages)",
+            found=_show(value),
+            percent=Percent(number / 100),
+        )
         number = number / 100
     if slot.integer and number != number.to_integral_value():
-        problem = ("not-a-whole-number", f"expected a whole number (a count), found {number}")
+        problem = (
+            "not-a-whole-number",
+            Msg("expected a whole number (a count), found {found}", found=number),
+        )
         return None, problem, None
     if slot.minimum is not None and number < slot.minimum:
         return (
             None,
             (
                 "below-minimum",
-                f"{_fmt(slot, number)} is below the minimum {_fmt(slot, slot.minimum)}",
+                Msg(
+                    "{found} is below the minimum {minimum}",
+                    found=_fmt(slot, number),
+                    minimum=_fmt(slot, slot.minimum),
+                ),
             ),
             None,
         )
     if slot.maximum is not None and number > slot.maximum:
-        hint = ""
+        found, maximum = _fmt(slot, number), _fmt(slot, slot.maximum)
+        text = Msg("{found} is above the maximum {maximum}", found=found, maximum=maximum)
         if slot.percent and number <= 100 and not typed_percent:
-            hint = f" (type {plain(number)}% rather than {plain(number)})"
-        return (
-            None,
-            (
-                "above-maximum",
-                f"{_fmt(slot, number)} is above the maximum {_fmt(slot, slot.maximum)}{hint}",
-            ),
-            None,
-        )
+            text = Msg(
+                "{found} is above the maximum {maximum} (type {percent} rather than {number})",
+                found=found,
+                maximum=maximum,
+                percent=Percent(number / 100),
+                number=number,
+            )
+        return None, ("above-maximum", text), None
     return number, None, note
 
 
@@ -444,7 +507,7 @@ _YES_WORDS = frozenset({"x", "✓", "✔", "đạt", "co", "có đạt"})
 _NO_WORDS = frozenset({"không đạt", "khong", "khong dat", "chưa đạt", "chua dat"})
 
 
-def _read_choice(slot: Slot, value: Any) -> tuple[SlotValue | None, Problem | None, str | None]:
+def _read_choice(slot: Slot, value: Any) -> tuple[SlotValue | None, Problem | None, Msg | None]:
     text = _squash(str(value)).casefold()
     for choice in slot.choices:
         if text == _squash(choice).casefold():
@@ -453,8 +516,13 @@ def _read_choice(slot: Slot, value: Any) -> tuple[SlotValue | None, Problem | No
         folded = unicodedata.normalize("NFKC", text)
         meant = YES if folded in _YES_WORDS else NO if folded in _NO_WORDS else None
         if meant is not None:
-            return meant, None, f'read "{_short(str(value), 30)}" as "{meant}"'
-    return None, ("not-a-choice", f"expected {_expected(slot)}, found {_show(value)}"), None
+            return (
+                meant,
+                None,
+                Msg('read "{text}" as "{meant}"', text=_short(str(value), 30), meant=meant),
+            )
+    text = Msg("expected {what}, found {found}", what=_expected(slot), found=_show(value))
+    return None, ("not-a-choice", text), None
 
 
 _TYPED_NUMBER = re.compile(r"([+-]?)(\d+(?:[.,]\d+)?)\s*(%|[^\d\s%][^\d%]*)?", re.IGNORECASE)
@@ -465,7 +533,7 @@ _DIGITS = frozenset("0123456789０１２３４５６７８９")
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
 
 
-def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, str | None]:
+def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, Msg | None]:
     """A number cell, or text that is plainly a number ("9,5", " 10 điểm", "８５%")."""
     if not isinstance(value, str):
         return number_of(value), None
@@ -483,8 +551,11 @@ def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, str 
     if _GROUPED.fullmatch(digits):
         return (
             "ambiguous-value",
-            f'text "{_short(value, 30)}" could be a decimal or a number with a thousands '
-            "separator: retype it as a plain number",
+            Msg(
+                'text "{text}" could be a decimal or a number with a thousands separator: '
+                "retype it as a plain number",
+                text=_short(value, 30),
+            ),
         ), None
     percent = unit == "%"
     if percent and not slot.percent:
@@ -494,8 +565,8 @@ def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, str 
         return None, None
     if percent:
         number /= 100
-    shown = f"{plain(number * 100)}%" if percent else plain(number)
-    return number, f'read text "{_short(value, 30)}" as {shown}'
+    shown = Percent(number) if percent else number
+    return number, Msg('read text "{text}" as {shown}', text=_short(value, 30), shown=shown)
 
 
 def number_of(value: Any) -> Decimal | None:
@@ -509,37 +580,44 @@ def number_of(value: Any) -> Decimal | None:
     return number if number.is_finite() and abs(number) < LARGEST else None
 
 
-def _fmt(slot: Slot, number: Decimal) -> str:
-    return f"{plain(number * 100)}%" if slot.percent else plain(number)
+def _fmt(slot: Slot, number: Decimal) -> Decimal | Percent:
+    return Percent(number) if slot.percent else number
 
 
-def _expected(slot: Slot) -> str:
+def _expected(slot: Slot) -> Msg:
     if slot.kind is SlotKind.CHOICE and slot.listed:
-        return "one of the levels: " + "; ".join(f'"{_short(c)}"' for c in slot.choices)
+        levels = "; ".join(f'"{_short(c)}"' for c in slot.choices)
+        return Msg("one of the levels: {levels}", levels=levels)
     if slot.kind is SlotKind.CHOICE:
-        return " or ".join(slot.choices)
+        *first, last = slot.choices
+        return Msg("{first} or {last}", first=" / ".join(first), last=last)
     lo = slot.minimum if slot.minimum is not None else Decimal(0)
     if slot.maximum is None:
-        return f"a number from {_fmt(slot, lo)} up"
-    what = "a percentage" if slot.percent else "a number"
-    return f"{what} from {_fmt(slot, lo)} to {_fmt(slot, slot.maximum)}"
+        return Msg("a number from {low} up", low=_fmt(slot, lo))
+    if slot.percent:
+        return Msg(
+            "a percentage from {low} to {high}", low=_fmt(slot, lo), high=_fmt(slot, slot.maximum)
+        )
+    return Msg("a number from {low} to {high}", low=_fmt(slot, lo), high=_fmt(slot, slot.maximum))
 
 
-def _show(value: Any) -> str:
+def _show(value: Any) -> Msg | str:
     if value is None:
-        return "nothing"
+        return Msg("nothing")
     if isinstance(value, dt.datetime | dt.date | dt.time):
-        return f"a date/time ({value})"
+        return Msg("a date/time ({value})", value=str(value))
     if isinstance(value, bool):
-        return f"a boolean ({value})"
+        return Msg("a boolean ({value})", value=str(value))
     if isinstance(value, dt.timedelta):
-        return f"a duration ({value})"
+        return Msg("a duration ({value})", value=str(value))
     if isinstance(value, str):
-        return f'text "{_short(value, 40)}"'
+        return Msg('text "{text}"', text=_short(value, 40))
     if isinstance(value, float) and abs(value) >= 1e15:
         return f"{value:.6g}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # calamine gives 20.0 for a cell showing 20
+    if isinstance(value, float):
+        return Msg("{value}", value=Decimal(str(value)))  # 9,5 in Vietnamese
     return str(value)
 
 
@@ -560,7 +638,7 @@ def _cached_mismatches(
             leaf = parent_of[leaf]
             unknown.add(leaf)
 
-    def compare(raw: RawCell, computed: Decimal, what: str, cid: str | None) -> None:
+    def compare(raw: RawCell, computed: Decimal, what: Msg, cid: str | None) -> None:
         if raw.blank:
             return  # never calculated (e.g. filled by a program): nothing to compare
         found = number_of(raw.value)
@@ -569,8 +647,13 @@ def _cached_mismatches(
                 Issue(
                     "total-mismatch",
                     WARNING,
-                    f"the sheet shows {_show(raw.value)} for {what}; ictscore "
-                    f"computes {computed} from the inputs",
+                    Msg(
+                        "the sheet shows {found} for {what}; ictscore computes {computed} "
+                        "from the inputs",
+                        found=_show(raw.value),
+                        what=what,
+                        computed=computed,
+                    ),
                     sheet.ref(raw.cell),
                     cid,
                 )
@@ -578,7 +661,7 @@ def _cached_mismatches(
 
     for cid, value in {**result.points, **result.subtotals}.items():
         if cid not in unknown and by_id.get(cid):
-            compare(by_id[cid][0].points, value, f"criterion {cid}", cid)
+            compare(by_id[cid][0].points, value, Msg("criterion {id}", id=cid), cid)
     if sheet.total is not None and result.total is not None and not unknown:
-        compare(sheet.total, result.total, "the total", None)
+        compare(sheet.total, result.total, Msg("the total"), None)
     return issues

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS, safe_text
+from ictscore.i18n import explain
 from ictscore.numbers import excel_number_format, vn_number
 from ictscore.render import max_text
 from ictscore.results import Report, Status, UnitResult
@@ -130,7 +131,7 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
                     _severity(issue.severity.value),
                     issue.code,
                     "",
-                    issue.message,
+                    explain(issue, "vi"),
                 )
             ]
         )
@@ -144,7 +145,7 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
                         _severity(issue.severity.value),
                         issue.code,
                         u.code,
-                        issue.message,
+                        explain(issue, "vi"),
                     )
                 ]
             )
