@@ -89,3 +89,43 @@ def test_a_template_format_in_the_folder_is_an_error_not_silence(
     assert f"error[unsupported-format] {folder / 'so-b.xltx'}: .xltx files are not read" in (
         result.stderr
     )
+
+
+def test_jobs_change_nothing_but_the_speed(run: Run, tmp_path: Path):
+    """Good sheets mixed with hostile files (one panics the reader, one aborts its process):
+    one worker, two or three give the same report, in the same order, and the files sharing a
+    chunk with the one that kills its worker are graded all the same."""
+    import json
+    import shutil
+
+    from tests.conftest import EXAMPLES, ROOT
+
+    bad_files = [  # not the two that are sheets of example units (they would be duplicates)
+        p
+        for p in sorted((ROOT / "tests" / "data" / "bad").iterdir())
+        if not p.name.startswith(("14-", "17-"))
+    ]
+    folder = tmp_path / "mixed"
+    shutil.copytree(EXAMPLES / "sheets", folder)
+    for bad in bad_files:
+        shutil.copy(bad, folder / bad.name)
+    reports = []
+    for jobs in ("1", "2", "3"):
+        result = run("grade", folder, "-r", "tiengiang-2020", "-f", "json", "-q", "--jobs", jobs)
+        assert result.exit_code == 1, result.stderr
+        reports.append(json.loads(result.stdout))
+    assert reports[0] == reports[1] == reports[2]
+    units = reports[0]["units"]
+    assert sum(u["status"] == "graded" for u in units) == 32
+    per_file: dict[str, int] = {}
+    for issue in [*reports[0]["issues"], *(i for u in units for i in u["issues"])]:
+        per_file[Path(issue["file"]).name] = per_file.get(Path(issue["file"]).name, 0) + 1
+    assert per_file["20-xls-reader-aborts.xls"] == 1 and per_file["19-xls-reader-panics.xls"] == 1
+    assert set(per_file) == {bad.name for bad in bad_files}  # one issue each, none for the rest
+
+
+def test_jobs_must_be_at_least_one(run: Run):
+    from tests.conftest import EXAMPLES
+
+    result = run("grade", EXAMPLES / "sheets", "--jobs", "0")
+    assert result.exit_code == 2 and "--jobs" in result.stderr

@@ -1,7 +1,10 @@
-"""Grading a folder: find the sheets, read them, pick the rubric, grade, rank.
+"""Grading a folder: find the sheets, pick the rubric, read and grade them, rank.
 
-`find_sheets` and `read_sheets` touch the file system (read-only); `grade_sheets` is pure: it turns
-sheets already read into a Report. One bad sheet becomes issues in the Report, never an exception.
+`find_sheets`, `pick_rubric`, `read_sheets` and `grade_files` touch the file system (read-only):
+`grade_files` reads and grades each sheet in a worker process (`grade_sheet`), keeping only the
+unit's result. `assemble` is pure: it turns those results into a Report (duplicates, missing
+units, appraisal, the group pass, ranks); `grade_sheets` does both for sheets already read. One
+bad sheet becomes issues in the Report, never an exception.
 """
 
 from __future__ import annotations
@@ -10,15 +13,17 @@ import dataclasses
 import os
 import stat
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ictscore.appraisal import AppraisalSheet, apply_appraisal
 from ictscore.errors import CellRef, IctscoreError, WorkbookError
-from ictscore.isolate import read_isolated
+from ictscore.isolate import read_isolated, run_isolated
 from ictscore.messages import Msg
-from ictscore.reader import SheetData
+from ictscore.reader import SheetData, read_workbook
 from ictscore.results import Issue, Report, Severity, Status, UnitResult
 from ictscore.rubric import Finding, Rubric, bundled_rubric_path, load_rubric
 from ictscore.scoring import Reference, normalise, rank_units, ranking_key, total_up
@@ -206,14 +211,113 @@ def _hidden_on_windows(path: Path) -> bool:
 
 
 def read_sheets(
-    paths: Sequence[Path], advance: Callable[[], None] | None = None
+    paths: Sequence[Path], advance: Callable[[int], None] | None = None, jobs: int | None = None
 ) -> list[SheetData | Issue]:
     """Read every sheet, in worker processes (isolate.py: no file can crash or hang the batch);
     a file that cannot be read becomes an error Issue in its place."""
     return [
-        Issue(r.code, ERROR, r.message, r.where) if isinstance(r, WorkbookError) else r
-        for r in read_isolated(paths, advance=advance)
+        _issue(r) if isinstance(r, WorkbookError) else r
+        for r in read_isolated(paths, jobs, advance)
     ]
+
+
+def _issue(error: WorkbookError) -> Issue:
+    return Issue(error.code, ERROR, error.message, error.where)
+
+
+@dataclass(frozen=True)
+class Graded:
+    """What a worker sends back for one file: the unit's result before the group pass (or the
+    issue that says why there is none), and the rubric the sheet records."""
+
+    outcome: UnitResult | Issue
+    made: tuple[str, str] | None
+    """(rubric id, version) the sheet was made from; None if it lost its hidden record."""
+
+
+_WORKER: dict[str, Any] = {}
+"""A worker's rubric and roster (set once by `_setup_grading`)."""
+
+
+def _setup_grading(rubric: Rubric, roster: Roster | None) -> None:
+    _WORKER.update(rubric=rubric, roster=roster)
+
+
+def _grade_path(path: str) -> Graded:
+    """Read and grade one file, in a worker: only the result travels back, not the sheet."""
+    sheet = read_workbook(path, path)
+    made = None
+    if not sheet.recovered:
+        made = (sheet.meta.get("rubric_id", "?"), sheet.meta.get("rubric_version", "?"))
+    return Graded(grade_sheet(_WORKER["rubric"], sheet, _WORKER["roster"]), made)
+
+
+def grade_files(
+    paths: Sequence[Path],
+    rubric: Rubric,
+    roster: Roster | None = None,
+    jobs: int | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> tuple[list[UnitResult | Issue], Counter[tuple[str, str]]]:
+    """Read and grade every file in worker processes (`jobs`, default one per core), a sheet
+    at a time: what is kept is each unit's result, never the sheet, so memory does not grow
+    with the sheets' size. Returns the outcomes in the order of `paths` (the same whatever
+    `jobs` is), ready for `assemble`, and how many sheets recorded each (rubric id, version).
+    """
+    outcomes: list[UnitResult | Issue] = []
+    made: Counter[tuple[str, str]] = Counter()
+    for done in run_isolated(
+        paths, _grade_path, jobs, advance, setup=_setup_grading, setup_args=(rubric, roster)
+    ):
+        if isinstance(done, WorkbookError):
+            outcomes.append(_issue(done))
+            continue
+        outcomes.append(done.outcome)
+        if done.made is not None:
+            made[done.made] += 1
+    return outcomes, made
+
+
+def pick_rubric(
+    explicit: str | None,
+    paths: Sequence[Path],
+    beside: Path,
+    warn: Callable[[Finding], None] | None = None,
+    jobs: int | None = None,
+) -> tuple[Rubric, bool]:
+    """The rubric to grade `paths` with, as `resolve_rubric` decides, reading no more sheets
+    than it takes: none with `--rubric` or a rubric.yaml beside them, else up to the first
+    sheet that records its rubric. Returns (rubric, whether it came from a sheet: then every
+    sheet must record the same, see `check_made`)."""
+    if explicit or (beside / LOCAL_RUBRIC).is_file():
+        return resolve_rubric(explicit, [], beside, warn), False
+    read: list[SheetData | Issue] = []
+    start, step = 0, 2
+    while start < len(paths):
+        batch = read_sheets(paths[start : start + step], jobs=jobs)
+        read.extend(batch)
+        if any(isinstance(s, SheetData) and not s.recovered for s in batch):
+            break
+        start, step = start + step, step * 4
+    return resolve_rubric(None, read, beside, warn), True
+
+
+def check_made(made: Counter[tuple[str, str]], beside: Path) -> None:
+    """Raises IctscoreError if the sheets were made from different rubrics."""
+    if len(made) > 1:
+        raise _different_rubrics(made, beside)
+
+
+def _different_rubrics(made: Counter[tuple[str, str]], beside: Path) -> IctscoreError:
+    listed = "; ".join(
+        f"{rid} version {ver} ({n} sheet{'s' if n > 1 else ''})"
+        for (rid, ver), n in made.most_common()
+    )
+    return IctscoreError(
+        f"{beside}: the sheets were made from different rubrics: {listed}. "
+        "Pass --rubric FILE to grade them all against one (sheets from the "
+        "others are then reported as errors)"
+    )
 
 
 def resolve_rubric(
@@ -248,15 +352,7 @@ def resolve_rubric(
             f"{beside}: no readable score sheet records its rubric{why}; pass --rubric FILE"
         )
     if len(made) > 1:
-        listed = "; ".join(
-            f"{rid} version {ver} ({n} sheet{'s' if n > 1 else ''})"
-            for (rid, ver), n in made.most_common()
-        )
-        raise IctscoreError(
-            f"{beside}: the sheets were made from different rubrics: {listed}. "
-            "Pass --rubric FILE to grade them all against one (sheets from the "
-            "others are then reported as errors)"
-        )
+        raise _different_rubrics(made, beside)
     ((rid, version),) = made
     path = bundled_rubric_path(rid)
     if path is None:
@@ -284,30 +380,49 @@ def grade_sheets(
     self_check: bool = False,
 ) -> Report:
     """Grade sheets already read: validate, apply the appraisal, normalise within groups, total,
-    classify, rank.
+    classify, rank (`grade_sheet` on each, then `assemble`).
 
     `sheets` may hold Issues for files that could not be read; they and `issues` become the
     report's batch-level issues. With a roster, units without a sheet are listed as missing.
     `self_check`: a unit checks its own sheet (a required appraisal is not asked for).
     """
+    outcomes = [s if isinstance(s, Issue) else grade_sheet(rubric, s, roster) for s in sheets]
+    return assemble(rubric, outcomes, roster, issues, appraisal, self_check)
+
+
+def grade_sheet(
+    rubric: Rubric, sheet: SheetData, roster: Roster | None = None
+) -> UnitResult | Issue:
+    """One sheet validated and scored for its unit, before the group pass (normalised criteria
+    and totals wait for `assemble`); an Issue if the sheet names no unit."""
+    result = _grade_one(rubric, sheet, roster)
+    if result is None:
+        return Issue(
+            "no-unit-code",
+            ERROR,
+            Msg("the sheet records no unit code; was it made with `ictscore template`?"),
+            CellRef(sheet.file),
+        )
+    return result
+
+
+def assemble(
+    rubric: Rubric,
+    outcomes: Iterable[UnitResult | Issue],
+    roster: Roster | None = None,
+    issues: Sequence[Issue] = (),
+    appraisal: AppraisalSheet | None = None,
+    self_check: bool = False,
+) -> Report:
+    """The Report from every sheet's outcome (`grade_sheet`, in file order): duplicate units,
+    units without a sheet, the appraisal, the group pass, ranks. Pure."""
     batch_issues = list(issues)
     by_code: dict[str, list[UnitResult]] = defaultdict(list)
-    for sheet in sheets:
-        if isinstance(sheet, Issue):
-            batch_issues.append(sheet)
-            continue
-        result = _grade_one(rubric, sheet, roster)
-        if result is None:
-            batch_issues.append(
-                Issue(
-                    "no-unit-code",
-                    ERROR,
-                    Msg("the sheet records no unit code; was it made with `ictscore template`?"),
-                    CellRef(sheet.file),
-                )
-            )
+    for outcome in outcomes:
+        if isinstance(outcome, Issue):
+            batch_issues.append(outcome)
         else:
-            by_code[result.code].append(result)
+            by_code[outcome.code].append(outcome)
 
     results: list[UnitResult] = []
     for code, found in by_code.items():

@@ -24,8 +24,7 @@ from ictscore.errors import IctscoreError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
     from ictscore.i18n import Lang
-    from ictscore.reader import SheetData
-    from ictscore.results import Issue, Report
+    from ictscore.results import Issue, Report, UnitResult
     from ictscore.rubric import Finding, Rubric
     from ictscore.units import Roster
 
@@ -108,6 +107,18 @@ LangOpt = Annotated[
         "issue explained in plain words before its precise message).",
     ),
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Worker processes that read and grade the sheets (default: one per core). The "
+        "results are the same, in the same order, whatever N is.",
+        show_default=False,
+    ),
+]
 UnitsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -176,7 +187,7 @@ def template(
         with _progress("Writing sheets", len(targets)) as advance:
             for u, path in targets:
                 save_workbook(build_template(rb, u, password), path, overwrite=force)
-                advance()
+                advance(1)
     err_console.print(f"Wrote {len(targets)} sheet(s) to {escape(str(out))}", highlight=False)
 
 
@@ -228,6 +239,7 @@ def grade(
     follow_links: Annotated[
         bool, typer.Option(help="Read links to files outside DIR (not followed by default).")
     ] = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """Validate, total, classify and rank every sheet in DIR (.xlsx, .xlsm, .xls, .ods, .xlsb).
 
@@ -235,7 +247,7 @@ def grade(
     --feedback feedback/
     """
     from ictscore.appraisal import form_problem, read_appraisal
-    from ictscore.batch import grade_sheets
+    from ictscore.batch import assemble
     from ictscore.errors import WorkbookError
     from ictscore.export import check_output
 
@@ -258,10 +270,17 @@ def grade(
                 form = read_appraisal(appraisal)
             except WorkbookError as exc:
                 raise IctscoreError(str(exc)) from exc
-        rb, sheets, roster, skipped = _read_batch(folder, rubric, units, recursive, follow_links)
-        if form is not None and (problem := form_problem(rb, form)) is not None:
-            raise IctscoreError(f"{appraisal}: {problem}: make it again with `ictscore appraisal`")
-        report = grade_sheets(rb, sheets, roster, skipped, form)
+
+        def check_form(rb: Rubric) -> None:  # before any sheet is graded
+            if form is not None and (problem := form_problem(rb, form)) is not None:
+                raise IctscoreError(
+                    f"{appraisal}: {problem}: make it again with `ictscore appraisal`"
+                )
+
+        rb, outcomes, roster, skipped = _grade_batch(
+            folder, rubric, units, recursive, follow_links, jobs, check_form
+        )
+        report = assemble(rb, outcomes, roster, skipped, form)
         _emit(report, rb, fmt, outputs, force, quiet, lang.value)
         if feedback is not None:
             from ictscore.feedback import write_feedback
@@ -285,6 +304,7 @@ def appraisal(
     units: UnitsOpt = None,
     recursive: Annotated[bool, typer.Option(help="Also read subfolders.")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing FILE.")] = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """Write the appraisal council's form for the graded sheets of DIR.
 
@@ -295,15 +315,15 @@ def appraisal(
     ictscore grade sheets/ --appraisal appraisal.xlsx
     """
     from ictscore.appraisal import build_form
-    from ictscore.batch import grade_sheets
+    from ictscore.batch import assemble
     from ictscore.export import check_output, save_workbook
 
     with _exit_on_error():
         if out.suffix.lower() != ".xlsx":
             raise IctscoreError(f"{out}: the appraisal form is an .xlsx file")
         check_output(out, force, folder)
-        rb, sheets, roster, skipped = _read_batch(folder, rubric, units, recursive)
-        report = grade_sheets(rb, sheets, roster, skipped, self_check=True)
+        rb, outcomes, roster, skipped = _grade_batch(folder, rubric, units, recursive, jobs=jobs)
+        report = assemble(rb, outcomes, roster, skipped, self_check=True)
         save_workbook(build_form(rb, report.units), out, overwrite=force)
     from ictscore import render
 
@@ -317,14 +337,18 @@ def appraisal(
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
 
-def _read_batch(
+def _grade_batch(
     folder: Path,
     rubric: str | None,
     units: Path | None,
     recursive: bool,
     follow_links: bool = False,
-) -> tuple[Rubric, list[SheetData | Issue], Roster | None, list[Issue]]:
-    from ictscore.batch import find_sheets, read_sheets, resolve_rubric
+    jobs: int | None = None,
+    before: Callable[[Rubric], None] | None = None,
+) -> tuple[Rubric, list[UnitResult | Issue], Roster | None, list[Issue]]:
+    """Find the sheets of `folder`, pick the rubric and grade every sheet in worker processes
+    (`before(rubric)` runs first: a check that must stop the command before any grading)."""
+    from ictscore.batch import check_made, find_sheets, grade_files, pick_rubric
     from ictscore.units import load_units
 
     paths, skipped = find_sheets(folder, recursive, follow_links)
@@ -335,12 +359,16 @@ def _read_batch(
             f"{folder}: no score sheets found (.xlsx, .xlsm, .xls, .ods, .xlsb)"
             + (f" (other files: {others})" if skipped else "")
         )
-    with _progress("Reading sheets", len(paths)) as advance:
-        sheets = read_sheets(paths, advance)
-    rb = resolve_rubric(rubric, sheets, folder, _warn)
+    rb, from_sheets = pick_rubric(rubric, paths, folder, _warn, jobs)
     if roster is not None:
         roster.check_groups(g.id for g in rb.groups)
-    return rb, sheets, roster, skipped
+    if before is not None:
+        before(rb)
+    with _progress("Grading sheets", len(paths)) as advance:
+        outcomes, made = grade_files(paths, rb, roster, jobs, advance)
+    if from_sheets:
+        check_made(made, folder)
+    return rb, outcomes, roster, skipped
 
 
 @app.command()
@@ -576,8 +604,9 @@ def _emit(
 
 
 @contextmanager
-def _progress(what: str, total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr for batches; silent when stderr is not a terminal."""
+def _progress(what: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for batches (told how many more are done); silent when stderr
+    is not a terminal."""
     if total < 2 or not err_console.is_terminal:
         yield _noop
         return
@@ -585,10 +614,10 @@ def _progress(what: str, total: int) -> Iterator[Callable[[], None]]:
 
     with Progress(console=err_console, transient=True) as progress:
         task = progress.add_task(what, total=total)
-        yield lambda: progress.advance(task)
+        yield lambda done: progress.advance(task, done)
 
 
-def _noop() -> None:
+def _noop(done: int) -> None:
     return None
 
 

@@ -6,7 +6,8 @@ reading (filecheck.py) stop the known cases; this module stops the rest. Each fi
 worker process with a memory limit; a worker that dies, or a file that takes longer than the
 time limit, becomes one located error for that file, and the other files are read as usual.
 
-The workers also read files in parallel, one per core.
+The workers also do the files in parallel, one per core (`--jobs`), a chunk of files at a time;
+`run_isolated` runs any per-file task this way (batch.py grades each sheet where it is read).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, Generic, TypeVar
 
 from ictscore.errors import CellRef, WorkbookError
 from ictscore.messages import Msg
@@ -31,8 +33,21 @@ MEMORY_LIMIT: Final = 1536 * 1024 * 1024
 FILE_SECONDS: Final = 60.0
 """How long one file may take to read (a score sheet takes milliseconds)."""
 
+T = TypeVar("T")
 Outcome = SheetData | WorkbookError
-Advance = Callable[[], None]
+Advance = Callable[[int], None]
+"""Told how many more files are done."""
+Task = Callable[[str], T]
+"""What a worker does with one file (its path): a module-level function, so that it can be
+sent to a worker process; it raises WorkbookError for a file it cannot use."""
+
+
+def default_jobs() -> int:
+    """The worker processes to use by default: one per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 def read_isolated(
@@ -40,69 +55,109 @@ def read_isolated(
 ) -> list[Outcome]:
     """Every file read in a worker process, in the order given: its SheetData, or the
     WorkbookError that says why it could not be read (never an exception of the reader)."""
-    results: dict[int, Outcome] = {}
-    count = max(1, min(workers or os.cpu_count() or 1, len(paths) or 1, 8))
+    return run_isolated(paths, _read_one, workers, advance)
+
+
+def run_isolated(
+    paths: Sequence[Path],
+    task: Task[T],
+    workers: int | None = None,
+    advance: Advance | None = None,
+    setup: Callable[..., None] | None = None,
+    setup_args: tuple[Any, ...] = (),
+) -> list[T | WorkbookError]:
+    """`task` run on every file in worker processes, results in the order of `paths` (however
+    many workers: the same results as one). A file whose task raises, crashes its worker, or
+    hangs it becomes a located WorkbookError; the other files are done as usual.
+
+    `setup(*setup_args)` runs once in each worker before its first file (e.g. to hand it the
+    rubric). Files go to the workers in chunks, so that sending them and their results back
+    costs little next to the work; a chunk whose worker dies or stalls is done again, each of
+    its files alone, to find the one at fault."""
+    results: dict[int, T | WorkbookError] = {}
+    count = max(1, min(workers or default_jobs(), len(paths) or 1, 61))
     todo = list(range(len(paths)))
-    suspects = _run_batch(paths, todo, count, results, advance)
+    size = max(1, min(CHUNK, len(paths) // (count * 4)))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    job = _Job(paths, task, setup, setup_args, results, advance)
+    suspects = job.run(chunks, count)
     for i in suspects:  # alone now: if its worker dies again, the file is the cause
-        _run_batch(paths, [i], 1, results, advance, alone=True)
+        job.run([[i]], 1, alone=True)
     return [results[i] for i in range(len(paths))]
 
 
-def _run_batch(
-    paths: Sequence[Path],
-    indices: list[int],
-    workers: int,
-    results: dict[int, Outcome],
-    advance: Advance | None,
-    alone: bool = False,
-) -> list[int]:
-    """Read `indices`; returns those to retry alone (their pool broke or stalled)."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start)
-    futures: dict[Future[Outcome], int] = {  # workers start silenced and memory-limited
-        pool.submit(_read_one, str(paths[i])): i for i in indices
-    }
-    pending = set(futures)
-    retry: list[int] = []
-    try:
-        while pending:
-            done, pending = wait(pending, timeout=FILE_SECONDS, return_when=FIRST_COMPLETED)
-            if not done:  # nothing finished in time: some file hangs a worker
-                retry.extend(futures[f] for f in pending)
-                break
-            for future in done:
-                i = futures[future]
-                try:
-                    results[i] = future.result()
-                except BrokenProcessPool:
-                    retry.append(i)
-                    continue
-                if advance is not None:
-                    advance()
-    finally:
-        _shutdown(pool)
-    if not alone:
-        return sorted(set(retry))
-    for i in retry:  # read alone, and still failing: this file is the cause
-        results[i] = WorkbookError(
-            CellRef(str(paths[i])),
-            Msg(
-                "the workbook is damaged: reading it crashed the reader, ran out of the memory "
-                "limit ({memory} MiB) or took longer than {seconds} s; ask the unit to save it "
-                "again",
-                memory=MEMORY_LIMIT // 1024 // 1024,
-                seconds=round(FILE_SECONDS),
-            ),
-            code="unreadable-file",
+CHUNK: Final = 16
+"""Files per task sent to a worker, at most (fewer in a small batch, to share the work)."""
+
+
+@dataclass
+class _Job(Generic[T]):
+    paths: Sequence[Path]
+    task: Task[T]
+    setup: Callable[..., None] | None
+    setup_args: tuple[Any, ...]
+    results: dict[int, T | WorkbookError]
+    advance: Advance | None
+
+    def run(self, chunks: list[list[int]], workers: int, alone: bool = False) -> list[int]:
+        """Do `chunks`; returns the files to do again alone (their pool broke or stalled)."""
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_context(),
+            initializer=_start,  # workers start silenced and memory-limited
+            initargs=(self.setup, self.setup_args),
         )
-        if advance is not None:
-            advance()
-    return []
+        futures: dict[Future[list[T | WorkbookError]], list[int]] = {
+            pool.submit(_run_chunk, self.task, [str(self.paths[i]) for i in chunk]): chunk
+            for chunk in chunks
+        }
+        pending = set(futures)
+        retry: list[int] = []
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=FILE_SECONDS, return_when=FIRST_COMPLETED)
+                if not done:  # nothing finished in time: some file hangs a worker
+                    retry.extend(i for f in pending for i in futures[f])
+                    break
+                for future in done:
+                    chunk = futures[future]
+                    try:
+                        outcomes = future.result()
+                    except BrokenProcessPool:
+                        retry.extend(chunk)
+                        continue
+                    for i, outcome in zip(chunk, outcomes, strict=True):
+                        self.results[i] = outcome
+                    if self.advance is not None:
+                        self.advance(len(chunk))
+        finally:
+            _shutdown(pool)
+        if not alone:
+            return sorted(set(retry))
+        for i in retry:  # done alone, and still failing: this file is the cause
+            self.results[i] = WorkbookError(
+                CellRef(str(self.paths[i])),
+                Msg(
+                    "the workbook is damaged: reading it crashed the reader, ran out of the "
+                    "memory limit ({memory} MiB) or took longer than {seconds} s; ask the unit "
+                    "to save it again",
+                    memory=MEMORY_LIMIT // 1024 // 1024,
+                    seconds=round(FILE_SECONDS),
+                ),
+                code="unreadable-file",
+            )
+            if self.advance is not None:
+                self.advance(1)
+        return []
 
 
-def _read_one(path: str) -> Outcome:
+def _run_chunk(task: Task[T], paths: list[str]) -> list[T | WorkbookError]:
+    return [_run_one(task, path) for path in paths]
+
+
+def _run_one(task: Task[T], path: str) -> T | WorkbookError:
     try:
-        return read_workbook(path, path)
+        return task(path)
     except WorkbookError as exc:
         return exc
     except BaseException as exc:  # noqa: BLE001 - a native panic is a BaseException
@@ -118,7 +173,11 @@ def _read_one(path: str) -> Outcome:
         )
 
 
-def _start() -> None:
+def _read_one(path: str) -> SheetData:
+    return read_workbook(path, path)
+
+
+def _start(setup: Callable[..., None] | None, setup_args: tuple[Any, ...]) -> None:
     """A worker: what a dying reader prints ("memory allocation of … failed", a crash dump) is
     noise to the user, who gets the file's error instead; and its memory is limited."""
     faulthandler.disable()
@@ -126,6 +185,8 @@ def _start() -> None:
     os.dup2(devnull, 2)
     os.close(devnull)
     _limit_memory()
+    if setup is not None:
+        setup(*setup_args)
 
 
 def _limit_memory() -> None:

@@ -201,7 +201,15 @@ class Rubric(_Model):
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Rubric:
         """A copy (not validated, as pydantic's), without the cached values of the original."""
         copy = super().model_copy(update=update, deep=deep)
-        for cached in ("content_hash", "_applicable", "_by_id", "_unranked", "_area_kinds"):
+        for cached in (
+            "content_hash",
+            "_applicable",
+            "_by_id",
+            "_unranked",
+            "_area_kinds",
+            "_nodes_cache",
+            "_max_cache",
+        ):
             copy.__dict__.pop(cached, None)
         return copy
 
@@ -237,7 +245,13 @@ class Rubric(_Model):
     def nodes_for(self, group: str) -> list[Node]:
         """The criteria that apply to `group`, depth first, parents before children, leaves
         only where at least one of their descendants applies."""
-        return [n for n in self.walk() if self.max_for(n.criterion, group) > 0]
+        return list(self._nodes_for(group))
+
+    def _nodes_for(self, group: str) -> tuple[Node, ...]:
+        cache: dict[str, tuple[Node, ...]] = self.__dict__.setdefault("_nodes_cache", {})
+        if group not in cache:
+            cache[group] = tuple(n for n in self.walk() if self.max_for(n.criterion, group) > 0)
+        return cache[group]
 
     def max_for(
         self, criterion: Criterion, group: str, skip: frozenset[str] = frozenset()
@@ -245,6 +259,15 @@ class Rubric(_Model):
         """The criterion's maximum for `group`: 0 where it does not apply (or its id is in
         `skip`: marked not applicable for one unit); a parent's comes from its children
         (their sum, or the best of them), capped at its `max` where the rubric says so."""
+        if not skip:  # the common case, asked for every criterion of every sheet: computed once
+            cache: dict[tuple[str, str], Decimal] = self.__dict__.setdefault("_max_cache", {})
+            key = (criterion.id, group)
+            if key not in cache:
+                cache[key] = self._max_for(criterion, group, skip)
+            return cache[key]
+        return self._max_for(criterion, group, skip)
+
+    def _max_for(self, criterion: Criterion, group: str, skip: frozenset[str]) -> Decimal:
         if criterion.id in skip or not self.applies(criterion, group):
             return Decimal(0)
         if criterion.is_leaf:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from ictscore import layout
@@ -288,8 +289,12 @@ def _short(title: str, width: int = 60) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
+@lru_cache(maxsize=4096)  # the same titles and choices, sheet after sheet
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _fixed_cells(
@@ -297,8 +302,9 @@ def _fixed_cells(
 ) -> list[Issue]:
     """The locked cells must still say what the rubric says."""
     issues: list[Issue] = []
-    title = _squash(str(row.title.value or ""))
-    if title != _squash(c.title):
+    typed = row.title.value
+    title = typed if typed == c.title else _squash(str(typed or ""))
+    if title != c.title and title != _squash(c.title):
         issues.append(
             Issue(
                 "title-changed",
@@ -638,7 +644,7 @@ def _cached_mismatches(
             leaf = parent_of[leaf]
             unknown.add(leaf)
 
-    def compare(raw: RawCell, computed: Decimal, what: Msg, cid: str | None) -> None:
+    def compare(raw: RawCell, computed: Decimal, cid: str | None) -> None:
         if raw.blank:
             return  # never calculated (e.g. filled by a program): nothing to compare
         found = number_of(raw.value)
@@ -651,7 +657,7 @@ def _cached_mismatches(
                         "the sheet shows {found} for {what}; ictscore computes {computed} "
                         "from the inputs",
                         found=_show(raw.value),
-                        what=what,
+                        what=Msg("criterion {id}", id=cid) if cid else Msg("the total"),
                         computed=computed,
                     ),
                     sheet.ref(raw.cell),
@@ -661,7 +667,7 @@ def _cached_mismatches(
 
     for cid, value in {**result.points, **result.subtotals}.items():
         if cid not in unknown and by_id.get(cid):
-            compare(by_id[cid][0].points, value, Msg("criterion {id}", id=cid), cid)
+            compare(by_id[cid][0].points, value, cid)
     if sheet.total is not None and result.total is not None and not unknown:
-        compare(sheet.total, result.total, Msg("the total"), None)
+        compare(sheet.total, result.total, None)
     return issues
