@@ -129,3 +129,48 @@ def test_jobs_must_be_at_least_one(run: Run):
 
     result = run("grade", EXAMPLES / "sheets", "--jobs", "0")
     assert result.exit_code == 2 and "--jobs" in result.stderr
+
+
+def test_grading_in_workers_gives_the_report_of_grading_in_process(tiengiang):
+    """grade_files (each sheet read and graded in a worker, results compacted) then assemble
+    gives the same Report as grade_sheets on sheets read beforehand."""
+    from ictscore.batch import assemble, grade_files, grade_sheets, read_sheets
+    from ictscore.units import load_units
+    from tests.conftest import EXAMPLES
+
+    paths = sorted((EXAMPLES / "sheets").glob("*.xlsx"))
+    roster = load_units(EXAMPLES / "units.csv")
+    outcomes, made = grade_files(paths, tiengiang, roster, jobs=2)
+    assert made == {("tiengiang-2020", tiengiang.version): 32}
+    in_workers = assemble(tiengiang, outcomes, roster)
+    in_process = grade_sheets(tiengiang, read_sheets(paths), roster)
+    assert in_workers == in_process
+    graded = [u for u in in_workers.units if u.inputs]
+    assert len(graded) == 32
+    unit = graded[0]
+    assert unit.inputs == {cid: dict(slots) for cid, slots in unit.inputs.items()}
+    # what thousands of results repeat is held once
+    other = graded[1]
+    some = next(iter(unit.inputs))
+    assert next(k for k in other.inputs if k == some) is some
+
+
+def test_the_json_is_written_a_unit_at_a_time_with_the_same_text(tiengiang):
+    import dataclasses
+    import io
+    import json
+
+    from ictscore.batch import grade_sheets, read_sheets
+    from ictscore.export import report_dict, write_json
+    from tests.conftest import EXAMPLES
+
+    report = grade_sheets(tiengiang, read_sheets(sorted((EXAMPLES / "mistakes").iterdir())))
+    for r in (
+        report,
+        dataclasses.replace(report, units=report.units[:1]),
+        dataclasses.replace(report, units=()),
+    ):
+        buf = io.StringIO()
+        write_json(r, tiengiang, buf)
+        expected = json.dumps(report_dict(r, tiengiang), ensure_ascii=False, indent=2) + "\n"
+        assert buf.getvalue() == expected

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import stat
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from ictscore.errors import CellRef, IctscoreError, WorkbookError
 from ictscore.isolate import read_isolated, run_isolated
 from ictscore.messages import Msg
 from ictscore.reader import SheetData, read_workbook
-from ictscore.results import Issue, Report, Severity, Status, UnitResult
+from ictscore.results import Inputs, Issue, Report, Severity, Status, UnitResult
 from ictscore.rubric import Finding, Rubric, bundled_rubric_path, load_rubric
 from ictscore.scoring import Reference, normalise, rank_units, ranking_key, total_up
 from ictscore.units import Roster, Unit
@@ -266,16 +267,54 @@ def grade_files(
     """
     outcomes: list[UnitResult | Issue] = []
     made: Counter[tuple[str, str]] = Counter()
+    shared: dict[Any, Any] = {}
     for done in run_isolated(
         paths, _grade_path, jobs, advance, setup=_setup_grading, setup_args=(rubric, roster)
     ):
         if isinstance(done, WorkbookError):
             outcomes.append(_issue(done))
             continue
-        outcomes.append(done.outcome)
+        outcomes.append(
+            compact(done.outcome, shared) if isinstance(done.outcome, UnitResult) else done.outcome
+        )
         if done.made is not None:
             made[done.made] += 1
     return outcomes, made
+
+
+def compact(result: UnitResult, shared: dict[Any, Any]) -> UnitResult:
+    """The same result, holding one copy of what thousands of results repeat: criterion ids,
+    slot names, cell addresses, group and parent codes (interned strings) and equal numbers
+    (one Decimal per value written the same way). A result that came back from a worker
+    process has its own copy of each; 10,000 of them would hold 10,000 copies."""
+
+    def one(value: Any) -> Any:
+        if isinstance(value, str):
+            return sys.intern(value)
+        if isinstance(value, Decimal):
+            return shared.setdefault((str(value),), value)
+        return value
+
+    def numbers(mapping: dict[str, Decimal]) -> dict[str, Decimal]:
+        key = ("dict", id(mapping))
+        if key not in shared_dicts:
+            shared_dicts[key] = {sys.intern(k): one(v) for k, v in mapping.items()}
+        return shared_dicts[key]
+
+    shared_dicts: dict[Any, dict[str, Any]] = {}  # dicts the result shares stay shared
+    return dataclasses.replace(
+        result,
+        code=sys.intern(result.code),
+        group=sys.intern(result.group),
+        parent=sys.intern(result.parent) if result.parent else None,
+        points=numbers(result.points),
+        self_points=numbers(result.self_points),
+        subtotals=numbers(result.subtotals),
+        measures=numbers(result.measures),
+        self_measures=numbers(result.self_measures),
+        inputs=Inputs.from_flat(tuple(map(one, Inputs(result.inputs).flat))),
+        evidence={sys.intern(k): v for k, v in result.evidence.items()},
+    )
 
 
 def pick_rubric(
@@ -501,11 +540,19 @@ def settle(
         # (not the appraised ones, nor leaving out what the council marked not applicable)
         own_points, _ = normalise(rubric, group, {r.code: r.self_measures for r in members})
         for r in members:
-            self_points = {**r.self_points, **own_points[r.code]}
-            done = finish(rubric, dataclasses.replace(r, points={**r.points, **points[r.code]}))
+            self_points = _merged(r.self_points, own_points[r.code])
+            done = finish(rubric, dataclasses.replace(r, points=_merged(r.points, points[r.code])))
+            if self_points == done.points:  # no appraisal: one dict for both
+                self_points = done.points
             self_total = total_up(rubric, group, self_points).total
             out.append(dataclasses.replace(done, self_points=self_points, self_total=self_total))
     return out, references
+
+
+def _merged(points: dict[str, Decimal], more: dict[str, Decimal]) -> dict[str, Decimal]:
+    """`points` updated with `more`: the same dict when there is nothing to add (most units:
+    thousands of results share what they can)."""
+    return {**points, **more} if more else points
 
 
 def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitResult | None:

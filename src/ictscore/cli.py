@@ -590,7 +590,7 @@ def _emit(
         case OutputFormat.table:
             out_console.print(render.report_tables(report, rubric))
         case OutputFormat.json:
-            sys.stdout.write(export.to_json(report, rubric))
+            export.write_json(report, rubric, sys.stdout)
         case OutputFormat.csv:
             sys.stdout.write(export.to_csv(report, rubric))
         case _:

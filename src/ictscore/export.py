@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TextIO
 
 from ictscore import __version__
 from ictscore.errors import ExportError
@@ -114,6 +114,15 @@ def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
 
 def report_dict(report: Report, rubric: Rubric) -> dict[str, Any]:
     """The JSON contract: rubric, groups, bands, units, batch-level issues, summary."""
+    return {**_report_head(report, rubric), "units": [unit_dict(u, rubric) for u in report.units]}
+
+
+_UNITS_HERE: Final = "\x00units\x00"
+"""Where the units go in the JSON text: written one at a time (see `write_json`)."""
+
+
+def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
+    """The report as `report_dict`, with a placeholder for the units."""
     groups = []
     for g in rubric.groups:
         members = [u for u in report.units if u.group == g.id]
@@ -152,7 +161,7 @@ def report_dict(report: Report, rubric: Rubric) -> dict[str, Any]:
             {"id": a.id, "title": a.title, "kind": a.kind, "bonus": a.kind == "bonus"}
             for a in rubric.criteria
         ],
-        "units": [unit_dict(u, rubric) for u in report.units],
+        "units": _UNITS_HERE,
         "references": [
             {
                 "group": r.group,
@@ -174,7 +183,25 @@ def report_dict(report: Report, rubric: Rubric) -> dict[str, Any]:
 
 
 def to_json(report: Report, rubric: Rubric) -> str:
-    return json.dumps(report_dict(report, rubric), ensure_ascii=False, indent=2) + "\n"
+    buf = io.StringIO()
+    write_json(report, rubric, buf)
+    return buf.getvalue()
+
+
+def write_json(report: Report, rubric: Rubric, out: TextIO) -> None:
+    """The JSON of `report_dict`, written a unit at a time: the text of 10,000 units is never
+    held whole (the same text as json.dumps(report_dict(…), indent=2))."""
+    head = json.dumps(_report_head(report, rubric), ensure_ascii=False, indent=2)
+    before, after = head.split(json.dumps(_UNITS_HERE), 1)
+    out.write(before)
+    if not report.units:
+        out.write("[]")
+    for i, unit in enumerate(report.units):
+        text = json.dumps(unit_dict(unit, rubric), ensure_ascii=False, indent=2)
+        out.write(("[\n    " if i == 0 else ",\n    ") + text.replace("\n", "\n    "))
+    if report.units:
+        out.write("\n  ]")
+    out.write(after + "\n")
 
 
 def csv_rows(report: Report, rubric: Rubric) -> list[dict[str, Any]]:
@@ -295,7 +322,12 @@ def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = F
     """Write the report as .json, .csv, .xlsx or .html, chosen by the file's suffix."""
     suffix = path.suffix.lower()
     if suffix == ".json":
-        write_text(path, to_json(report, rubric), overwrite)
+
+        def write(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                write_json(report, rubric, fh)
+
+        atomic_write(path, write, overwrite)
     elif suffix == ".csv":
         write_text(path, to_csv(report, rubric), overwrite)
     elif suffix == ".xlsx":

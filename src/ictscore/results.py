@@ -5,6 +5,7 @@ Data, not behaviour; export.py serialises them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -22,7 +23,7 @@ class Severity(StrEnum):
     """Worth a look; the sheet is still graded."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """One problem found in the input, with a stable kebab-case code and a location."""
 
@@ -49,12 +50,68 @@ class Status(StrEnum):
     """In the roster, but no sheet was found (chưa nộp)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputValue:
     """A value read from an input cell, kept so every point can be traced to its cell."""
 
     value: Decimal | str | None
     cell: str
+
+
+class Inputs(Mapping[str, Mapping[str, InputValue]]):
+    """Criterion id → input slot → the value read and its cell, held flat.
+
+    Read-only and compact: one tuple (id, slot, value, cell, id, slot, …) instead of a dict of
+    dicts per unit, since a national batch keeps 10,000 units' inputs in memory until it writes
+    them out (see `UnitResult.inputs`)."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, inputs: Mapping[str, Mapping[str, InputValue]] | None = None) -> None:
+        flat: list[Any] = []
+        for cid, slots in (inputs or {}).items():
+            for slot, value in slots.items():
+                flat += (cid, slot, value.value, value.cell)
+        self._flat: tuple[Any, ...] = tuple(flat)
+
+    @classmethod
+    def from_flat(cls, flat: tuple[Any, ...]) -> Inputs:
+        made = cls()
+        made._flat = flat
+        return made
+
+    @property
+    def flat(self) -> tuple[Any, ...]:
+        return self._flat
+
+    def __reduce__(self) -> tuple[Any, tuple[tuple[Any, ...]]]:
+        return (Inputs.from_flat, (self._flat,))
+
+    def __getitem__(self, cid: str) -> Mapping[str, InputValue]:
+        f = self._flat
+        found = {
+            f[i + 1]: InputValue(f[i + 2], f[i + 3]) for i in range(0, len(f), 4) if f[i] == cid
+        }
+        if not found:
+            raise KeyError(cid)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(self._flat[0::4]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(self._flat[0::4]))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Inputs):
+            return self._flat == other._flat
+        return Mapping.__eq__(self, other)
+
+    def __hash__(self) -> int:
+        return hash(self._flat)
+
+    def __repr__(self) -> str:
+        return f"Inputs({dict(self.items())!r})"
 
 
 @dataclass(frozen=True)
@@ -88,8 +145,8 @@ class UnitResult:
     """Leaf criterion id → points, at the rubric's precision."""
     subtotals: dict[str, Decimal] = field(default_factory=dict)
     """Parent criterion id (areas included) → the sum of its children's points."""
-    inputs: dict[str, dict[str, InputValue]] = field(default_factory=dict)
-    """Leaf criterion id → input slot → the value read and its cell."""
+    inputs: Mapping[str, Mapping[str, InputValue]] = field(default_factory=Inputs)
+    """Leaf criterion id → input slot → the value read and its cell (held as Inputs)."""
     evidence: dict[str, str] = field(default_factory=dict)
     self_points: dict[str, Decimal] = field(default_factory=dict)
     """Leaf criterion id → the points the unit's own inputs give (điểm tự chấm). Differs from
@@ -121,6 +178,10 @@ class UnitResult:
     pending: bool = False
     """Normalised criteria still need the group pass: points and total are not final."""
     issues: tuple[Issue, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.inputs, Inputs):
+            object.__setattr__(self, "inputs", Inputs(self.inputs))
 
     @classmethod
     def of(

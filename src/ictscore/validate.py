@@ -220,9 +220,9 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
         sheet.file,
         tuple(issues),
         points=points,
-        self_points=dict(points),
+        self_points=points,  # the same until the appraisal (which copies before it changes)
         measures=measures,
-        self_measures=dict(measures),
+        self_measures=measures,
         inputs=inputs,
         evidence=evidence,
         pending=bool(measures),
