@@ -408,3 +408,39 @@ def test_look_alike_numbers_are_not_guessed(small_rubric, make_sheet, typed):
 def test_absurdly_large_numbers_are_not_numbers(small_rubric, make_sheet, typed):
     (unit,) = _grade(small_rubric, make_sheet(values=_with(**{"3_1": {"points": typed}}))).units
     assert [i.code for i in unit.issues] == ["not-a-number"]
+
+
+def test_the_formula_scan_finds_exactly_the_formulas_without_a_usable_result():
+    """The scan behind formula-error / formula-without-value, on sheet XML as Excel,
+    LibreOffice or another program may write it (prefixed tags, any spacing, headers after
+    the cells)."""
+    from ictscore.filecheck import Inspected
+    from ictscore.reader import _formula_problems
+
+    book = (
+        b'<x:workbook xmlns:x="m" xmlns:r="r"><x:sheets>'
+        b'<x:sheet name="Other" sheetId="1" r:id="rId1"/>'
+        b'<x:sheet sheetId="2" r:id="rId7" name="B&#7843;ng &#273;i&#7875;m"/>'
+        b"</x:sheets></x:workbook>"
+    )
+    rels = (
+        b'<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="t"/>'
+        b"<Relationship Type='t' Target='/xl/worksheets/sheet9.xml' Id='rId7'/></Relationships>"
+    )
+    sheet = (
+        b'<worksheet><sheetData><row r="2">'
+        b'<c r="A2"><f>SUM(B2:C2)</f></c>'  # never calculated
+        b'<c\n r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'  # an error
+        b'<c r="C2"><f>1+1</f><v>2</v></c>'  # fine
+        b'<c r="D2" t="e"><v>#N/A</v></c>'  # an error typed, not a formula
+        b'<c r="E2" s="3"/>'  # an empty styled cell, last of the sheet
+        b"</row></sheetData><headerFooter><firstHeader>x</firstHeader></headerFooter>"
+        b"</worksheet>"
+    )
+    parts = {
+        "xl/workbook.xml": book,
+        "xl/_rels/workbook.xml.rels": rels,
+        "xl/worksheets/sheet1.xml": b'<worksheet><c r="Z9"><f>1</f></c></worksheet>',
+        "xl/worksheets/sheet9.xml": sheet,
+    }
+    assert _formula_problems(Inspected(b"", "xlsx", parts)) == {"A2": "", "B2": "#DIV/0!"}

@@ -14,8 +14,8 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final, Literal
 
@@ -59,6 +59,8 @@ class Inspected:
 
     data: bytes
     kind: Kind
+    parts: Mapping[str, bytes] = field(default_factory=dict)
+    """Zip parts read whole by the checks (the sheets, small parts), for the reader to reuse."""
 
 
 def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspected:
@@ -74,7 +76,7 @@ def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspe
         raise fail(too_large(len(data)), "too-large")
     if data.startswith(_ZIP) or data.startswith(_EMPTY_ZIP):
         try:
-            return Inspected(data, _zip_kind(data, fail, max_rows))
+            return Inspected(data, *_zip_kind(data, fail, max_rows))
         except WorkbookError:
             raise
         except Exception as exc:  # noqa: BLE001 - any other failure of the zip reader
@@ -143,18 +145,22 @@ def _check_extent(
     infos: list[zipfile.ZipInfo],
     fail: Callable[..., WorkbookError],
     max_rows: int,
-) -> None:
+) -> dict[str, bytes]:
     """A cell far down or far right makes a reader allocate the whole grid: refuse any sheet
-    with a cell beyond the limits before a reader sees it."""
+    with a cell beyond the limits before a reader sees it. Returns the sheet parts read."""
+    read: dict[str, bytes] = {}
     for info in infos:
         if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
             continue
         if info.file_size > MAX_UNZIPPED_BYTES:
             continue  # refused by the size checks
+        read[info.filename] = xml = archive.read(info)
         rows, columns = 0, 0
-        for col, row in _CELL_REF.findall(archive.read(info)):
-            rows = max(rows, int(row))
-            columns = max(columns, _column_number(col))
+        refs = _CELL_REF.findall(xml)
+        if refs:
+            letters, numbers = zip(*refs, strict=True)
+            rows = max(map(int, set(numbers)))
+            columns = max(map(_column_number, set(letters)))
         if rows > max_rows or columns > MAX_COLUMNS:
             raise fail(
                 Msg(
@@ -168,6 +174,7 @@ def _check_extent(
                 ),
                 "too-large",
             )
+    return read
 
 
 def _column_number(letters: bytes) -> int:
@@ -182,13 +189,22 @@ _PROLOG_LIMIT = 64 * 1024
 
 
 def _declares_entities(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, fail: Callable[..., WorkbookError]
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    fail: Callable[..., WorkbookError],
+    read: dict[str, bytes],
 ) -> bool:
     """Whether the part's prolog (all before its root element, where a DTD can only be)
-    declares a document type or entities. A prolog longer than 64 KiB counts as declaring."""
+    declares a document type or entities. A prolog longer than 64 KiB counts as declaring.
+    `read`: parts read already; a part read whole here is added to it."""
     try:
-        with archive.open(info) as part:
-            head = part.read(_PROLOG_LIMIT)
+        if info.filename in read:
+            head = read[info.filename][:_PROLOG_LIMIT]
+        else:
+            with archive.open(info) as part:
+                head = part.read(_PROLOG_LIMIT)
+            if info.file_size < _PROLOG_LIMIT:
+                read[info.filename] = head
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise fail(
             Msg(
@@ -204,7 +220,9 @@ def _declares_entities(
     return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
 
 
-def _zip_kind(data: bytes, fail: Callable[..., WorkbookError], max_rows: int) -> Kind:
+def _zip_kind(
+    data: bytes, fail: Callable[..., WorkbookError], max_rows: int
+) -> tuple[Kind, dict[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -252,12 +270,12 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError], max_rows: int) ->
                 ),
                 "too-large",
             )
-        _check_extent(archive, infos, fail, max_rows)
+        read = _check_extent(archive, infos, fail, max_rows)
         names = {info.filename for info in infos}
         mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
         for info in infos:  # XML attacks: entity declarations (billion laughs, external files)
             if info.filename.endswith((".xml", ".rels")) and _declares_entities(
-                archive, info, fail
+                archive, info, fail, read
             ):
                 raise fail(
                     Msg(
@@ -268,11 +286,11 @@ def _zip_kind(data: bytes, fail: Callable[..., WorkbookError], max_rows: int) ->
                     "unsafe-xml",
                 )
     if "xl/workbook.xml" in names:
-        return "xlsx"
+        return "xlsx", read
     if "xl/workbook.bin" in names:
-        return "xlsb"
+        return "xlsb", read
     if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-        return "ods"
+        return "ods", read
     if "word/document.xml" in names:
         raise fail(Msg("a Word document (.docx), not a spreadsheet"), "not-a-spreadsheet")
     if "ppt/presentation.xml" in names:

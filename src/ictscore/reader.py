@@ -7,17 +7,26 @@ Rows are found by the criterion id in the id column and columns by their header 
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
-from ictscore.filecheck import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, inspect_file, too_large
+from ictscore.filecheck import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    Inspected,
+    inspect_file,
+    too_large,
+)
 from ictscore.messages import Msg
 
 
@@ -150,7 +159,7 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
             ),
             code="too-large",
         )
-    formulas = _formula_problems(inspected.data) if inspected.kind == "xlsx" else {}
+    formulas = _formula_problems(inspected) if inspected.kind == "xlsx" else {}
     meta = _read_meta(meta_rows) if meta_rows is not None else None
     return _parse_rows(shown, rows, meta, formulas)
 
@@ -189,60 +198,101 @@ def _read_meta(rows: list[list[Any]]) -> dict[str, str]:
     return meta
 
 
-_CELL_START = re.compile(rb"<c[\s>/]")
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
 
 
-def _formula_problems(data: bytes) -> dict[str, str]:
+def _formula_problems(inspected: Inspected) -> dict[str, str]:
     """Cells of the score sheet (.xlsx) holding a formula without a usable saved result:
     cell → "" (no result saved: the file was written by a program, never opened and saved) or
     the error text ("#DIV/0!"). calamine reads both as an empty cell.
 
-    One pass over the sheet XML, each cell taken from its `<c` to the next one (linear time,
-    whatever the file holds)."""
+    One pass over the sheet XML (as the file check read it), from each formula back to the start
+    of its cell and on to the next cell: linear time, whatever the file holds."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            part = _sheet_part(archive, layout.SCORE_SHEET)
-            xml = archive.read(part) if part else b""
+        part = _sheet_part(inspected.parts, inspected.data, layout.SCORE_SHEET)
+        if part is None:
+            return {}
+        xml = inspected.parts.get(part)
+        if xml is None:
+            with zipfile.ZipFile(io.BytesIO(inspected.data)) as archive:
+                xml = archive.read(part)
     except Exception:  # noqa: BLE001 - the reader reports a damaged file; nothing to add here
         return {}
-    if b"<f" not in xml:
-        return {}
-    starts = [m.start() for m in _CELL_START.finditer(xml)]
     out: dict[str, str] = {}
-    for start, end in zip(starts, [*starts[1:], len(xml)], strict=True):
-        cell = xml[start:end]
-        tag_end = cell.find(b">")
-        if tag_end < 0 or b"<f" not in cell:
-            continue
-        tag = cell[:tag_end]
-        ref = _REF.search(tag)
-        if ref is None:
-            continue
-        v_start = cell.find(b"<v>")
-        if v_start < 0:
-            out[ref.group(1).decode()] = ""
-        elif _ERROR_TYPE.search(tag):
-            v_end = cell.find(b"</v>", v_start)
-            out[ref.group(1).decode()] = cell[v_start + 3 : v_end].decode(errors="replace")
+    done = 0  # where the last cell looked at ends: each byte is searched once
+    for formula in _FORMULA_START.finditer(xml):
+        at = formula.start()
+        if at < done:
+            continue  # inside the cell just read
+        start = _cell_start(xml, done, at)
+        close = xml.find(b"</c>", at)
+        done = close + 4 if close >= 0 else len(xml)
+        if start >= 0:
+            _formula_cell(xml[start:done], out)
     return out
 
 
-def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
-    """The zip part of the sheet called `name` (workbook.xml → its relationship → the part)."""
-    from defusedxml import ElementTree as SafeET  # entities and external references refused
+_FORMULA_START = re.compile(rb"<f[\s>/]")
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    book = SafeET.fromstring(archive.read("xl/workbook.xml"))
+
+def _cell_start(xml: bytes, low: int, at: int) -> int:
+    """Where the cell holding position `at` starts (`<c` and a space, `>` or `/`), searching
+    back no further than `low`; -1 if there is none."""
+    start = xml.rfind(b"<c", low, at)
+    while start >= 0 and xml[start + 2 : start + 3] not in (b" ", b"\t", b"\n", b"\r", b">", b"/"):
+        start = xml.rfind(b"<c", low, start)
+    return start
+
+
+def _formula_cell(cell: bytes, out: dict[str, str]) -> None:
+    tag_end = cell.find(b">")
+    if tag_end < 0:
+        return
+    tag = cell[:tag_end]
+    ref = _REF.search(tag)
+    if ref is None:
+        return
+    v_start = cell.find(b"<v>")
+    if v_start < 0:
+        out[ref.group(1).decode()] = ""
+    elif _ERROR_TYPE.search(tag):
+        v_end = cell.find(b"</v>", v_start)
+        out[ref.group(1).decode()] = cell[v_start + 3 : v_end].decode(errors="replace")
+
+
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*>")
+_REL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>")
+_ATTR = re.compile(rb'([\w.:-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def _attrs(tag: bytes) -> dict[str, str]:
+    """A start tag's attributes (prefixes dropped: r:id → id), entities unescaped."""
+    return {
+        name.decode().rpartition(":")[2]: html.unescape((dq or sq).decode("utf-8", "replace"))
+        for name, dq, sq in _ATTR.findall(tag)
+    }
+
+
+def _sheet_part(parts: Mapping[str, bytes], data: bytes, name: str) -> str | None:
+    """The zip part of the sheet called `name` (workbook.xml → its relationship → the part).
+    The file check refused any DOCTYPE or entity declaration, so the start tags are read as
+    they are written; a workbook whose tags are not found this way has no formula scan."""
+    book, rels = parts.get("xl/workbook.xml"), parts.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
     rid = next(
-        (s.get(f"{rel_ns}id") for s in book.iter(f"{main}sheet") if s.get("name") == name), None
+        (a.get("id") for t in _SHEET_TAG.findall(book) if (a := _attrs(t)).get("name") == name),
+        None,
     )
-    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels:
-        if rel.get("Id") == rid:
-            target = rel.get("Target") or ""
+    if rid is None:
+        return None
+    for tag in _REL_TAG.findall(rels):
+        attrs = _attrs(tag)
+        if attrs.get("Id") == rid:
+            target = attrs.get("Target") or ""
             return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return None
 

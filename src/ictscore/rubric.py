@@ -209,6 +209,7 @@ class Rubric(_Model):
             "_area_kinds",
             "_nodes_cache",
             "_max_cache",
+            "parent_ids",
         ):
             copy.__dict__.pop(cached, None)
         return copy
@@ -325,6 +326,11 @@ class Rubric(_Model):
     @cached_property
     def _area_kinds(self) -> dict[str, str]:
         return {n.criterion.id: n.area.kind for n in self.walk()}
+
+    @cached_property
+    def parent_ids(self) -> dict[str, str]:
+        """Criterion id → its parent's id (areas have none)."""
+        return {n.criterion.id: n.parent.id for n in self.walk() if n.parent}
 
     def unranked_reason(self, unit_code: str) -> str | None:
         """Why the unit is left out of the ranking, or None if it is ranked."""

@@ -638,7 +638,7 @@ def _cached_mismatches(
     `unknown`: leaves the sheet cannot compute (normalised): they, their parents and the total
     are not compared."""
     issues: list[Issue] = []
-    parent_of = {n.criterion.id: n.parent.id for n in rubric.walk() if n.parent}
+    parent_of = rubric.parent_ids
     for leaf in list(unknown):
         while leaf in parent_of:
             leaf = parent_of[leaf]
