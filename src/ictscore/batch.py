@@ -265,20 +265,26 @@ def grade_files(
     with the sheets' size. Returns the outcomes in the order of `paths` (the same whatever
     `jobs` is), ready for `assemble`, and how many sheets recorded each (rubric id, version).
     """
-    outcomes: list[UnitResult | Issue] = []
     made: Counter[tuple[str, str]] = Counter()
     shared: dict[Any, Any] = {}
-    for done in run_isolated(
-        paths, _grade_path, jobs, advance, setup=_setup_grading, setup_args=(rubric, roster)
-    ):
+
+    def keep(done: Graded | WorkbookError) -> UnitResult | Issue:  # as each comes back
         if isinstance(done, WorkbookError):
-            outcomes.append(_issue(done))
-            continue
-        outcomes.append(
-            compact(done.outcome, shared) if isinstance(done.outcome, UnitResult) else done.outcome
-        )
+            return _issue(done)
         if done.made is not None:
             made[done.made] += 1
+        outcome = done.outcome
+        return compact(outcome, shared) if isinstance(outcome, UnitResult) else outcome
+
+    outcomes = run_isolated(
+        paths,
+        _grade_path,
+        jobs,
+        advance,
+        setup=_setup_grading,
+        setup_args=(rubric, roster),
+        keep=keep,
+    )
     return outcomes, made
 
 
@@ -529,6 +535,7 @@ def settle(
     its graded units), then every graded unit's totals and band, and the self-score total."""
     out: list[UnitResult] = []
     references: list[Reference] = []
+    shared: dict[tuple[str], Decimal] = {}  # one Decimal per value: 10,000 units repeat them
     graded: dict[str, list[UnitResult]] = defaultdict(list)
     for r in results:
         (graded[r.group] if r.status is Status.GRADED else out).append(r)
@@ -544,8 +551,16 @@ def settle(
             done = finish(rubric, dataclasses.replace(r, points=_merged(r.points, points[r.code])))
             if self_points == done.points:  # no appraisal: one dict for both
                 self_points = done.points
-            self_total = total_up(rubric, group, self_points).total
-            out.append(dataclasses.replace(done, self_points=self_points, self_total=self_total))
+            if self_points is done.points and not done.not_applicable:
+                self_total = done.total
+            else:
+                self_total = total_up(rubric, group, self_points).total
+            subtotals = {k: shared.setdefault((str(v),), v) for k, v in done.subtotals.items()}
+            out.append(
+                dataclasses.replace(
+                    done, self_points=self_points, self_total=self_total, subtotals=subtotals
+                )
+            )
     return out, references
 
 

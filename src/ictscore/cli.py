@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
     from ictscore.units import Roster
 
 EXIT_OK, EXIT_ISSUES, EXIT_ERROR = 0, 1, 2
+RICH_ROWS = 1000
+"""Ranked tables up to this many units are laid out by rich on a terminal (colours, wrapping
+to its width); larger ones, and any table written to a file or a pipe, as plain text."""
 
 app = typer.Typer(
     name="ictscore",
@@ -588,7 +591,13 @@ def _emit(
         export.write_report(report, rubric, target, overwrite=force)
     match fmt:
         case OutputFormat.table:
-            out_console.print(render.report_tables(report, rubric))
+            tables = render.report_tables(report, rubric)
+            if out_console.is_terminal and len(report.units) <= RICH_ROWS:
+                out_console.print(tables)
+            else:  # a file or a pipe, or too many rows for rich to lay out quickly
+                from ictscore.plain import plain_text
+
+                sys.stdout.write(plain_text(tables))
         case OutputFormat.json:
             export.write_json(report, rubric, sys.stdout)
         case OutputFormat.csv:

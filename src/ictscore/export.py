@@ -189,16 +189,17 @@ def to_json(report: Report, rubric: Rubric) -> str:
 
 
 def write_json(report: Report, rubric: Rubric, out: TextIO) -> None:
-    """The JSON of `report_dict`, written a unit at a time: the text of 10,000 units is never
-    held whole (the same text as json.dumps(report_dict(…), indent=2))."""
+    """The JSON of `report_dict`, written a unit at a time, one unit per line: the text of
+    10,000 units is never held whole, and each unit is encoded by json's C encoder (an indented
+    dump goes through its pure-Python one, ten times slower). The rest is indented by 2."""
     head = json.dumps(_report_head(report, rubric), ensure_ascii=False, indent=2)
     before, after = head.split(json.dumps(_UNITS_HERE), 1)
     out.write(before)
     if not report.units:
         out.write("[]")
     for i, unit in enumerate(report.units):
-        text = json.dumps(unit_dict(unit, rubric), ensure_ascii=False, indent=2)
-        out.write(("[\n    " if i == 0 else ",\n    ") + text.replace("\n", "\n    "))
+        out.write("[\n    " if i == 0 else ",\n    ")
+        out.write(json.dumps(unit_dict(unit, rubric), ensure_ascii=False))
     if report.units:
         out.write("\n  ]")
     out.write(after + "\n")

@@ -65,25 +65,32 @@ def run_isolated(
     advance: Advance | None = None,
     setup: Callable[..., None] | None = None,
     setup_args: tuple[Any, ...] = (),
-) -> list[T | WorkbookError]:
+    keep: Callable[[T | WorkbookError], Any] | None = None,
+) -> list[Any]:
     """`task` run on every file in worker processes, results in the order of `paths` (however
     many workers: the same results as one). A file whose task raises, crashes its worker, or
     hangs it becomes a located WorkbookError; the other files are done as usual.
 
     `setup(*setup_args)` runs once in each worker before its first file (e.g. to hand it the
-    rubric). Files go to the workers in chunks, so that sending them and their results back
-    costs little next to the work; a chunk whose worker dies or stalls is done again, each of
-    its files alone, to find the one at fault."""
-    results: dict[int, T | WorkbookError] = {}
+    rubric). `keep(outcome)`, when given, is what is kept of each outcome, as soon as it comes
+    back (the outcomes themselves are not held: a batch of 10,000 streams through). Files go to
+    the workers in chunks, so that sending them and their results back costs little next to
+    the work; a chunk whose worker dies or stalls is done again, each of its files alone, to
+    find the one at fault."""
+    results: dict[int, Any] = {}
     count = max(1, min(workers or default_jobs(), len(paths) or 1, 61))
     todo = list(range(len(paths)))
     size = max(1, min(CHUNK, len(paths) // (count * 4)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    job = _Job(paths, task, setup, setup_args, results, advance)
+    job = _Job(paths, task, setup, setup_args, results, advance, keep or _same)
     suspects = job.run(chunks, count)
     for i in suspects:  # alone now: if its worker dies again, the file is the cause
         job.run([[i]], 1, alone=True)
     return [results[i] for i in range(len(paths))]
+
+
+def _same(outcome: Any) -> Any:
+    return outcome
 
 
 CHUNK: Final = 16
@@ -96,8 +103,9 @@ class _Job(Generic[T]):
     task: Task[T]
     setup: Callable[..., None] | None
     setup_args: tuple[Any, ...]
-    results: dict[int, T | WorkbookError]
+    results: dict[int, Any]
     advance: Advance | None
+    keep: Callable[[T | WorkbookError], Any]
 
     def run(self, chunks: list[list[int]], workers: int, alone: bool = False) -> list[int]:
         """Do `chunks`; returns the files to do again alone (their pool broke or stalled)."""
@@ -120,14 +128,15 @@ class _Job(Generic[T]):
                     retry.extend(i for f in pending for i in futures[f])
                     break
                 for future in done:
-                    chunk = futures[future]
+                    chunk = futures.pop(future)  # the future no longer holds the outcomes
                     try:
                         outcomes = future.result()
                     except BrokenProcessPool:
                         retry.extend(chunk)
                         continue
                     for i, outcome in zip(chunk, outcomes, strict=True):
-                        self.results[i] = outcome
+                        self.results[i] = self.keep(outcome)
+                    del outcomes
                     if self.advance is not None:
                         self.advance(len(chunk))
         finally:
@@ -135,16 +144,18 @@ class _Job(Generic[T]):
         if not alone:
             return sorted(set(retry))
         for i in retry:  # done alone, and still failing: this file is the cause
-            self.results[i] = WorkbookError(
-                CellRef(str(self.paths[i])),
-                Msg(
-                    "the workbook is damaged: reading it crashed the reader, ran out of the "
-                    "memory limit ({memory} MiB) or took longer than {seconds} s; ask the unit "
-                    "to save it again",
-                    memory=MEMORY_LIMIT // 1024 // 1024,
-                    seconds=round(FILE_SECONDS),
-                ),
-                code="unreadable-file",
+            self.results[i] = self.keep(
+                WorkbookError(
+                    CellRef(str(self.paths[i])),
+                    Msg(
+                        "the workbook is damaged: reading it crashed the reader, ran out of the "
+                        "memory limit ({memory} MiB) or took longer than {seconds} s; ask the unit "
+                        "to save it again",
+                        memory=MEMORY_LIMIT // 1024 // 1024,
+                        seconds=round(FILE_SECONDS),
+                    ),
+                    code="unreadable-file",
+                )
             )
             if self.advance is not None:
                 self.advance(1)

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ictscore.errors import UnitsError
@@ -49,7 +50,11 @@ class Roster:
     source: str = "<units>"
 
     def get(self, code: str) -> Unit | None:
-        return next((u for u in self.units if u.code == code), None)
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Unit]:
+        return {u.code: u for u in reversed(self.units)}  # the first of a code twice, as before
 
     def check_groups(self, group_ids: Iterable[str]) -> None:
         """Raise UnitsError if a unit's group is not one of the rubric's."""
