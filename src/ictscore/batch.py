@@ -14,7 +14,7 @@ import os
 import stat
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +25,7 @@ from ictscore.errors import CellRef, IctscoreError, WorkbookError
 from ictscore.isolate import read_isolated, run_isolated
 from ictscore.messages import Msg
 from ictscore.reader import SheetData, read_workbook
-from ictscore.results import Inputs, Issue, Report, Severity, Status, UnitResult
+from ictscore.results import Inputs, Issue, Keyed, Report, Severity, Status, UnitResult
 from ictscore.rubric import Finding, Rubric, bundled_rubric_path, load_rubric
 from ictscore.scoring import Reference, normalise, rank_units, ranking_key, total_up
 from ictscore.units import Roster, Unit
@@ -289,37 +289,41 @@ def grade_files(
 
 
 def compact(result: UnitResult, shared: dict[Any, Any]) -> UnitResult:
-    """The same result, holding one copy of what thousands of results repeat: criterion ids,
-    slot names, cell addresses, group and parent codes (interned strings) and equal numbers
-    (one Decimal per value written the same way). A result that came back from a worker
-    process has its own copy of each; 10,000 of them would hold 10,000 copies."""
+    """The same result, holding one copy of what thousands of results repeat. Its mappings
+    share their keys already (Keyed, Inputs); here equal numbers become one Decimal (a result
+    that came back from a worker has its own copy of each) and codes are interned."""
 
-    def one(value: Any) -> Any:
-        if isinstance(value, str):
-            return sys.intern(value)
-        if isinstance(value, Decimal):
-            return shared.setdefault((str(value),), value)
-        return value
+    def values(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            shared.setdefault((str(v),), v) if isinstance(v, Decimal) else v for v in items
+        )
 
-    def numbers(mapping: dict[str, Decimal]) -> dict[str, Decimal]:
-        key = ("dict", id(mapping))
-        if key not in shared_dicts:
-            shared_dicts[key] = {sys.intern(k): one(v) for k, v in mapping.items()}
-        return shared_dicts[key]
+    held: dict[int, Keyed[Any]] = {}
 
-    shared_dicts: dict[Any, dict[str, Any]] = {}  # dicts the result shares stay shared
+    def keyed(mapping: Mapping[str, Any]) -> Keyed[Any]:
+        k = Keyed.of(mapping)
+        if not k:
+            return k  # the one empty Keyed
+        if id(k) not in held:  # points and self-points are often one mapping: kept one
+            held[id(k)] = Keyed.from_tuples(tuple(k), values(k.values_tuple))
+        return held[id(k)]
+
+    inputs = result.inputs
+    assert isinstance(inputs, Inputs)
     return dataclasses.replace(
         result,
         code=sys.intern(result.code),
         group=sys.intern(result.group),
         parent=sys.intern(result.parent) if result.parent else None,
-        points=numbers(result.points),
-        self_points=numbers(result.self_points),
-        subtotals=numbers(result.subtotals),
-        measures=numbers(result.measures),
-        self_measures=numbers(result.self_measures),
-        inputs=Inputs.from_flat(tuple(map(one, Inputs(result.inputs).flat))),
-        evidence={sys.intern(k): v for k, v in result.evidence.items()},
+        points=keyed(result.points),
+        self_points=keyed(result.self_points),
+        subtotals=keyed(result.subtotals),
+        measures=keyed(result.measures),
+        self_measures=keyed(result.self_measures),
+        evidence=Keyed.of(result.evidence),
+        appraisal=Keyed.of(result.appraisal),
+        not_applicable=Keyed.of(result.not_applicable),
+        inputs=Inputs.from_tuples(inputs.slots_tuple, values(inputs.values_tuple)),
     )
 
 
@@ -564,7 +568,7 @@ def settle(
     return out, references
 
 
-def _merged(points: dict[str, Decimal], more: dict[str, Decimal]) -> dict[str, Decimal]:
+def _merged(points: Mapping[str, Decimal], more: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
     """`points` updated with `more`: the same dict when there is nothing to add (most units:
     thousands of results share what they can)."""
     return {**points, **more} if more else points

@@ -80,7 +80,7 @@ def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
         "points": {k: _num(v) for k, v in unit.points.items()},
         "self_points": {k: _num(v) for k, v in unit.self_points.items()},
         "measures": {k: _num(v) for k, v in unit.measures.items()},
-        "not_applicable": unit.not_applicable,
+        "not_applicable": dict(unit.not_applicable),
         "appraisal": {
             cid: {
                 "self_points": _num(unit.self_points.get(cid)),
@@ -107,7 +107,7 @@ def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
             }
             for cid, slots in unit.inputs.items()
         },
-        "evidence": unit.evidence,
+        "evidence": dict(unit.evidence),
         "issues": [issue_dict(i) for i in unit.issues],
     }
 

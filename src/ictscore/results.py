@@ -5,11 +5,11 @@ Data, not behaviour; export.py serialises them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from ictscore.errors import CellRef
 from ictscore.scoring import Reference
@@ -58,57 +58,155 @@ class InputValue:
     cell: str
 
 
-class Inputs(Mapping[str, Mapping[str, InputValue]]):
-    """Criterion id → input slot → the value read and its cell, held flat.
+V = TypeVar("V")
 
-    Read-only and compact: one tuple (id, slot, value, cell, id, slot, …) instead of a dict of
-    dicts per unit, since a national batch keeps 10,000 units' inputs in memory until it writes
-    them out (see `UnitResult.inputs`)."""
+_KEYS: dict[tuple[Any, ...], tuple[tuple[Any, ...], dict[Any, int]]] = {}
+"""Key tuples in use, each held once with its index (10,000 units share a handful)."""
 
-    __slots__ = ("_flat",)
 
-    def __init__(self, inputs: Mapping[str, Mapping[str, InputValue]] | None = None) -> None:
-        flat: list[Any] = []
-        for cid, slots in (inputs or {}).items():
-            for slot, value in slots.items():
-                flat += (cid, slot, value.value, value.cell)
-        self._flat: tuple[Any, ...] = tuple(flat)
+def _shared_keys(keys: tuple[Any, ...]) -> tuple[tuple[Any, ...], dict[Any, int]]:
+    found = _KEYS.get(keys)
+    if found is None:
+        found = _KEYS[keys] = (keys, {k: i for i, k in enumerate(keys)})
+    return found
+
+
+class Keyed(Mapping[str, V]):
+    """A read-only mapping held as two tuples: its keys, shared by every Keyed with the same
+    keys (criterion ids: the same for every unit of a group), and its values.
+
+    A unit's points, subtotals and evidence are such mappings: a national batch keeps 10,000
+    units' results until it writes them out, and a dict of 33 entries costs about 1.7 KiB where
+    a tuple of 33 values costs 0.3 KiB."""
+
+    __slots__ = ("_index", "_keys", "_values")
+
+    def __init__(self, items: Mapping[str, V] | None = None) -> None:
+        keys = tuple(items) if items else ()
+        self._keys, self._index = _shared_keys(keys)
+        self._values: tuple[V, ...] = tuple(items.values()) if items else ()
 
     @classmethod
-    def from_flat(cls, flat: tuple[Any, ...]) -> Inputs:
-        made = cls()
-        made._flat = flat
+    def of(cls, items: Mapping[str, V]) -> Keyed[V]:
+        """`items` as a Keyed (itself if it is one; the one empty Keyed if it is empty)."""
+        if isinstance(items, Keyed):
+            return items
+        return cls(items) if items else _EMPTY
+
+    @classmethod
+    def from_tuples(cls, keys: tuple[str, ...], values: tuple[V, ...]) -> Keyed[V]:
+        if not keys:
+            return _EMPTY
+        made: Keyed[V] = cls()
+        made._keys, made._index = _shared_keys(keys)
+        made._values = values
         return made
 
     @property
-    def flat(self) -> tuple[Any, ...]:
-        return self._flat
+    def values_tuple(self) -> tuple[V, ...]:
+        return self._values
 
-    def __reduce__(self) -> tuple[Any, tuple[tuple[Any, ...]]]:
-        return (Inputs.from_flat, (self._flat,))
+    def __reduce__(self) -> tuple[Any, tuple[tuple[str, ...], tuple[V, ...]]]:
+        return (Keyed.from_tuples, (self._keys, self._values))
+
+    def __getitem__(self, key: str) -> V:
+        return self._values[self._index[key]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Keyed):
+            return (
+                self._keys == other._keys
+                and self._values == other._values
+                or (dict(self.items()) == dict(other.items()))
+            )
+        return Mapping.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Keyed({dict(self.items())!r})"
+
+
+_EMPTY: Keyed[Any] = Keyed()
+
+
+def _empty() -> Keyed[Any]:
+    return _EMPTY
+
+
+class Inputs(Mapping[str, Mapping[str, InputValue]]):
+    """Criterion id → input slot → the value read and its cell, held flat: the (id, slot, cell)
+    triples are shared by every unit whose sheet has the same layout, and the values are one
+    tuple (see Keyed)."""
+
+    __slots__ = ("_keys", "_values")
+
+    def __init__(self, inputs: Mapping[str, Mapping[str, InputValue]] | None = None) -> None:
+        keys: list[tuple[str, str, str]] = []
+        values: list[Any] = []
+        for cid, slots in (inputs or {}).items():
+            for slot, value in slots.items():
+                keys.append((cid, slot, value.cell))
+                values.append(value.value)
+        self._keys = _shared_keys(tuple(keys))[0]
+        self._values = tuple(values)
+
+    @classmethod
+    def from_tuples(cls, keys: tuple[tuple[str, str, str], ...], values: tuple[Any, ...]) -> Inputs:
+        made = cls()
+        made._keys = _shared_keys(keys)[0]
+        made._values = values
+        return made
+
+    @property
+    def values_tuple(self) -> tuple[Any, ...]:
+        return self._values
+
+    @property
+    def slots_tuple(self) -> tuple[tuple[str, str, str], ...]:
+        """(criterion id, slot, cell) of each value."""
+        return self._keys
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, tuple[Any, ...]]]:
+        return (Inputs.from_tuples, (self._keys, self._values))
 
     def __getitem__(self, cid: str) -> Mapping[str, InputValue]:
-        f = self._flat
         found = {
-            f[i + 1]: InputValue(f[i + 2], f[i + 3]) for i in range(0, len(f), 4) if f[i] == cid
+            slot: InputValue(value, cell)
+            for (c, slot, cell), value in zip(self._keys, self._values, strict=True)
+            if c == cid
         }
         if not found:
             raise KeyError(cid)
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys(self._flat[0::4]))
+        return iter(dict.fromkeys(k[0] for k in self._keys))
 
     def __len__(self) -> int:
-        return len(dict.fromkeys(self._flat[0::4]))
+        return len(dict.fromkeys(k[0] for k in self._keys))
+
+    def items(self) -> ItemsView[str, Mapping[str, InputValue]]:  # one pass, not one per id
+        grouped: dict[str, dict[str, InputValue]] = {}
+        for (cid, slot, cell), value in zip(self._keys, self._values, strict=True):
+            grouped.setdefault(cid, {})[slot] = InputValue(value, cell)
+        return grouped.items()
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Inputs):
-            return self._flat == other._flat
+            return self._keys == other._keys and self._values == other._values
         return Mapping.__eq__(self, other)
 
-    def __hash__(self) -> int:
-        return hash(self._flat)
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Inputs({dict(self.items())!r})"
@@ -130,7 +228,7 @@ class Appraisal:
     """The appraisal row it came from."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitResult:
     """The outcome for one unit: its points per criterion, totals, band, rank and issues."""
 
@@ -141,23 +239,23 @@ class UnitResult:
     parent: str | None = None
     parent_name: str | None = None
     file: str | None = None
-    points: dict[str, Decimal] = field(default_factory=dict)
+    points: Mapping[str, Decimal] = field(default_factory=_empty)
     """Leaf criterion id → points, at the rubric's precision."""
-    subtotals: dict[str, Decimal] = field(default_factory=dict)
+    subtotals: Mapping[str, Decimal] = field(default_factory=_empty)
     """Parent criterion id (areas included) → the sum of its children's points."""
     inputs: Mapping[str, Mapping[str, InputValue]] = field(default_factory=Inputs)
     """Leaf criterion id → input slot → the value read and its cell (held as Inputs)."""
-    evidence: dict[str, str] = field(default_factory=dict)
-    self_points: dict[str, Decimal] = field(default_factory=dict)
+    evidence: Mapping[str, str] = field(default_factory=_empty)
+    self_points: Mapping[str, Decimal] = field(default_factory=_empty)
     """Leaf criterion id → the points the unit's own inputs give (điểm tự chấm). Differs from
     `points` where the appraisal changed them."""
-    measures: dict[str, Decimal] = field(default_factory=dict)
+    measures: Mapping[str, Decimal] = field(default_factory=_empty)
     """Normalised criterion id → the value the group pass scores (after any appraisal)."""
-    self_measures: dict[str, Decimal] = field(default_factory=dict)
+    self_measures: Mapping[str, Decimal] = field(default_factory=_empty)
     """The values the unit typed for its normalised criteria (before any appraisal)."""
-    appraisal: dict[str, Appraisal] = field(default_factory=dict)
+    appraisal: Mapping[str, Appraisal] = field(default_factory=_empty)
     """Criterion id → what the appraisal council said about it."""
-    not_applicable: dict[str, str] = field(default_factory=dict)
+    not_applicable: Mapping[str, str] = field(default_factory=_empty)
     """Criterion id → why it does not apply to this unit (from the appraisal)."""
     total: Decimal | None = None
     """The published total (rounded half-up to the rubric's precision); None unless graded."""
@@ -180,6 +278,15 @@ class UnitResult:
     issues: tuple[Issue, ...] = ()
 
     def __post_init__(self) -> None:
+        """Mappings given as dicts are held compactly (Keyed, Inputs); one given twice (points
+        and self-points alike) stays one."""
+        held: dict[int, Any] = {}
+        for name in _KEYED_FIELDS:
+            value = getattr(self, name)
+            if not isinstance(value, Keyed):
+                if id(value) not in held:
+                    held[id(value)] = Keyed.of(value)
+                object.__setattr__(self, name, held[id(value)])
         if not isinstance(self.inputs, Inputs):
             object.__setattr__(self, "inputs", Inputs(self.inputs))
 
@@ -208,6 +315,18 @@ class UnitResult:
     @property
     def display_name(self) -> str:
         return f"{self.name} ({self.parent_name})" if self.parent_name else self.name
+
+
+_KEYED_FIELDS = (
+    "points",
+    "self_points",
+    "subtotals",
+    "evidence",
+    "measures",
+    "self_measures",
+    "appraisal",
+    "not_applicable",
+)
 
 
 @dataclass(frozen=True)
