@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
@@ -45,9 +45,9 @@ class FormulaResult:
         )
 
 
-@dataclass(frozen=True)
-class RawCell:
-    """A cell's value as the reader returned it (Excel's cached value for formulas) and where."""
+class RawCell(NamedTuple):
+    """A cell's value as the reader returned it (Excel's cached value for formulas) and where.
+    (A named tuple: a sheet has some 400 of them, made in a fraction of a dataclass's time.)"""
 
     value: Any
     cell: str
@@ -57,7 +57,7 @@ class RawCell:
         return self.value is None or (isinstance(self.value, str) and not self.value.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionRow:
     """One row of the criteria table."""
 
@@ -297,6 +297,9 @@ def _sheet_part(parts: Mapping[str, bytes], data: bytes, name: str) -> str | Non
     return None
 
 
+TOTAL = layout.TOTAL_LABEL
+
+
 def _parse_rows(
     shown: str,
     rows: list[list[Any]],
@@ -333,38 +336,45 @@ def _parse_rows(
             code="missing-header",
         )
     letters = {role: column_letter(index) for role, index in columns.items()}
+    at = columns.__getitem__
+    i_id, i_title, i_max, i_points, i_evidence = map(
+        at,
+        (layout.COL_ID, layout.COL_TITLE, layout.COL_MAX, layout.COL_POINTS, layout.COL_EVIDENCE),
+    )
+    inputs = [(at(role), letters[role]) for role in layout.INPUT_COLUMNS]
 
-    def cell(values: list[Any], role: str, r: int) -> RawCell:
-        i = columns[role]
-        ref = f"{letters[role]}{r}"
+    def cell(values: list[Any], i: int, letter: str, r: int) -> RawCell:
+        return RawCell(values[i] if i < len(values) else None, f"{letter}{r}")
+
+    def input_cell(values: list[Any], i: int, letter: str, r: int) -> RawCell:
+        ref = f"{letter}{r}"
         value = values[i] if i < len(values) else None
-        if ref in formulas and role in layout.INPUT_COLUMNS and (value is None or value == ""):
+        if (value is None or value == "") and ref in formulas:
             value = FormulaResult(formulas[ref])
         return RawCell(value, ref)
 
     parsed: list[CriterionRow] = []
     total: RawCell | None = None
+    lt, lp = letters[layout.COL_TITLE], letters[layout.COL_POINTS]
     # NOTE: rows below the total row are read too: an id typed there is never silently ignored
     for r, values in enumerate(rows[header_row:], start=header_row + 1):
-        if (
-            total is None
-            and cell_text(cell(values, layout.COL_TITLE, r).value) == layout.TOTAL_LABEL
-        ):
-            total = cell(values, layout.COL_POINTS, r)
+        n = len(values)
+        if total is None and cell_text(values[i_title] if i_title < n else None) == TOTAL:
+            total = cell(values, i_points, lp, r)
             continue
-        cid = cell_text(cell(values, layout.COL_ID, r).value)
+        cid = cell_text(values[i_id] if i_id < n else None)
         if not cid:
             continue
         parsed.append(
             CriterionRow(
                 id=cid,
                 row=r,
-                id_cell=cell(values, layout.COL_ID, r).cell,
-                title=cell(values, layout.COL_TITLE, r),
-                max=cell(values, layout.COL_MAX, r),
-                inputs=tuple(cell(values, col, r) for col in layout.INPUT_COLUMNS),
-                points=cell(values, layout.COL_POINTS, r),
-                evidence=cell(values, layout.COL_EVIDENCE, r),
+                id_cell=f"{letters[layout.COL_ID]}{r}",
+                title=cell(values, i_title, lt, r),
+                max=cell(values, i_max, letters[layout.COL_MAX], r),
+                inputs=tuple(input_cell(values, i, letter, r) for i, letter in inputs),
+                points=cell(values, i_points, lp, r),
+                evidence=cell(values, i_evidence, letters[layout.COL_EVIDENCE], r),
             )
         )
     if meta is None:  # the hidden record is gone: what the heading says
