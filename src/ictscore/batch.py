@@ -254,7 +254,7 @@ def _grade_path(path: str) -> Graded:
 
 
 def grade_files(
-    paths: Sequence[Path],
+    paths: Sequence[str | Path],
     rubric: Rubric,
     roster: Roster | None = None,
     jobs: int | None = None,
@@ -551,18 +551,24 @@ def settle(
         # (not the appraised ones, nor leaving out what the council marked not applicable)
         own_points, _ = normalise(rubric, group, {r.code: r.self_measures for r in members})
         for r in members:
+            final = _merged(r.points, points[r.code])
+            totals = total_up(rubric, group, final, frozenset(r.not_applicable))
             self_points = _merged(r.self_points, own_points[r.code])
-            done = finish(rubric, dataclasses.replace(r, points=_merged(r.points, points[r.code])))
-            if self_points == done.points:  # no appraisal: one dict for both
-                self_points = done.points
-            if self_points is done.points and not done.not_applicable:
-                self_total = done.total
+            if self_points == final:  # no appraisal: one mapping for both
+                self_points = final
+            if self_points is final and not r.not_applicable:
+                self_total = totals.total
             else:
                 self_total = total_up(rubric, group, self_points).total
-            subtotals = {k: shared.setdefault((str(v),), v) for k, v in done.subtotals.items()}
+            subtotals = {k: shared.setdefault((str(v),), v) for k, v in totals.subtotals.items()}
             out.append(
-                dataclasses.replace(
-                    done, self_points=self_points, self_total=self_total, subtotals=subtotals
+                finish(
+                    rubric,
+                    r,
+                    dataclasses.replace(totals, subtotals=subtotals),
+                    points=final,
+                    self_points=self_points,
+                    self_total=self_total,
                 )
             )
     return out, references

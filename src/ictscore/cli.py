@@ -367,8 +367,10 @@ def _grade_batch(
         roster.check_groups(g.id for g in rb.groups)
     if before is not None:
         before(rb)
-    with _progress("Grading sheets", len(paths)) as advance:
-        outcomes, made = grade_files(paths, rb, roster, jobs, advance)
+    files = [str(p) for p in paths]  # a str is a fifth of a Path: workers fork with less
+    del paths
+    with _progress("Grading sheets", len(files)) as advance:
+        outcomes, made = grade_files(files, rb, roster, jobs, advance)
     if from_sheets:
         check_made(made, folder)
     return rb, outcomes, roster, skipped

@@ -59,7 +59,7 @@ def read_isolated(
 
 
 def run_isolated(
-    paths: Sequence[Path],
+    paths: Sequence[str | Path],
     task: Task[T],
     workers: int | None = None,
     advance: Advance | None = None,
@@ -99,7 +99,7 @@ CHUNK: Final = 16
 
 @dataclass
 class _Job(Generic[T]):
-    paths: Sequence[Path]
+    paths: Sequence[str | Path]
     task: Task[T]
     setup: Callable[..., None] | None
     setup_args: tuple[Any, ...]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Final
 
 LARGEST: Final = Decimal(10) ** 15
@@ -11,9 +11,14 @@ LARGEST: Final = Decimal(10) ** 15
 
 def round_half_up(value: Decimal, precision: int) -> Decimal:
     """Round to `precision` decimals, halves away from zero (99.995 → 100.00 at precision 2)."""
-    with localcontext() as ctx:
-        ctx.prec = 60  # enough digits for any value below LARGEST at any rubric precision
-        return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(precision) or Decimal(1).scaleb(-precision)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=_CONTEXT)
+
+
+_CONTEXT: Final = Context(prec=60)
+"""Enough digits for any value below LARGEST at any rubric precision (whatever the caller's
+decimal context says)."""
+_QUANTA: Final = {p: Decimal(1).scaleb(-p) for p in range(13)}
 
 
 def plain(value: Decimal) -> str:

@@ -10,6 +10,7 @@ cell, nothing wrapped, no colour, in a few milliseconds per thousand rows.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 from rich.cells import cell_len
@@ -47,26 +48,37 @@ def _plain(cell: RenderableType | None) -> str:
     return "".join(_lines(cell))
 
 
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: its length for the usual text (Vietnamese letters
+    are one column each), rich's measure where some character may take two."""
+    return len(text) if text.isascii() or _NARROW.fullmatch(text) else cell_len(text)
+
+
+_NARROW = re.compile("[\u0000-\u02ff\u1e00-\u1eff\u2000-\u206f\u2190-\u21ff\u2212]*")
+"""Latin letters with their accents (Vietnamese included), punctuation, arrows and the minus
+sign: one column each."""
+
+
 def _table(table: Table) -> Iterator[str]:
     columns = table.columns
     headers = [_plain(c.header) for c in columns]
     cells = [[_plain(cell) for cell in c.cells] for c in columns]
     rows = list(zip(*cells, strict=True)) if cells else []
     widths = [
-        max([cell_len(h), *(cell_len(line) for cell in col for line in cell.split("\n"))])
+        max([_width(h), *(_width(line) for cell in col for line in cell.split("\n"))])
         for h, col in zip(headers, cells, strict=True)
     ]
-    justify = ["right" if c.justify == "right" else "left" for c in columns]
+    right = [c.justify == "right" for c in columns]
 
     def line(values: list[str] | tuple[str, ...]) -> Iterator[str]:
         split = [v.split("\n") for v in values]
         for i in range(max((len(s) for s in split), default=1)):
             parts = []
-            for text, width, how in zip(
-                (s[i] if i < len(s) else "" for s in split), widths, justify, strict=True
+            for text, width, to_right in zip(
+                (s[i] if i < len(s) else "" for s in split), widths, right, strict=True
             ):
-                pad = " " * (width - cell_len(text))
-                parts.append(pad + text if how == "right" else text + pad)
+                pad = " " * (width - _width(text))
+                parts.append(pad + text if to_right else text + pad)
             yield "  " + "   ".join(parts)
 
     if table.title:

@@ -112,6 +112,13 @@ class Keyed(Mapping[str, V]):
     def __getitem__(self, key: str) -> V:
         return self._values[self._index[key]]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        i = self._index.get(key)
+        return default if i is None else self._values[i]
+
+    def items(self) -> ItemsView[str, V]:
+        return dict(zip(self._keys, self._values, strict=True)).items()
+
     def __contains__(self, key: object) -> bool:
         return key in self._index
 

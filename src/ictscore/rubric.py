@@ -209,6 +209,7 @@ class Rubric(_Model):
             "_area_kinds",
             "_nodes_cache",
             "_max_cache",
+            "_children_cache",
             "parent_ids",
         ):
             copy.__dict__.pop(cached, None)
@@ -267,6 +268,20 @@ class Rubric(_Model):
                 cache[key] = self._max_for(criterion, group, skip)
             return cache[key]
         return self._max_for(criterion, group, skip)
+
+    def applicable_children(
+        self, criterion: Criterion, group: str, skip: frozenset[str] = frozenset()
+    ) -> list[Criterion]:
+        """The children of `criterion` that count for `group` (a maximum above 0)."""
+        if skip:
+            return [ch for ch in criterion.children if self.max_for(ch, group, skip) > 0]
+        cache: dict[tuple[str, str], list[Criterion]] = self.__dict__.setdefault(
+            "_children_cache", {}
+        )
+        key = (criterion.id, group)
+        if key not in cache:
+            cache[key] = [ch for ch in criterion.children if self.max_for(ch, group) > 0]
+        return cache[key]
 
     def _max_for(self, criterion: Criterion, group: str, skip: frozenset[str]) -> Decimal:
         if criterion.id in skip or not self.applies(criterion, group):

@@ -71,7 +71,7 @@ def total_up(
     def visit(c: Criterion) -> Decimal:
         if c.is_leaf:
             return leaf_points.get(c.id, _ZERO)
-        kids = [visit(ch) for ch in c.children if rubric.max_for(ch, group, skip) > 0]
+        kids = [visit(ch) for ch in rubric.applicable_children(c, group, skip)]
         combined = (max(kids) if kids else _ZERO) if c.combine == "best_of" else sum(kids, _ZERO)
         subtotals[c.id] = rubric.combine_cap(c, combined)
         return subtotals[c.id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ _WINDOWS_RESERVED = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A unit taking part: a department, a district or a commune People's Committee."""
 
@@ -131,8 +132,15 @@ def load_units(path: str | Path) -> Roster:
             problems.append(f"{source}: unit {code!r}: parent {parent!r} is not in the file")
     if problems:
         raise UnitsError(source, problems)
+    intern = sys.intern  # groups and parents repeat on every row: one string each
     units = tuple(
-        Unit(code, name, group, parent or None, names.get(parent) if parent else None)
+        Unit(
+            code,
+            name,
+            intern(group),
+            intern(parent) if parent else None,
+            names.get(parent) if parent else None,
+        )
         for code, name, group, parent in raw
     )
     return Roster(units, source)

@@ -24,7 +24,7 @@ from ictscore.numbers import LARGEST, round_half_up
 from ictscore.reader import CriterionRow, FormulaResult, RawCell, SheetData
 from ictscore.results import InputValue, Issue, Severity, Status, UnitResult
 from ictscore.rubric import Criterion, Node, Rubric
-from ictscore.scoring import classify, publish, total_up
+from ictscore.scoring import Totals, classify, publish, total_up
 from ictscore.units import Unit
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -234,20 +234,29 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
     return dataclasses.replace(result, issues=(*result.issues, *cached)) if cached else result
 
 
-def finish(rubric: Rubric, result: UnitResult) -> UnitResult:
+def finish(
+    rubric: Rubric, result: UnitResult, totals: Totals | None = None, **changes: Any
+) -> UnitResult:
     """A graded result with its subtotals, totals and band computed from its points (the group
-    pass must have set the points of its normalised criteria: they count 0 otherwise)."""
+    pass must have set the points of its normalised criteria: they count 0 otherwise).
+    `changes`: other fields to set at the same time (`points` among them, then totalled);
+    `totals`: the totals of those points, when the caller has them already."""
     assert result.status is Status.GRADED
-    totals = total_up(rubric, result.group, result.points, frozenset(result.not_applicable))
+    if totals is None:
+        points = changes.get("points", result.points)
+        totals = total_up(rubric, result.group, points, frozenset(result.not_applicable))
     band = classify(totals.total, rubric.bands)
     return dataclasses.replace(
         result,
-        subtotals=totals.subtotals,
-        total=totals.total,
-        raw_total=totals.raw_total,
-        base_max=totals.base_max,
-        band=band.id if band else None,
-        pending=False,
+        **{
+            "subtotals": totals.subtotals,
+            "total": totals.total,
+            "raw_total": totals.raw_total,
+            "base_max": totals.base_max,
+            "band": band.id if band else None,
+            "pending": False,
+            **changes,
+        },
     )
 
 
