@@ -177,3 +177,46 @@ def test_the_json_is_written_a_unit_at_a_time_one_per_line(tiengiang):
         unit_lines = [line for line in text.splitlines() if line.startswith('    {"code": ')]
         assert len(unit_lines) == len(r.units)  # one line per unit
         assert text.endswith("}\n") and '\n  "summary": {\n' in text
+
+
+def test_the_roster_checks_give_the_same_report_in_workers_and_in_process(
+    tiengiang, tmp_path: Path
+):
+    """The roster is applied where results are gathered (workers never hold it): a unit not
+    listed, a unit listed in another group, a sheet made from an older rubric, a sheet that
+    lost its record, and good sheets give the same Report either way. The roster may be given
+    as a function, loaded once the workers run."""
+    import shutil
+
+    from ictscore.batch import assemble, grade_files, grade_sheets, read_sheets
+    from ictscore.units import load_units
+    from tests.conftest import EXAMPLES
+
+    lines = (EXAMPLES / "units.csv").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("kbnn,")]  # a unit not listed
+    kept = [
+        line.replace(",so-nganh,", ",huyen,") if line.startswith("so-y-te,") else line
+        for line in kept
+    ]  # a unit listed in another group
+    (tmp_path / "units.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    roster = load_units(tmp_path / "units.csv")
+    folder = tmp_path / "sheets"
+    shutil.copytree(EXAMPLES / "sheets", folder)
+    shutil.copy(EXAMPLES / "mistakes" / "06-old-rubric-version-820.xlsx", folder)
+    paths = sorted(folder.iterdir())
+    calls: list[int] = []
+
+    def load() -> object:
+        calls.append(1)
+        return roster
+
+    outcomes, _ = grade_files(paths, tiengiang, load, jobs=2)  # type: ignore[arg-type]
+    assert calls == [1]
+    in_workers = assemble(tiengiang, outcomes, roster)
+    in_process = grade_sheets(tiengiang, read_sheets(paths), roster)
+    assert in_workers == in_process
+    codes = {u.code: u for u in in_workers.units}
+    assert [i.code for i in codes["kbnn"].issues] == ["unknown-unit"]
+    assert [i.code for i in codes["so-y-te"].issues] == ["group-mismatch"]
+    assert codes["so-y-te"].group == "huyen"  # the roster's word
+    assert [i.code for i in codes["820"].issues] == ["wrong-rubric-version"]

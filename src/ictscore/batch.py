@@ -228,20 +228,22 @@ def _issue(error: WorkbookError) -> Issue:
 
 @dataclass(frozen=True)
 class Graded:
-    """What a worker sends back for one file: the unit's result before the group pass (or the
-    issue that says why there is none), and the rubric the sheet records."""
+    """What a worker sends back for one file: the unit's result before the roster check and the
+    group pass (or the issue that says why there is none), and the rubric the sheet records."""
 
     outcome: UnitResult | Issue
     made: tuple[str, str] | None
     """(rubric id, version) the sheet was made from; None if it lost its hidden record."""
+    checked: bool = False
+    """The result is to be checked against the roster (see `_grade_unit`)."""
 
 
 _WORKER: dict[str, Any] = {}
-"""A worker's rubric and roster (set once by `_setup_grading`)."""
+"""A worker's rubric (set once by `_setup_grading`)."""
 
 
-def _setup_grading(rubric: Rubric, roster: Roster | None) -> None:
-    _WORKER.update(rubric=rubric, roster=roster)
+def _setup_grading(rubric: Rubric) -> None:
+    _WORKER.update(rubric=rubric)
 
 
 def _grade_path(path: str) -> Graded:
@@ -250,13 +252,16 @@ def _grade_path(path: str) -> Graded:
     made = None
     if not sheet.recovered:
         made = (sheet.meta.get("rubric_id", "?"), sheet.meta.get("rubric_version", "?"))
-    return Graded(grade_sheet(_WORKER["rubric"], sheet, _WORKER["roster"]), made)
+    graded = _grade_unit(_WORKER["rubric"], sheet)
+    if graded is None:
+        return Graded(_no_unit_code(sheet), made)
+    return Graded(graded[0], made, graded[1])
 
 
 def grade_files(
     paths: Sequence[str | Path],
     rubric: Rubric,
-    roster: Roster | None = None,
+    roster: Roster | Callable[[], Roster | None] | None = None,
     jobs: int | None = None,
     advance: Callable[[int], None] | None = None,
 ) -> tuple[list[UnitResult | Issue], Counter[tuple[str, str]]]:
@@ -264,9 +269,17 @@ def grade_files(
     at a time: what is kept is each unit's result, never the sheet, so memory does not grow
     with the sheets' size. Returns the outcomes in the order of `paths` (the same whatever
     `jobs` is), ready for `assemble`, and how many sheets recorded each (rubric id, version).
-    """
+
+    The roster is applied here, as results come back, not in the workers. It may be given as a
+    function that loads it: it is then called once the workers have started, so that they are
+    not forked with a copy of a national roster (and an error it raises stops the batch)."""
     made: Counter[tuple[str, str]] = Counter()
     shared: dict[Any, Any] = {}
+    held: list[Roster | None] = [roster if not callable(roster) else None]
+
+    def started() -> None:
+        if callable(roster):
+            held[0] = roster()
 
     def keep(done: Graded | WorkbookError) -> UnitResult | Issue:  # as each comes back
         if isinstance(done, WorkbookError):
@@ -274,7 +287,11 @@ def grade_files(
         if done.made is not None:
             made[done.made] += 1
         outcome = done.outcome
-        return compact(outcome, shared) if isinstance(outcome, UnitResult) else outcome
+        if isinstance(outcome, Issue):
+            return outcome
+        if held[0] is not None and done.checked:
+            outcome = _with_roster(rubric, outcome, held[0])
+        return compact(outcome, shared)
 
     outcomes = run_isolated(
         paths,
@@ -282,8 +299,9 @@ def grade_files(
         jobs,
         advance,
         setup=_setup_grading,
-        setup_args=(rubric, roster),
+        setup_args=(rubric,),
         keep=keep,
+        started=started,
     )
     return outcomes, made
 
@@ -445,14 +463,16 @@ def grade_sheet(
     """One sheet validated and scored for its unit, before the group pass (normalised criteria
     and totals wait for `assemble`); an Issue if the sheet names no unit."""
     result = _grade_one(rubric, sheet, roster)
-    if result is None:
-        return Issue(
-            "no-unit-code",
-            ERROR,
-            Msg("the sheet records no unit code; was it made with `ictscore template`?"),
-            CellRef(sheet.file),
-        )
-    return result
+    return _no_unit_code(sheet) if result is None else result
+
+
+def _no_unit_code(sheet: SheetData) -> Issue:
+    return Issue(
+        "no-unit-code",
+        ERROR,
+        Msg("the sheet records no unit code; was it made with `ictscore template`?"),
+        CellRef(sheet.file),
+    )
 
 
 def assemble(
@@ -581,6 +601,20 @@ def _merged(points: Mapping[str, Decimal], more: Mapping[str, Decimal]) -> Mappi
 
 
 def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitResult | None:
+    """The sheet's result for its unit (None if it names none): validated and scored for the
+    unit its record names, then checked against the roster."""
+    graded = _grade_unit(rubric, sheet)
+    if graded is None:
+        return None
+    result, checked = graded
+    return _with_roster(rubric, result, roster) if roster is not None and checked else result
+
+
+def _grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | None:
+    """(the result for the unit the sheet names, whether it is to be checked against a roster:
+    not when the sheet was made from another rubric); None if the sheet names no unit. Needs
+    no roster: a worker process does this, the roster is applied where the results are
+    gathered (`_with_roster`)."""
     meta = sheet.meta
     code = meta.get("unit_code", "")
     if not code:
@@ -594,7 +628,7 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
     )
     origin = check_origin(rubric, sheet)  # first: another rubric's groups mean nothing here
     if origin:
-        return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(origin))
+        return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(origin)), False
     pre: list[Issue] = []
     where = CellRef(sheet.file)
     if sheet.recovered:
@@ -617,56 +651,79 @@ def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitR
                 where,
             )
         )
-    if roster is not None:
-        listed = roster.get(code)
-        if listed is None:
-            pre.append(
-                Issue(
-                    "unknown-unit",
-                    ERROR,
-                    Msg(
-                        "unit code {code} is not in the roster {roster}",
-                        code=code,
-                        roster=str(roster.source),
-                    ),
-                    where,
-                )
-            )
-        else:
-            if listed.group != unit.group:
-                pre.append(
-                    Issue(
-                        "group-mismatch",
-                        ERROR,
-                        Msg(
-                            "the sheet was made for group {group}, but the roster puts unit "
-                            "{code} in group {listed}: make a new template",
-                            group=unit.group,
-                            code=code,
-                            listed=listed.group,
-                        ),
-                        where,
-                    )
-                )
-            unit = listed
-    if rubric.group(unit.group) is None:
+    pre.extend(_group_issues(rubric, unit, where))
+    if any(i.is_error for i in pre):
+        return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(pre)), True
+    result = evaluate_sheet(rubric, sheet, unit)
+    return (dataclasses.replace(result, issues=(*pre, *result.issues)) if pre else result), True
+
+
+def _group_issues(rubric: Rubric, unit: Unit, where: CellRef) -> list[Issue]:
+    if rubric.group(unit.group) is not None:
+        return []
+    return [
+        Issue(
+            "unknown-group",
+            ERROR,
+            Msg(
+                "group '{group}' of unit {code} is not in rubric {id}",
+                group=unit.group,
+                code=unit.code,
+                id=rubric.id,
+            ),
+            where,
+        )
+    ]
+
+
+def _with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResult:
+    """A sheet's result checked against the roster: its unit must be listed, in the group the
+    sheet was made for (else the unit is invalid, with only those problems and what was said
+    of the sheet's record); its name and parent are the roster's."""
+    listed = roster.get(result.code)
+    where = CellRef(result.file or "")
+    pre = [i for i in result.issues if i.code == "no-record"]
+    unit = Unit(result.code, result.name, result.group, result.parent, result.parent_name)
+    if listed is None:
         pre.append(
             Issue(
-                "unknown-group",
+                "unknown-unit",
                 ERROR,
                 Msg(
-                    "group '{group}' of unit {code} is not in rubric {id}",
-                    group=unit.group,
-                    code=code,
-                    id=rubric.id,
+                    "unit code {code} is not in the roster {roster}",
+                    code=result.code,
+                    roster=str(roster.source),
                 ),
                 where,
             )
         )
-    if any(i.is_error for i in pre):
-        return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(pre))
-    result = evaluate_sheet(rubric, sheet, unit)
-    return dataclasses.replace(result, issues=(*pre, *result.issues)) if pre else result
+        pre.extend(_group_issues(rubric, unit, where))
+        return UnitResult.of(unit, Status.INVALID, result.file, tuple(pre))
+    if listed.group != result.group:
+        pre.append(
+            Issue(
+                "group-mismatch",
+                ERROR,
+                Msg(
+                    "the sheet was made for group {group}, but the roster puts unit "
+                    "{code} in group {listed}: make a new template",
+                    group=result.group,
+                    code=result.code,
+                    listed=listed.group,
+                ),
+                where,
+            )
+        )
+        pre.extend(_group_issues(rubric, listed, where))
+        return UnitResult.of(listed, Status.INVALID, result.file, tuple(pre))
+    return dataclasses.replace(
+        result,
+        code=listed.code,
+        name=listed.name,
+        group=listed.group,
+        parent=listed.parent,
+        parent_name=listed.parent_name,
+    )
 
 
 def _ranked(rubric: Rubric, results: list[UnitResult]) -> tuple[UnitResult, ...]:

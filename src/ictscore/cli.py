@@ -355,25 +355,32 @@ def _grade_batch(
     from ictscore.units import load_units
 
     paths, skipped = find_sheets(folder, recursive, follow_links)
-    roster = load_units(units) if units else None
-    if not paths and roster is None:
+    if not paths and units is None:
         others = "; ".join(str(i) for i in skipped[:3]) + ("; …" if len(skipped) > 3 else "")
         raise IctscoreError(
             f"{folder}: no score sheets found (.xlsx, .xlsm, .xls, .ods, .xlsb)"
             + (f" (other files: {others})" if skipped else "")
         )
     rb, from_sheets = pick_rubric(rubric, paths, folder, _warn, jobs)
-    if roster is not None:
-        roster.check_groups(g.id for g in rb.groups)
     if before is not None:
         before(rb)
+    loaded: list[Roster] = []
+
+    def roster() -> Roster | None:
+        """Loaded once the workers run: they are not forked with a copy of it."""
+        if units is None:
+            return None
+        loaded.append(load_units(units))
+        loaded[0].check_groups(g.id for g in rb.groups)
+        return loaded[0]
+
     files = [str(p) for p in paths]  # a str is a fifth of a Path: workers fork with less
     del paths
     with _progress("Grading sheets", len(files)) as advance:
         outcomes, made = grade_files(files, rb, roster, jobs, advance)
     if from_sheets:
         check_made(made, folder)
-    return rb, outcomes, roster, skipped
+    return rb, outcomes, (loaded[0] if loaded else None), skipped
 
 
 @app.command()

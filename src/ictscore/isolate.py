@@ -66,6 +66,7 @@ def run_isolated(
     setup: Callable[..., None] | None = None,
     setup_args: tuple[Any, ...] = (),
     keep: Callable[[T | WorkbookError], Any] | None = None,
+    started: Callable[[], None] | None = None,
 ) -> list[Any]:
     """`task` run on every file in worker processes, results in the order of `paths` (however
     many workers: the same results as one). A file whose task raises, crashes its worker, or
@@ -73,7 +74,8 @@ def run_isolated(
 
     `setup(*setup_args)` runs once in each worker before its first file (e.g. to hand it the
     rubric). `keep(outcome)`, when given, is what is kept of each outcome, as soon as it comes
-    back (the outcomes themselves are not held: a batch of 10,000 streams through). Files go to
+    back (the outcomes themselves are not held: a batch of 10,000 streams through);
+    `started()` is called once the workers are running, before any outcome is kept. Files go to
     the workers in chunks, so that sending them and their results back costs little next to
     the work; a chunk whose worker dies or stalls is done again, each of its files alone, to
     find the one at fault."""
@@ -83,7 +85,7 @@ def run_isolated(
     size = max(1, min(CHUNK, len(paths) // (count * 4)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     job = _Job(paths, task, setup, setup_args, results, advance, keep or _same)
-    suspects = job.run(chunks, count)
+    suspects = job.run(chunks, count, started)
     for i in suspects:  # alone now: if its worker dies again, the file is the cause
         job.run([[i]], 1, alone=True)
     return [results[i] for i in range(len(paths))]
@@ -107,7 +109,13 @@ class _Job(Generic[T]):
     advance: Advance | None
     keep: Callable[[T | WorkbookError], Any]
 
-    def run(self, chunks: list[list[int]], workers: int, alone: bool = False) -> list[int]:
+    def run(
+        self,
+        chunks: list[list[int]],
+        workers: int,
+        started: Callable[[], None] | None = None,
+        alone: bool = False,
+    ) -> list[int]:
         """Do `chunks`; returns the files to do again alone (their pool broke or stalled)."""
         pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -122,6 +130,8 @@ class _Job(Generic[T]):
         pending = set(futures)
         retry: list[int] = []
         try:
+            if started is not None:  # the workers are forked (at the first submit)
+                started()
             while pending:
                 done, pending = wait(pending, timeout=FILE_SECONDS, return_when=FIRST_COMPLETED)
                 if not done:  # nothing finished in time: some file hangs a worker
