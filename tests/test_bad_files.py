@@ -102,3 +102,31 @@ def test_a_crashing_reader_leaves_no_noise_on_stderr(bad_folder: Path):
     assert "graded" in lines[-1] and "error(s)" in lines[-1]
     assert all(line.startswith(("error[", "warning[")) for line in lines[:-1]), lines
     assert "panicked" not in done.stderr and "memory allocation" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "before",
+    [b"", b"<!-- <a " + b"x" * 6000 + b" -->", b"<!-- " + b"y" * 70000 + b" -->"],
+    ids=["plain", "a-long-comment-with-a-tag", "a-comment-past-64-KiB"],
+)
+def test_entity_declarations_are_found_after_a_long_comment(before: bytes):
+    """The prolog check reads a part's first bytes only, and more while the prolog may go on
+    (no root element yet, or a comment still open): a DOCTYPE after a long comment is found."""
+    import io
+    import zipfile
+
+    from ictscore.errors import CellRef, WorkbookError
+    from ictscore.filecheck import inspect_file
+
+    good = (EXAMPLES / "sheets" / "28249-phuong-5.xlsx").read_bytes()
+    source = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/styles.xml":
+                data = before + b'<!DOCTYPE s [<!ENTITY e "e">]>' + data
+            target.writestr(name, data)
+    with pytest.raises(WorkbookError) as caught:
+        inspect_file(out.getvalue(), CellRef("t.xlsx"))
+    assert caught.value.code == "unsafe-xml" and "xl/styles.xml" in caught.value.message

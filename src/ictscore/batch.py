@@ -597,7 +597,9 @@ def settle(
 def _merged(points: Mapping[str, Decimal], more: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
     """`points` updated with `more`: the same dict when there is nothing to add (most units:
     thousands of results share what they can)."""
-    return {**points, **more} if more else points
+    if not more:
+        return points
+    return points.updated(more) if isinstance(points, Keyed) else {**points, **more}
 
 
 def _grade_one(rubric: Rubric, sheet: SheetData, roster: Roster | None) -> UnitResult | None:

@@ -201,9 +201,14 @@ def _declares_entities(
         if info.filename in read:
             head = read[info.filename][:_PROLOG_LIMIT]
         else:
-            with archive.open(info) as part:
-                head = part.read(_PROLOG_LIMIT)
-            if info.file_size < _PROLOG_LIMIT:
+            whole = info.filename in _KEEP and info.file_size < _PROLOG_LIMIT
+            with archive.open(info) as part:  # most prologs end in the first few hundred bytes
+                head = part.read(_PROLOG_LIMIT if whole else _FIRST_READ)
+                if len(head) == _FIRST_READ and (
+                    _root(head) is None or head.rfind(b"<!--") > head.rfind(b"-->")
+                ):  # no root yet, or a comment still open: the prolog may go on
+                    head += part.read(_PROLOG_LIMIT - _FIRST_READ)
+            if whole:
                 read[info.filename] = head
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise fail(
@@ -213,11 +218,24 @@ def _declares_entities(
                 detail=str(exc),
             )
         ) from exc
-    root = _ROOT.search(re.sub(rb"<!--.*?-->", lambda m: b" " * len(m[0]), head, flags=re.S))
-    prolog = head if root is None else head[: root.start()]
+    root = _root(head)
+    prolog = head if root is None else head[:root]
     if root is None and len(head) == _PROLOG_LIMIT:
         return True
     return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
+
+
+_FIRST_READ = 4096
+_KEEP = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
+"""Small parts the reader needs whole (read once, here)."""
+
+
+def _root(head: bytes) -> int | None:
+    """Where the root element starts in `head` (comments before it skipped), if it does."""
+    if b"<!--" in head:
+        head = re.sub(rb"<!--.*?-->", lambda m: b" " * len(m[0]), head, flags=re.S)
+    found = _ROOT.search(head)
+    return found.start() if found else None
 
 
 def _zip_kind(

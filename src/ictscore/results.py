@@ -106,6 +106,17 @@ class Keyed(Mapping[str, V]):
     def values_tuple(self) -> tuple[V, ...]:
         return self._values
 
+    def updated(self, more: Mapping[str, V]) -> Keyed[V]:
+        """A copy with `more` set (as {**self, **more}: new keys last), sharing the keys when
+        `more` adds none."""
+        index = self._index
+        if all(key in index for key in more):
+            values = list(self._values)
+            for key, value in more.items():
+                values[index[key]] = value
+            return Keyed.from_tuples(self._keys, tuple(values))
+        return Keyed({**dict(zip(self._keys, self._values, strict=True)), **more})
+
     def __reduce__(self) -> tuple[Any, tuple[tuple[str, ...], tuple[V, ...]]]:
         return (Keyed.from_tuples, (self._keys, self._values))
 
