@@ -130,3 +130,28 @@ def test_entity_declarations_are_found_after_a_long_comment(before: bytes):
     with pytest.raises(WorkbookError) as caught:
         inspect_file(out.getvalue(), CellRef("t.xlsx"))
     assert caught.value.code == "unsafe-xml" and "xl/styles.xml" in caught.value.message
+
+
+def test_a_zip_with_a_part_twice_is_refused():
+    """Readers disagree on which copy they read (the checks could see one, the reader the
+    other): such a file is refused, whichever copy is hostile."""
+    import io
+    import warnings
+    import zipfile
+
+    from ictscore.errors import CellRef, WorkbookError
+    from ictscore.filecheck import inspect_file
+
+    good = (EXAMPLES / "sheets" / "28249-phuong-5.xlsx").read_bytes()
+    source = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            target.writestr("xl/styles.xml", b'<!DOCTYPE s [<!ENTITY e "e">]><styleSheet/>')
+            for name in source.namelist():
+                target.writestr(name, source.read(name))
+    with pytest.raises(WorkbookError) as caught:
+        inspect_file(out.getvalue(), CellRef("t.xlsx"))
+    assert caught.value.code == "unreadable-file"
+    assert "two parts named xl/styles.xml" in caught.value.message

@@ -220,3 +220,33 @@ def test_the_roster_checks_give_the_same_report_in_workers_and_in_process(
     assert [i.code for i in codes["so-y-te"].issues] == ["group-mismatch"]
     assert codes["so-y-te"].group == "huyen"  # the roster's word
     assert [i.code for i in codes["820"].issues] == ["wrong-rubric-version"]
+
+
+def test_an_old_sheet_first_still_gets_the_mixed_rubrics_answer(run: Run, tmp_path: Path):
+    """The rubric is picked from the first sheet that records one; when that sheet is from an
+    older version, the answer still names every rubric the folder holds."""
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    folder = tmp_path / "mixed"
+    shutil.copytree(EXAMPLES / "sheets", folder)
+    shutil.copy(EXAMPLES / "mistakes" / "06-old-rubric-version-820.xlsx", folder / "00-old.xlsx")
+    result = run("grade", folder, "-q")
+    assert result.exit_code == 2
+    assert "made from different rubrics" in result.stderr
+    assert "2020.2 (32 sheets)" in result.stderr and "2019.2 (1 sheet)" in result.stderr
+
+
+def test_a_bug_in_grading_is_not_blamed_on_the_file(tiengiang, monkeypatch):
+    """An error in ictscore's own grading code, in a worker, is raised where the results are
+    gathered (as in process), not reported as a damaged workbook."""
+    from ictscore import batch
+    from tests.conftest import EXAMPLES
+
+    def broken(rubric, sheet):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(batch, "_grade_unit", broken)  # workers are forked after this
+    with pytest.raises(RuntimeError, match="ZeroDivisionError: a bug"):
+        batch.grade_files(sorted((EXAMPLES / "sheets").glob("*.xlsx"))[:3], tiengiang, jobs=1)

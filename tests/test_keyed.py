@@ -60,3 +60,10 @@ def test_inputs_are_the_nested_dict_they_hold(items: dict[str, dict[str, tuple[o
     for cid, slots in nested.items():
         assert inputs[cid] == slots
     assert pickle.loads(pickle.dumps(inputs)) == inputs
+
+
+def test_inputs_equal_whatever_the_order():
+    a = {"1.1": {"x": InputValue(1, "E9")}, "1.2": {"y": InputValue(2, "E10")}}
+    b = {"1.2": {"y": InputValue(2, "E10")}, "1.1": {"x": InputValue(1, "E9")}}
+    assert Inputs(a) == Inputs(b) == a == b
+    assert Inputs(a) != Inputs({"1.1": {"x": InputValue(1, "F9")}})

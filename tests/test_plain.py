@@ -43,3 +43,19 @@ def test_a_piped_report_is_plain_text(run: Run):
     assert all(line == line.rstrip() for line in lines)
     header = next(line for line in lines if line.lstrip().startswith("Hạng"))
     assert header.split()[:3] == ["Hạng", "Mã", "Đơn"]
+
+
+def test_zero_width_and_wide_characters_keep_the_columns_aligned():
+    from rich.table import Table
+
+    from ictscore.plain import plain_text
+
+    table = Table(title="t")
+    table.add_column("Đơn vị")
+    table.add_column("Tổng", justify="right")
+    for name in ("Xã Tân Mỹ Chánh", "Zero\u200bwidth\u200bspace", "北京市", "Tab\there", "[bold]x"):
+        table.add_row(name, "100,00")
+    lines = [line for line in plain_text(table).splitlines() if line.endswith("100,00")]
+    from rich.cells import cell_len
+
+    assert len(lines) == 5 and len({cell_len(line) for line in lines}) == 1

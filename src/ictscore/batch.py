@@ -13,6 +13,7 @@ import dataclasses
 import os
 import stat
 import sys
+import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -236,6 +237,9 @@ class Graded:
     """(rubric id, version) the sheet was made from; None if it lost its hidden record."""
     checked: bool = False
     """The result is to be checked against the roster (see `_grade_unit`)."""
+    bug: str | None = None
+    """The traceback of an error in ictscore's grading code (not the file's fault): raised
+    again where results are gathered, as grading in process would."""
 
 
 _WORKER: dict[str, Any] = {}
@@ -252,7 +256,10 @@ def _grade_path(path: str) -> Graded:
     made = None
     if not sheet.recovered:
         made = (sheet.meta.get("rubric_id", "?"), sheet.meta.get("rubric_version", "?"))
-    graded = _grade_unit(_WORKER["rubric"], sheet)
+    try:
+        graded = _grade_unit(_WORKER["rubric"], sheet)
+    except Exception:  # noqa: BLE001 - ictscore's own bug, not the file's: said as such
+        return Graded(_no_unit_code(sheet), made, bug=traceback.format_exc())
     if graded is None:
         return Graded(_no_unit_code(sheet), made)
     return Graded(graded[0], made, graded[1])
@@ -284,6 +291,8 @@ def grade_files(
     def keep(done: Graded | WorkbookError) -> UnitResult | Issue:  # as each comes back
         if isinstance(done, WorkbookError):
             return _issue(done)
+        if done.bug is not None:
+            raise RuntimeError(f"ictscore failed while grading a sheet:\n{done.bug}")
         if done.made is not None:
             made[done.made] += 1
         outcome = done.outcome
@@ -366,7 +375,13 @@ def pick_rubric(
         if any(isinstance(s, SheetData) and not s.recovered for s in batch):
             break
         start, step = start + step, step * 4
-    return resolve_rubric(None, read, beside, warn), True
+    try:
+        return resolve_rubric(None, read, beside, warn), True
+    except IctscoreError:  # say what all the sheets say (different rubrics?), not the first
+        if start + step >= len(paths):
+            raise
+        read.extend(read_sheets(paths[start + step :], jobs=jobs))
+        return resolve_rubric(None, read, beside, warn), True
 
 
 def check_made(made: Counter[tuple[str, str]], beside: Path) -> None:

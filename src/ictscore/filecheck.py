@@ -253,6 +253,17 @@ def _zip_kind(
         ) from exc
     with archive:
         infos = archive.infolist()
+        names_seen: set[str] = set()
+        for info in infos:  # no spreadsheet program writes a part twice; readers differ on it
+            if info.filename in names_seen:
+                raise fail(
+                    Msg(
+                        "the zip archive holds two parts named {part} (no spreadsheet "
+                        "application writes that): not read; ask the unit to save it again",
+                        part=info.filename,
+                    )
+                )
+            names_seen.add(info.filename)
         if len(infos) > MAX_ZIP_ENTRIES:
             raise fail(
                 Msg(

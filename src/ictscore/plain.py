@@ -51,12 +51,15 @@ def _plain(cell: RenderableType | None) -> str:
 def _width(text: str) -> int:
     """Columns `text` takes in a terminal: its length for the usual text (Vietnamese letters
     are one column each), rich's measure where some character may take two."""
-    return len(text) if text.isascii() or _NARROW.fullmatch(text) else cell_len(text)
+    return len(text) if _NARROW.fullmatch(text) else cell_len(text)
 
 
-_NARROW = re.compile("[\u0000-\u02ff\u1e00-\u1eff\u2000-\u206f\u2190-\u21ff\u2212]*")
-"""Latin letters with their accents (Vietnamese included), punctuation, arrows and the minus
-sign: one column each."""
+_NARROW = re.compile(
+    "[\u0020-\u007e\u00a0-\u02ff\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2212]*"
+)
+"""Printable Latin letters with their accents (Vietnamese included), punctuation, arrows and
+the minus sign: one column each. Anything else (zero-width spaces and joiners, direction
+marks, controls, wide characters) is measured by rich."""
 
 
 def _table(table: Table) -> Iterator[str]:

@@ -220,8 +220,8 @@ class Inputs(Mapping[str, Mapping[str, InputValue]]):
         return grouped.items()
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Inputs):
-            return self._keys == other._keys and self._values == other._values
+        if isinstance(other, Inputs) and self._keys == other._keys:
+            return self._values == other._values
         return Mapping.__eq__(self, other)
 
     __hash__ = None  # type: ignore[assignment]
