@@ -106,8 +106,20 @@ def test_a_crashing_reader_leaves_no_noise_on_stderr(bad_folder: Path):
 
 @pytest.mark.parametrize(
     "before",
-    [b"", b"<!-- <a " + b"x" * 6000 + b" -->", b"<!-- " + b"y" * 70000 + b" -->"],
-    ids=["plain", "a-long-comment-with-a-tag", "a-comment-past-64-KiB"],
+    [
+        b"",
+        b"<!-- <a " + b"x" * 6000 + b" -->",
+        b"<!-- " + b"y" * 70000 + b" -->",
+        b'<?xml version="1.0"?><?pi <a fake root?>',
+        b"<?pi <a " + b"z" * 6000 + b"?>",
+    ],
+    ids=[
+        "plain",
+        "a-long-comment-with-a-tag",
+        "a-comment-past-64-KiB",
+        "a-processing-instruction-with-a-tag",
+        "a-long-processing-instruction",
+    ],
 )
 def test_entity_declarations_are_found_after_a_long_comment(before: bytes):
     """The prolog check reads a part's first bytes only, and more while the prolog may go on

@@ -205,8 +205,10 @@ def _declares_entities(
             with archive.open(info) as part:  # most prologs end in the first few hundred bytes
                 head = part.read(_PROLOG_LIMIT if whole else _FIRST_READ)
                 if len(head) == _FIRST_READ and (
-                    _root(head) is None or head.rfind(b"<!--") > head.rfind(b"-->")
-                ):  # no root yet, or a comment still open: the prolog may go on
+                    _root(head) is None
+                    or head.rfind(b"<!--") > head.rfind(b"-->")
+                    or head.rfind(b"<?") > head.rfind(b"?>")
+                ):  # no root yet, or a comment or instruction still open: the prolog goes on
                     head += part.read(_PROLOG_LIMIT - _FIRST_READ)
             if whole:
                 read[info.filename] = head
@@ -231,11 +233,15 @@ _KEEP = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
 
 
 def _root(head: bytes) -> int | None:
-    """Where the root element starts in `head` (comments before it skipped), if it does."""
-    if b"<!--" in head:
-        head = re.sub(rb"<!--.*?-->", lambda m: b" " * len(m[0]), head, flags=re.S)
+    """Where the root element starts in `head` (comments and processing instructions before
+    it skipped), if it does."""
+    if b"<!--" in head or b"<?" in head:
+        head = _SKIPPED.sub(lambda m: b" " * len(m[0]), head)
     found = _ROOT.search(head)
     return found.start() if found else None
+
+
+_SKIPPED = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.S)
 
 
 def _zip_kind(
