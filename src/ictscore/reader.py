@@ -37,13 +37,6 @@ class FormulaResult:
     error: str
     """The error the formula gives ("#DIV/0!"), or "" when no result was saved."""
 
-    def __str__(self) -> str:
-        return (
-            f"a formula whose result is {self.error}"
-            if self.error
-            else "a formula without a saved result"
-        )
-
 
 class RawCell(NamedTuple):
     """A cell's value as the reader returned it (Excel's cached value for formulas) and where.
