@@ -282,11 +282,12 @@ def grade_files(
     not forked with a copy of a national roster (and an error it raises stops the batch)."""
     made: Counter[tuple[str, str]] = Counter()
     shared: dict[Any, Any] = {}
-    held: list[Roster | None] = [roster if not callable(roster) else None]
+    listed: Roster | None = None if callable(roster) else roster
 
     def started() -> None:
+        nonlocal listed
         if callable(roster):
-            held[0] = roster()
+            listed = roster()
 
     def keep(done: Graded | WorkbookError) -> UnitResult | Issue:  # as each comes back
         if isinstance(done, WorkbookError):
@@ -298,8 +299,8 @@ def grade_files(
         outcome = done.outcome
         if isinstance(outcome, Issue):
             return outcome
-        if held[0] is not None and done.checked:
-            outcome = _with_roster(rubric, outcome, held[0])
+        if listed is not None and done.checked:
+            outcome = _with_roster(rubric, outcome, listed)
         return compact(outcome, shared)
 
     outcomes = run_isolated(

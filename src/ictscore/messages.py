@@ -92,14 +92,6 @@ def render(text: str, lang: Lang) -> str:
     return text.render(lang) if isinstance(text, Msg) else str(text)
 
 
-def joined(items: list[Msg] | list[str], separator: str = "; ") -> str | Msg:
-    """Several messages as one (each rendered in the reader's language)."""
-    if not items:
-        return ""
-    params = {f"p{i}": item for i, item in enumerate(items)}
-    return Msg(separator.join(f"{{p{i}}}" for i in range(len(items))), **params)
-
-
 def _format(template: str, params: Mapping[str, Any], lang: Lang) -> str:
     return template.format(**{key: _show(value, lang) for key, value in params.items()})
 

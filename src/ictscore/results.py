@@ -140,12 +140,8 @@ class Keyed(Mapping[str, V]):
         return len(self._keys)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Keyed):
-            return (
-                self._keys == other._keys
-                and self._values == other._values
-                or (dict(self.items()) == dict(other.items()))
-            )
+        if isinstance(other, Keyed) and self._keys == other._keys:
+            return self._values == other._values
         return Mapping.__eq__(self, other)
 
     __hash__ = None  # type: ignore[assignment]
