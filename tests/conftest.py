@@ -80,6 +80,12 @@ SO_UNIT = Unit("so-a", "Sở Thử nghiệm", "so")
 XA_UNIT = Unit("10001", "Xã Thử Nghiệm", "xa", "900", "Huyện Thử")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden from the current output"
+    )
+
+
 @pytest.fixture(scope="session")
 def small_rubric() -> Rubric:
     return parse_rubric(SMALL_RUBRIC, "small.yaml")
