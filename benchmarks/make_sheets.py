@@ -9,8 +9,8 @@ Each set is `benchmarks/.cache/<N>/` with:
   groups of the bundled rubric `tiengiang-2020` in the real province's proportions
   (nganh-doc:so-nganh:huyen:xa = 5:19:11:173), unique codes, every commune's parent a district of
   the roster;
-- `sheets/`: one filled sheet per unit, made with `ictscore.template.build_template` and
-  `ictscore.fill.fill_workbook` (values from a generator seeded by the unit code, as
+- `sheets/`: one filled sheet per unit, made with `ictscore.sheets.template.build_template` and
+  `ictscore.sheets.fill.fill_workbook` (values from a generator seeded by the unit code, as
   examples/make_examples.py does). About half are saved by openpyxl (formulas without cached
   values); the other half are then re-saved by LibreOffice (`soffice --headless --convert-to
   xlsx`), so their formulas carry cached values, as a unit's file does. About 4% of the units type
@@ -144,7 +144,7 @@ def _examples() -> Any:
 
 
 def _init_worker() -> None:
-    from ictscore.rubric import load_rubric
+    from ictscore.rubric.model import load_rubric
 
     _STATE["rubric"] = load_rubric(RUBRIC)
     _STATE["examples"] = _examples()
@@ -153,7 +153,7 @@ def _init_worker() -> None:
 def _messy(values: dict[str, dict[str, Any]], rng: random.Random) -> None:
     """Type one value as people do: "9,5" as text for points, or "x" for Có (coerced-value
     warnings; the sheet is still graded)."""
-    from ictscore.methods import YES
+    from ictscore.rubric.methods import YES
 
     if rng.random() < 0.5:
         for slots in values.values():
@@ -169,9 +169,9 @@ def _messy(values: dict[str, dict[str, Any]], rng: random.Random) -> None:
 def make_one(job: tuple[str, str, str, str, str, str]) -> str:
     """Build, fill and save the sheet of one unit: (code, name, group, parent, parent name,
     path). Returns the path."""
-    from ictscore.fill import fill_workbook
-    from ictscore.template import build_template
-    from ictscore.units import Unit
+    from ictscore.roster import Unit
+    from ictscore.sheets.fill import fill_workbook
+    from ictscore.sheets.template import build_template
 
     code, name, group, parent, parent_name, path = job
     rubric = _STATE["rubric"]
@@ -286,7 +286,7 @@ def ensure(n: int, jobs: int = 2, force: bool = False, log: Any = print) -> Path
     rows = roster_rows(n)
     write_roster(rows, work / "units.csv")
 
-    from ictscore.units import Unit, sheet_file_name
+    from ictscore.roster import Unit, sheet_file_name
 
     names = {code: name for code, name, _, _ in rows}
     base = _reusable(n)

@@ -46,11 +46,12 @@ sys.path.insert(0, str(HERE))
 
 import make_sheets  # noqa: E402
 
-from ictscore import batch, filecheck, layout, reader  # noqa: E402
 from ictscore.errors import CellRef  # noqa: E402
-from ictscore.rubric import load_rubric  # noqa: E402
-from ictscore.units import load_units  # noqa: E402
-from ictscore.validate import evaluate_sheet  # noqa: E402
+from ictscore.grading import batch  # noqa: E402
+from ictscore.grading.validate import evaluate_sheet  # noqa: E402
+from ictscore.roster import load_units  # noqa: E402
+from ictscore.rubric.model import load_rubric  # noqa: E402
+from ictscore.sheets import filecheck, layout, reader  # noqa: E402
 
 
 def _calamine(data: bytes) -> tuple[list[list[Any]], list[list[Any]] | None]:
@@ -197,14 +198,15 @@ def main() -> None:
     print(f"  roster.get for every sheet:                              {t:7.2f} s")
     from rich.console import Console
 
-    from ictscore import export, render
+    from ictscore.reports import export
+    from ictscore.reports import terminal as render
 
     def table() -> None:
         Console(file=io.StringIO(), width=200).print(render.report_tables(report, rubric))
 
     t, _ = timed(table)
     print(f"  render the ranked tables (rich, to a string):           {t:7.2f} s")
-    from ictscore.plain import plain_text
+    from ictscore.reports.plain import plain_text
 
     t, _ = timed(lambda: plain_text(render.report_tables(report, rubric)))
     print(f"  the same as plain text (a file or a pipe):              {t:7.2f} s")
@@ -219,7 +221,7 @@ def main() -> None:
     t, _ = timed(lambda: [r10.get(code) for code, *_ in big])
     print(f"  roster.get for 10,000 codes in a 10,000-unit roster:     {t:7.2f} s")
 
-    from ictscore.isolate import read_isolated
+    from ictscore.grading.workers import read_isolated
 
     one = sum(stages["= read_workbook (all of the above)"])
     t, _ = timed(lambda: read_isolated(paths))

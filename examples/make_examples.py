@@ -28,12 +28,12 @@ from typing import Any
 
 import openpyxl
 
-from ictscore import layout
-from ictscore.fill import fill_workbook
-from ictscore.methods import NO, YES, Thresholds
-from ictscore.rubric import Rubric, load_rubric
-from ictscore.template import build_template
-from ictscore.units import Unit, load_units
+from ictscore.roster import Unit, load_units
+from ictscore.rubric.methods import NO, YES, Thresholds
+from ictscore.rubric.model import Rubric, load_rubric
+from ictscore.sheets import layout
+from ictscore.sheets.fill import fill_workbook
+from ictscore.sheets.template import build_template
 
 HERE = Path(__file__).resolve().parent
 RUBRIC = "tiengiang-2020"

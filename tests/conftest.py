@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from ictscore.cli import app
-from ictscore.fill import fill_workbook
-from ictscore.rubric import Rubric, load_rubric, parse_rubric
-from ictscore.template import build_template
-from ictscore.units import Unit
+from ictscore.roster import Unit
+from ictscore.rubric.model import Rubric, load_rubric, parse_rubric
+from ictscore.sheets.fill import fill_workbook
+from ictscore.sheets.template import build_template
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -128,7 +128,7 @@ def test_entity_declarations_are_found_after_a_long_comment(before: bytes):
     import zipfile
 
     from ictscore.errors import CellRef, WorkbookError
-    from ictscore.filecheck import inspect_file
+    from ictscore.sheets.filecheck import inspect_file
 
     good = (EXAMPLES / "sheets" / "28249-phuong-5.xlsx").read_bytes()
     source = zipfile.ZipFile(io.BytesIO(good))
@@ -152,7 +152,7 @@ def test_a_zip_with_a_part_twice_is_refused():
     import zipfile
 
     from ictscore.errors import CellRef, WorkbookError
-    from ictscore.filecheck import inspect_file
+    from ictscore.sheets.filecheck import inspect_file
 
     good = (EXAMPLES / "sheets" / "28249-phuong-5.xlsx").read_bytes()
     source = zipfile.ZipFile(io.BytesIO(good))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ictscore.batch import find_sheets
 from ictscore.errors import IctscoreError
+from ictscore.grading.batch import find_sheets
 from tests.conftest import SMALL_RUBRIC, SO_UNIT, XA_UNIT, Run
 
 
@@ -134,8 +134,8 @@ def test_jobs_must_be_at_least_one(run: Run):
 def test_grading_in_workers_gives_the_report_of_grading_in_process(tiengiang):
     """grade_files (each sheet read and graded in a worker, results compacted) then assemble
     gives the same Report as grade_sheets on sheets read beforehand."""
-    from ictscore.batch import assemble, grade_files, grade_sheets, read_sheets
-    from ictscore.units import load_units
+    from ictscore.grading.batch import assemble, grade_files, grade_sheets, read_sheets
+    from ictscore.roster import load_units
     from tests.conftest import EXAMPLES
 
     paths = sorted((EXAMPLES / "sheets").glob("*.xlsx"))
@@ -160,8 +160,8 @@ def test_the_json_is_written_a_unit_at_a_time_one_per_line(tiengiang):
     import io
     import json
 
-    from ictscore.batch import grade_sheets, read_sheets
-    from ictscore.export import report_dict, write_json
+    from ictscore.grading.batch import grade_sheets, read_sheets
+    from ictscore.reports.export import report_dict, write_json
     from tests.conftest import EXAMPLES
 
     report = grade_sheets(tiengiang, read_sheets(sorted((EXAMPLES / "mistakes").iterdir())))
@@ -188,8 +188,8 @@ def test_the_roster_checks_give_the_same_report_in_workers_and_in_process(
     as a function, loaded once the workers run."""
     import shutil
 
-    from ictscore.batch import assemble, grade_files, grade_sheets, read_sheets
-    from ictscore.units import load_units
+    from ictscore.grading.batch import assemble, grade_files, grade_sheets, read_sheets
+    from ictscore.roster import load_units
     from tests.conftest import EXAMPLES
 
     lines = (EXAMPLES / "units.csv").read_text(encoding="utf-8").splitlines()
@@ -241,7 +241,7 @@ def test_an_old_sheet_first_still_gets_the_mixed_rubrics_answer(run: Run, tmp_pa
 def test_a_bug_in_grading_is_not_blamed_on_the_file(tiengiang, monkeypatch):
     """An error in ictscore's own grading code, in a worker, is raised where the results are
     gathered (as in process), not reported as a damaged workbook."""
-    from ictscore import batch
+    from ictscore.grading import batch
     from tests.conftest import EXAMPLES
 
     def broken(rubric, sheet):

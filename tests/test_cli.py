@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from ictscore import __version__
-from ictscore.units import Unit
+from ictscore.roster import Unit
 from tests.conftest import EXAMPLES, ROOT, SMALL_RUBRIC, SO_UNIT, Run
 
 
@@ -99,7 +99,7 @@ def test_grade_mistakes_reports_each_with_its_location_and_exits_1(run: Run):
 def test_a_sheet_of_another_rubric_with_other_groups_is_listed_not_hidden(
     run: Run, make_sheet, small_rubric, tmp_path: Path
 ):
-    from ictscore.units import Unit
+    from ictscore.roster import Unit
 
     folder = tmp_path / "sheets"
     make_sheet(Unit("28249", "Phường 5", "so"), folder=folder)  # the small rubric's group "so"
@@ -269,8 +269,8 @@ def test_template_unknown_unit_and_group(run: Run, tmp_path: Path):
 
 
 def test_template_sheet_is_protected_and_typed(tmp_path: Path, small_rubric):
-    from ictscore import layout
-    from ictscore.template import build_template
+    from ictscore.sheets import layout
+    from ictscore.sheets.template import build_template
 
     wb = build_template(small_rubric, SO_UNIT, password="bí mật")
     path = tmp_path / "t.xlsx"

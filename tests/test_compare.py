@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ictscore.compare import compare
+from ictscore.reports.compare import compare
 from tests.conftest import EXAMPLES, Run
 
 
@@ -117,8 +117,8 @@ def test_a_unit_invalid_one_year_is_not_new_or_gone(this_year: dict):
     ],
 )
 def test_bad_mappings_are_located(tmp_path: Path, text: str, message: str):
-    from ictscore.compare import load_mapping
     from ictscore.errors import IctscoreError
+    from ictscore.reports.compare import load_mapping
 
     (tmp_path / "map.csv").write_text(text, encoding="utf-8")
     with pytest.raises(IctscoreError, match=re.escape(message)):
@@ -126,7 +126,7 @@ def test_bad_mappings_are_located(tmp_path: Path, text: str, message: str):
 
 
 def test_yaml_mapping_ids_stay_text(tmp_path: Path):
-    from ictscore.compare import load_mapping
+    from ictscore.reports.compare import load_mapping
 
     (tmp_path / "map.yaml").write_text('3.10: "3.10"\n1.2: 1.20\n', encoding="utf-8")
     assert load_mapping(tmp_path / "map.yaml") == {"3.10": "3.10", "1.2": "1.20"}
@@ -141,8 +141,8 @@ def test_a_damaged_results_file(tmp_path: Path, run: Run, this_year: dict):
 
 
 def test_a_yaml_mapping_with_a_key_twice(tmp_path: Path):
-    from ictscore.compare import load_mapping
     from ictscore.errors import IctscoreError
+    from ictscore.reports.compare import load_mapping
 
     (tmp_path / "map.yaml").write_text("1.1: 2.1\n1.1: 2.2\n", encoding="utf-8")
     with pytest.raises(IctscoreError, match="old id 1.1 is mapped twice"):

@@ -100,9 +100,9 @@ def test_a_unit_with_two_sheets_gets_each_problem_where_it_is(
 
 
 def test_feedback_names_do_not_collide():
-    from ictscore.feedback import feedback_name
-    from ictscore.results import Status, UnitResult
-    from ictscore.units import Unit
+    from ictscore.grading.results import Status, UnitResult
+    from ictscore.reports.feedback import feedback_name
+    from ictscore.roster import Unit
 
     taken: set[str] = set()
     names = [

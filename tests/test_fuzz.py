@@ -22,13 +22,14 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ictscore import layout
-from ictscore.batch import grade_sheets, read_sheets
-from ictscore.fill import fill_workbook
-from ictscore.results import Issue, Report, Status
-from ictscore.rubric import Rubric, load_rubric
-from ictscore.template import build_template
-from ictscore.units import Unit
+from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.results import Report, Status
+from ictscore.issues import Issue
+from ictscore.roster import Unit
+from ictscore.rubric.model import Rubric, load_rubric
+from ictscore.sheets import layout
+from ictscore.sheets.fill import fill_workbook
+from ictscore.sheets.template import build_template
 
 EXAMPLES = int(os.environ.get("ICTSCORE_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(

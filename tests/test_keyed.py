@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ictscore.results import Inputs, InputValue, Keyed
+from ictscore.grading.results import Inputs, InputValue, Keyed
 
 ids = st.text(alphabet="0123456789.ab", min_size=1, max_size=5)
 numbers = st.decimals(

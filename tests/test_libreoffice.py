@@ -21,15 +21,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ictscore import layout
-from ictscore.batch import grade_sheets, read_sheets
-from ictscore.fill import fill_workbook
-from ictscore.methods import Normalised, Ratio, Thresholds
-from ictscore.reader import read_workbook
-from ictscore.results import Status, UnitResult
-from ictscore.rubric import Rubric, load_rubric
-from ictscore.template import build_template
-from ictscore.units import Unit, load_units
+from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.results import Status, UnitResult
+from ictscore.roster import Unit, load_units
+from ictscore.rubric.methods import Normalised, Ratio, Thresholds
+from ictscore.rubric.model import Rubric, load_rubric
+from ictscore.sheets import layout
+from ictscore.sheets.fill import fill_workbook
+from ictscore.sheets.reader import read_workbook
+from ictscore.sheets.template import build_template
 
 pytestmark = pytest.mark.libreoffice
 

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from ictscore.methods import Method, Normalised
-from ictscore.reader import RawCell
-from ictscore.validate import parse_slot
+from ictscore.grading.validate import parse_slot
+from ictscore.rubric.methods import Method, Normalised
+from ictscore.sheets.reader import RawCell
 
 METHOD = TypeAdapter(Method)
 

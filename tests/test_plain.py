@@ -6,10 +6,10 @@ import io
 
 from rich.console import Console
 
-from ictscore import render
-from ictscore.batch import grade_sheets, read_sheets
-from ictscore.plain import plain_text
-from ictscore.units import load_units
+from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.reports import terminal as render
+from ictscore.reports.plain import plain_text
+from ictscore.roster import load_units
 from tests.conftest import EXAMPLES, Run
 
 
@@ -48,7 +48,7 @@ def test_a_piped_report_is_plain_text(run: Run):
 def test_zero_width_and_wide_characters_keep_the_columns_aligned():
     from rich.table import Table
 
-    from ictscore.plain import plain_text
+    from ictscore.reports.plain import plain_text
 
     table = Table(title="t")
     table.add_column("Đơn vị")

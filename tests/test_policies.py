@@ -13,11 +13,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from ictscore import appraisal as ap
-from ictscore.batch import grade_sheets, read_sheets
-from ictscore.results import Report, Status, UnitResult
-from ictscore.rubric import Rubric, check_rubric_text, parse_rubric
-from ictscore.units import Unit
+from ictscore.grading import appraisal as ap
+from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.results import Report, Status, UnitResult
+from ictscore.roster import Unit
+from ictscore.rubric.model import Rubric, check_rubric_text, parse_rubric
 from tests.conftest import Run
 
 POLICY = textwrap.dedent(

@@ -25,15 +25,16 @@ from typing import Any
 
 import pytest
 
-from ictscore.batch import grade_sheets
-from ictscore.fill import fill_workbook
-from ictscore.methods import Levels
-from ictscore.reader import read_workbook
-from ictscore.results import Report, Severity, Status, UnitResult
-from ictscore.rubric import Rubric, check_rubric, load_rubric, parse_rubric
-from ictscore.scoring import Reference
-from ictscore.template import build_template
-from ictscore.units import Unit
+from ictscore.grading.batch import grade_sheets
+from ictscore.grading.results import Report, Status, UnitResult
+from ictscore.grading.scoring import Reference
+from ictscore.issues import Severity
+from ictscore.roster import Unit
+from ictscore.rubric.methods import Levels
+from ictscore.rubric.model import Rubric, check_rubric, load_rubric, parse_rubric
+from ictscore.sheets.fill import fill_workbook
+from ictscore.sheets.reader import read_workbook
+from ictscore.sheets.template import build_template
 from tests.conftest import ROOT, Run
 
 FIXTURES = ROOT / "tests" / "rubrics"
@@ -42,7 +43,7 @@ R2_FILE = FIXTURES / "r2-tay-ninh.yaml"
 R3_FILE = FIXTURES / "r3-dti-huyen.yaml"
 R4_FILE = FIXTURES / "r4-dong-thap.yaml"
 R5_ID = "hcm-sgd-truong-hoc"
-R5_FILE = ROOT / "src" / "ictscore" / "rubrics" / f"{R5_ID}.yaml"
+R5_FILE = ROOT / "src" / "ictscore" / "rubric" / "bundled" / f"{R5_ID}.yaml"
 
 
 MakeSheet = Callable[..., Path]

@@ -13,11 +13,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ictscore.batch import grade_sheets, read_sheets
-from ictscore.fill import fill_workbook
-from ictscore.results import Status
-from ictscore.rubric import Rubric
-from ictscore.template import build_template
+from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.results import Status
+from ictscore.rubric.model import Rubric
+from ictscore.sheets.fill import fill_workbook
+from ictscore.sheets.template import build_template
 from tests.conftest import SO_UNIT, XA_UNIT
 
 CENT = Decimal("0.01")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ictscore.errors import RubricError
-from ictscore.rubric import Rubric, bundled_rubric_ids, load_rubric, parse_rubric
+from ictscore.rubric.model import Rubric, bundled_rubric_ids, load_rubric, parse_rubric
 from tests.conftest import SMALL_RUBRIC
 
 

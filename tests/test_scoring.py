@@ -8,10 +8,10 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ictscore.methods import DirectPoints, Ratio, YesNo
+from ictscore.grading.scoring import classify, publish, rank_units, total_up
 from ictscore.numbers import round_half_up
-from ictscore.rubric import Rubric
-from ictscore.scoring import classify, publish, rank_units, total_up
+from ictscore.rubric.methods import DirectPoints, Ratio, YesNo
+from ictscore.rubric.model import Rubric
 
 D = Decimal
 

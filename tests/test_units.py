@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ictscore.errors import UnitsError
-from ictscore.units import Unit, ascii_slug, load_units, sheet_file_name
+from ictscore.roster import Unit, ascii_slug, load_units, sheet_file_name
 from tests.conftest import EXAMPLES
 
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from ictscore import layout
-from ictscore.batch import grade_sheets, read_sheets
-from ictscore.reader import read_workbook
-from ictscore.results import Report, Status
-from ictscore.rubric import Rubric
-from ictscore.units import Roster, Unit
+from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.results import Report, Status
+from ictscore.roster import Roster, Unit
+from ictscore.rubric.model import Rubric
+from ictscore.sheets import layout
+from ictscore.sheets.reader import read_workbook
 from tests.conftest import SO_UNIT, XA_UNIT, cell_of, full_values
 
 
@@ -414,8 +414,8 @@ def test_the_formula_scan_finds_exactly_the_formulas_without_a_usable_result():
     """The scan behind formula-error / formula-without-value, on sheet XML as Excel,
     LibreOffice or another program may write it (prefixed tags, any spacing, headers after
     the cells)."""
-    from ictscore.filecheck import Inspected
-    from ictscore.reader import _formula_problems
+    from ictscore.sheets.filecheck import Inspected
+    from ictscore.sheets.reader import _formula_problems
 
     book = (
         b'<x:workbook xmlns:x="m" xmlns:r="r"><x:sheets>'

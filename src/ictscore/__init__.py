@@ -9,28 +9,28 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ictscore.version import __version__
 
 _EXPORTS = {
-    "load_rubric": "ictscore.rubric",
-    "parse_rubric": "ictscore.rubric",
-    "Rubric": "ictscore.rubric",
-    "load_units": "ictscore.units",
-    "Roster": "ictscore.units",
-    "Unit": "ictscore.units",
-    "build_template": "ictscore.template",
-    "read_workbook": "ictscore.reader",
-    "evaluate_sheet": "ictscore.validate",
-    "grade_sheets": "ictscore.batch",
-    "read_sheets": "ictscore.batch",
-    "resolve_rubric": "ictscore.batch",
-    "fill_workbook": "ictscore.fill",
-    "find_sheets": "ictscore.batch",
-    "classify": "ictscore.scoring",
-    "rank_units": "ictscore.scoring",
-    "Report": "ictscore.results",
-    "Issue": "ictscore.results",
-    "UnitResult": "ictscore.results",
+    "load_rubric": "ictscore.rubric.model",
+    "parse_rubric": "ictscore.rubric.model",
+    "Rubric": "ictscore.rubric.model",
+    "load_units": "ictscore.roster",
+    "Roster": "ictscore.roster",
+    "Unit": "ictscore.roster",
+    "build_template": "ictscore.sheets.template",
+    "read_workbook": "ictscore.sheets.reader",
+    "evaluate_sheet": "ictscore.grading.validate",
+    "grade_sheets": "ictscore.grading.batch",
+    "read_sheets": "ictscore.grading.batch",
+    "resolve_rubric": "ictscore.grading.batch",
+    "fill_workbook": "ictscore.sheets.fill",
+    "find_sheets": "ictscore.grading.batch",
+    "classify": "ictscore.grading.scoring",
+    "rank_units": "ictscore.grading.scoring",
+    "Report": "ictscore.grading.results",
+    "Issue": "ictscore.grading.results",
+    "UnitResult": "ictscore.grading.results",
     "IctscoreError": "ictscore.errors",
     "RubricError": "ictscore.errors",
     "UnitsError": "ictscore.errors",
@@ -42,7 +42,6 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
-    from ictscore.batch import find_sheets, grade_sheets, read_sheets, resolve_rubric
     from ictscore.errors import (
         CellRef,
         ExportError,
@@ -51,14 +50,16 @@ if TYPE_CHECKING:
         UnitsError,
         WorkbookError,
     )
-    from ictscore.fill import fill_workbook
-    from ictscore.reader import read_workbook
-    from ictscore.results import Issue, Report, UnitResult
-    from ictscore.rubric import Rubric, load_rubric, parse_rubric
-    from ictscore.scoring import classify, rank_units
-    from ictscore.template import build_template
-    from ictscore.units import Roster, Unit, load_units
-    from ictscore.validate import evaluate_sheet
+    from ictscore.grading.batch import find_sheets, grade_sheets, read_sheets, resolve_rubric
+    from ictscore.grading.results import Report, UnitResult
+    from ictscore.grading.scoring import classify, rank_units
+    from ictscore.grading.validate import evaluate_sheet
+    from ictscore.issues import Issue
+    from ictscore.roster import Roster, Unit, load_units
+    from ictscore.rubric.model import Rubric, load_rubric, parse_rubric
+    from ictscore.sheets.fill import fill_workbook
+    from ictscore.sheets.reader import read_workbook
+    from ictscore.sheets.template import build_template
 
 
 def __getattr__(name: str) -> Any:

@@ -19,14 +19,15 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ictscore import __version__
 from ictscore.errors import IctscoreError
+from ictscore.version import __version__
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
+    from ictscore.grading.results import Report, UnitResult
     from ictscore.i18n import Lang
-    from ictscore.results import Issue, Report, UnitResult
-    from ictscore.rubric import Finding, Rubric
-    from ictscore.units import Roster
+    from ictscore.issues import Issue
+    from ictscore.roster import Roster
+    from ictscore.rubric.model import Finding, Rubric
 
 EXIT_OK, EXIT_ISSUES, EXIT_ERROR = 0, 1, 2
 RICH_ROWS = 1000
@@ -165,10 +166,10 @@ def template(
 
     Example: ictscore template --rubric tiengiang-2020 --units examples/units.csv --out sheets/
     """
-    from ictscore.export import save_workbook
-    from ictscore.rubric import load_rubric
-    from ictscore.template import build_template
-    from ictscore.units import load_units, sheet_file_name
+    from ictscore.reports.export import save_workbook
+    from ictscore.roster import load_units, sheet_file_name
+    from ictscore.rubric.model import load_rubric
+    from ictscore.sheets.template import build_template
 
     with _exit_on_error():
         rb = load_rubric(rubric, _warn)
@@ -249,10 +250,10 @@ def grade(
     Example: ictscore grade sheets/ --units examples/units.csv -o results.xlsx -o results.html
     --feedback feedback/
     """
-    from ictscore.appraisal import form_problem, read_appraisal
-    from ictscore.batch import assemble
     from ictscore.errors import WorkbookError
-    from ictscore.export import check_output
+    from ictscore.grading.appraisal import form_problem, read_appraisal
+    from ictscore.grading.batch import assemble
+    from ictscore.reports.export import check_output
 
     outputs = output or []
     with _exit_on_error():
@@ -286,7 +287,7 @@ def grade(
         report = assemble(rb, outcomes, roster, skipped, form)
         _emit(report, rb, fmt, outputs, force, quiet, lang.value)
         if feedback is not None:
-            from ictscore.feedback import write_feedback
+            from ictscore.reports.feedback import write_feedback
 
             written = write_feedback(rb, report, feedback, overwrite=force)
             err_console.print(
@@ -317,9 +318,9 @@ def appraisal(
     Example: ictscore appraisal sheets/ --out appraisal.xlsx; then
     ictscore grade sheets/ --appraisal appraisal.xlsx
     """
-    from ictscore.appraisal import build_form
-    from ictscore.batch import assemble
-    from ictscore.export import check_output, save_workbook
+    from ictscore.grading.appraisal import build_form
+    from ictscore.grading.batch import assemble
+    from ictscore.reports.export import check_output, save_workbook
 
     with _exit_on_error():
         if out.suffix.lower() != ".xlsx":
@@ -328,7 +329,7 @@ def appraisal(
         rb, outcomes, roster, skipped = _grade_batch(folder, rubric, units, recursive, jobs=jobs)
         report = assemble(rb, outcomes, roster, skipped, self_check=True)
         save_workbook(build_form(rb, report.units), out, overwrite=force)
-    from ictscore import render
+    from ictscore.reports import terminal as render
 
     for issue in report.all_issues:
         err_console.print(render.issue_text(issue), highlight=False, soft_wrap=True)
@@ -351,8 +352,8 @@ def _grade_batch(
 ) -> tuple[Rubric, list[UnitResult | Issue], Roster | None, list[Issue]]:
     """Find the sheets of `folder`, pick the rubric and grade every sheet in worker processes
     (`before(rubric)` runs first: a check that must stop the command before any grading)."""
-    from ictscore.batch import check_made, find_sheets, grade_files, pick_rubric
-    from ictscore.units import load_units
+    from ictscore.grading.batch import check_made, find_sheets, grade_files, pick_rubric
+    from ictscore.roster import load_units
 
     paths, skipped = find_sheets(folder, recursive, follow_links)
     if not paths and units is None:
@@ -397,10 +398,10 @@ def check(
 
     Example: ictscore check 28249-xa-tan-my-chanh.xlsx
     """
-    from ictscore import render
-    from ictscore.batch import grade_sheets, name_issue, read_sheets, resolve_rubric
-    from ictscore.results import Issue
-    from ictscore.units import Roster, load_units
+    from ictscore.grading.batch import grade_sheets, name_issue, read_sheets, resolve_rubric
+    from ictscore.issues import Issue
+    from ictscore.reports import terminal as render
+    from ictscore.roster import Roster, load_units
 
     with _exit_on_error():
         if not file.is_file():
@@ -457,9 +458,9 @@ def compare(
     """
     import json
 
-    from ictscore import render
-    from ictscore.compare import compare as compare_results
-    from ictscore.compare import comparison_dict, load_mapping, load_results
+    from ictscore.reports import terminal as render
+    from ictscore.reports.compare import compare as compare_results
+    from ictscore.reports.compare import comparison_dict, load_mapping, load_results
 
     with _exit_on_error():
         if fmt is OutputFormat.csv:
@@ -504,7 +505,7 @@ def rubric_check(
     import json
 
     from ictscore.errors import RubricError
-    from ictscore.rubric import Finding, check_rubric
+    from ictscore.rubric.model import Finding, check_rubric
 
     try:
         checked = check_rubric(rubric)
@@ -574,8 +575,8 @@ def rubric_show(
 
     Example: ictscore rubric show tiengiang-2020 --group xa
     """
-    from ictscore import render
-    from ictscore.rubric import load_rubric
+    from ictscore.reports import terminal as render
+    from ictscore.rubric.model import load_rubric
 
     with _exit_on_error():
         rb = load_rubric(rubric, _warn)
@@ -594,7 +595,8 @@ def _emit(
     quiet: bool,
     lang: Lang = "en",
 ) -> None:
-    from ictscore import export, render
+    from ictscore.reports import export
+    from ictscore.reports import terminal as render
 
     for target in outputs:
         export.write_report(report, rubric, target, overwrite=force)
@@ -604,7 +606,7 @@ def _emit(
             if out_console.is_terminal and len(report.units) <= RICH_ROWS:
                 out_console.print(tables)
             else:  # a file or a pipe, or too many rows for rich to lay out quickly
-                from ictscore.plain import plain_text
+                from ictscore.reports.plain import plain_text
 
                 sys.stdout.write(plain_text(tables))
         case OutputFormat.json:

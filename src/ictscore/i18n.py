@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from ictscore.issues import Issue
 from ictscore.messages import N_, Lang, Msg, render, t, translation
-from ictscore.results import Issue
 
 __all__ = [
     "EXPLANATIONS",

@@ -22,11 +22,11 @@ from typing import Any
 
 import openpyxl
 
-from ictscore import layout
-from ictscore.fill import fill_workbook
-from ictscore.rubric import load_rubric
-from ictscore.template import build_template
-from ictscore.units import Unit
+from ictscore.roster import Unit
+from ictscore.rubric.model import load_rubric
+from ictscore.sheets import layout
+from ictscore.sheets.fill import fill_workbook
+from ictscore.sheets.template import build_template
 
 HERE = Path(__file__).resolve().parent
 RUBRIC = "tiengiang-2020"

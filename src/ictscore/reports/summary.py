@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ictscore.results import Report, Status, UnitResult
-from ictscore.rubric import Rubric
-from ictscore.scoring import publish
+from ictscore.grading.results import Report, Status, UnitResult
+from ictscore.grading.scoring import publish
+from ictscore.rubric.model import Rubric
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ictscore import layout
+from ictscore.sheets import layout
 
 
 def fill_workbook(

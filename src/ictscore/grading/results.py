@@ -1,4 +1,4 @@
-"""Frozen result types: Issue, UnitResult, Report.
+"""Frozen result types: UnitResult, Report (issues are in ictscore.issues).
 
 Data, not behaviour; export.py serialises them.
 """
@@ -12,34 +12,9 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from ictscore.errors import CellRef
-from ictscore.scoring import Reference
-from ictscore.units import Unit
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    """The sheet cannot be graded as it is: the unit is left out of the ranking."""
-    WARNING = "warning"
-    """Worth a look; the sheet is still graded."""
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """One problem found in the input, with a stable kebab-case code and a location."""
-
-    code: str
-    severity: Severity
-    message: str
-    where: CellRef | None = None
-    criterion: str | None = None
-    """The criterion id the issue is about, if any."""
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
+from ictscore.grading.scoring import Reference
+from ictscore.issues import Issue
+from ictscore.roster import Unit
 
 
 class Status(StrEnum):

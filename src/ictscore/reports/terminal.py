@@ -11,13 +11,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ictscore.compare import Comparison
-from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS
+from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import SEVERITY, SUMMARY, Lang, explain, t
-from ictscore.methods import Count, Levels, Normalised, Ratio, Thresholds, YesNo
+from ictscore.issues import Issue
 from ictscore.numbers import vn_number
-from ictscore.results import Issue, Report, Status, UnitResult
-from ictscore.rubric import Criterion, Rubric
+from ictscore.reports.compare import Comparison
+from ictscore.reports.export import OTHER_GROUPS_LABEL, STATUS_LABELS
+from ictscore.rubric.methods import Count, Levels, Normalised, Ratio, Thresholds, YesNo
+from ictscore.rubric.model import Criterion, Rubric
 
 
 def _n(value: Decimal | None, precision: int) -> str:

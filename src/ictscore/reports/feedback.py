@@ -17,14 +17,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ictscore import layout
-from ictscore.export import STATUS_LABELS
+from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import explain
+from ictscore.issues import Issue
 from ictscore.numbers import vn_number
-from ictscore.results import Issue, Report, Status, UnitResult
-from ictscore.rubric import Rubric
-from ictscore.summary import criterion_means
-from ictscore.units import ascii_slug
+from ictscore.reports.export import STATUS_LABELS
+from ictscore.reports.summary import criterion_means
+from ictscore.roster import ascii_slug
+from ictscore.rubric.model import Rubric
+from ictscore.sheets import layout
 
 _MARK = "FFC7CE"
 
@@ -248,7 +249,7 @@ def write_feedback(
     rubric: Rubric, report: Report, folder: Path, overwrite: bool = False
 ) -> list[Path]:
     """One feedback workbook per unit with a sheet, atomically, into `folder`."""
-    from ictscore.export import save_workbook
+    from ictscore.reports.export import save_workbook
 
     written: list[Path] = []
     taken: set[str] = set()

@@ -13,13 +13,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ictscore.export import OTHER_GROUPS_LABEL, STATUS_LABELS, safe_text
+from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import explain
 from ictscore.numbers import excel_number_format, vn_number
-from ictscore.render import max_text
-from ictscore.results import Report, Status, UnitResult
-from ictscore.rubric import Rubric
-from ictscore.summary import GroupSummary, criterion_means, summarise
+from ictscore.reports.export import OTHER_GROUPS_LABEL, STATUS_LABELS, safe_text
+from ictscore.reports.summary import GroupSummary, criterion_means, summarise
+from ictscore.reports.terminal import max_text
+from ictscore.rubric.model import Rubric
 
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _BAND_FILLS = {"green": "C6EFCE", "cyan": "DDEBF7", "yellow": "FFEB9C", "red": "FFC7CE"}

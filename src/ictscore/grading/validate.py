@@ -16,16 +16,17 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from ictscore import layout
 from ictscore.errors import CellRef
+from ictscore.grading.results import InputValue, Status, UnitResult
+from ictscore.grading.scoring import Totals, classify, publish, total_up
+from ictscore.issues import Issue, Severity
 from ictscore.messages import Msg, Percent
-from ictscore.methods import NO, YES, Slot, SlotKind, SlotValue
 from ictscore.numbers import LARGEST, round_half_up
-from ictscore.reader import CriterionRow, FormulaResult, RawCell, SheetData
-from ictscore.results import InputValue, Issue, Severity, Status, UnitResult
-from ictscore.rubric import Criterion, Node, Rubric
-from ictscore.scoring import Totals, classify, publish, total_up
-from ictscore.units import Unit
+from ictscore.roster import Unit
+from ictscore.rubric.methods import NO, YES, Slot, SlotKind, SlotValue
+from ictscore.rubric.model import Criterion, Node, Rubric
+from ictscore.sheets import layout
+from ictscore.sheets.reader import CriterionRow, FormulaResult, RawCell, SheetData
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 

@@ -25,15 +25,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
-from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
-from ictscore.filecheck import inspect_file
+from ictscore.grading.results import Appraisal, Status, UnitResult
+from ictscore.grading.scoring import publish
+from ictscore.issues import Issue, Severity
 from ictscore.messages import Msg
-from ictscore.methods import Normalised
-from ictscore.reader import RawCell, cell_text, column_letter
-from ictscore.results import Appraisal, Issue, Severity, Status, UnitResult
-from ictscore.rubric import Rubric
-from ictscore.scoring import publish
+from ictscore.rubric.methods import Normalised
+from ictscore.rubric.model import Rubric
+from ictscore.sheets import layout
+from ictscore.sheets.filecheck import inspect_file
+from ictscore.sheets.reader import RawCell, cell_text, column_letter
 
 SHEET: Final = "Thẩm định"
 FORM_ROWS: Final = 200_000
@@ -395,7 +396,7 @@ def apply_appraisal(
 def _apply_one(
     rubric: Rubric, result: UnitResult, form: AppraisalSheet, rows: list[AppraisalRow]
 ) -> UnitResult:
-    from ictscore.validate import number_of  # validate imports nothing of this module
+    from ictscore.grading.validate import number_of  # validate imports nothing of this module
 
     issues: list[Issue] = []
     points = dict(result.points)

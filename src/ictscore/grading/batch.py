@@ -21,16 +21,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ictscore.appraisal import AppraisalSheet, apply_appraisal
 from ictscore.errors import CellRef, IctscoreError, WorkbookError
-from ictscore.isolate import read_isolated, run_isolated
+from ictscore.grading.appraisal import AppraisalSheet, apply_appraisal
+from ictscore.grading.results import Inputs, Keyed, Report, Status, UnitResult
+from ictscore.grading.scoring import Reference, normalise, rank_units, ranking_key, total_up
+from ictscore.grading.validate import check_origin, evaluate_sheet, finish
+from ictscore.grading.workers import read_isolated, run_isolated
+from ictscore.issues import Issue, Severity
 from ictscore.messages import Msg
-from ictscore.reader import SheetData, read_workbook
-from ictscore.results import Inputs, Issue, Keyed, Report, Severity, Status, UnitResult
-from ictscore.rubric import Finding, Rubric, bundled_rubric_path, load_rubric
-from ictscore.scoring import Reference, normalise, rank_units, ranking_key, total_up
-from ictscore.units import Roster, Unit
-from ictscore.validate import check_origin, evaluate_sheet, finish
+from ictscore.roster import Roster, Unit
+from ictscore.rubric.model import Finding, Rubric, bundled_rubric_path, load_rubric
+from ictscore.sheets.reader import SheetData, read_workbook
 
 SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"})
 """Files graded (python-calamine reads them all). Other formats are reported, not skipped."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from ictscore.export import STATUS_LABELS
+from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.numbers import vn_number
-from ictscore.render import max_text
-from ictscore.results import Report, Status, UnitResult
-from ictscore.rubric import Rubric
-from ictscore.summary import GroupSummary, summarise
+from ictscore.reports.export import STATUS_LABELS
+from ictscore.reports.summary import GroupSummary, summarise
+from ictscore.reports.terminal import max_text
+from ictscore.rubric.model import Rubric
 
 _BAND_COLOURS = {
     "green": "#2e7d32",

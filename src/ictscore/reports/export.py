@@ -16,11 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from ictscore import __version__
 from ictscore.errors import ExportError
+from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import explain
-from ictscore.results import Issue, Report, Status, UnitResult
-from ictscore.rubric import Rubric
+from ictscore.issues import Issue
+from ictscore.rubric.model import Rubric
+from ictscore.version import __version__
 
 REPORT_FORMAT = "ictscore-report/1"
 STATUS_LABELS = {
@@ -332,11 +333,11 @@ def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = F
     elif suffix == ".csv":
         write_text(path, to_csv(report, rubric), overwrite)
     elif suffix == ".xlsx":
-        from ictscore.workbook_report import build_results_workbook
+        from ictscore.reports.workbook import build_results_workbook
 
         save_workbook(build_results_workbook(report, rubric), path, overwrite)
     elif suffix == ".html":
-        from ictscore.html_report import build_html
+        from ictscore.reports.page import build_html
 
         write_text(path, build_html(report, rubric), overwrite)
     else:

@@ -26,7 +26,7 @@ from typing import Any, Final, Generic, TypeVar
 
 from ictscore.errors import CellRef, WorkbookError
 from ictscore.messages import Msg
-from ictscore.reader import SheetData, read_workbook
+from ictscore.sheets.reader import SheetData, read_workbook
 
 MEMORY_LIMIT: Final = 1536 * 1024 * 1024
 """Address space a worker may use (Linux and macOS): a file needing more is refused, not read."""

@@ -35,7 +35,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ictscore.errors import RubricError
-from ictscore.methods import METHOD_TYPES, Method
+from ictscore.rubric.methods import METHOD_TYPES, Method
 
 
 def _nfc(text: str) -> str:
@@ -829,7 +829,7 @@ def load_rubric(path: str | Path, warn: Callable[[Finding], None] | None = None)
 
 def bundled_rubric_ids() -> list[str]:
     """The ids of the rubrics shipped inside the package."""
-    folder = resources.files("ictscore") / "rubrics"
+    folder = resources.files("ictscore.rubric") / "bundled"
     return sorted(
         p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
     )
@@ -839,4 +839,4 @@ def bundled_rubric_path(rubric_id: str) -> Path | None:
     """The file of a bundled rubric, or None."""
     if rubric_id not in bundled_rubric_ids():
         return None
-    return Path(str(resources.files("ictscore") / "rubrics" / f"{rubric_id}.yaml"))
+    return Path(str(resources.files("ictscore.rubric") / "bundled" / f"{rubric_id}.yaml"))

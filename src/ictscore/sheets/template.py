@@ -16,11 +16,12 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ictscore import __version__, layout
-from ictscore.methods import Levels, Normalised, Slot, SlotKind
 from ictscore.numbers import excel_number_format, plain, vn_number
-from ictscore.rubric import Criterion, Node, Rubric
-from ictscore.units import Unit
+from ictscore.roster import Unit
+from ictscore.rubric.methods import Levels, Normalised, Slot, SlotKind
+from ictscore.rubric.model import Criterion, Node, Rubric
+from ictscore.sheets import layout
+from ictscore.version import __version__
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ictscore import layout
 from ictscore.errors import CellRef, WorkbookError
-from ictscore.filecheck import (
+from ictscore.messages import Msg
+from ictscore.sheets import layout
+from ictscore.sheets.filecheck import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -27,7 +28,6 @@ from ictscore.filecheck import (
     inspect_file,
     too_large,
 )
-from ictscore.messages import Msg
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from ictscore.methods import Normalised
 from ictscore.numbers import round_half_up
-from ictscore.rubric import Band, Criterion, Rubric
+from ictscore.rubric.methods import Normalised
+from ictscore.rubric.model import Band, Criterion, Rubric
 
 K = TypeVar("K", bound=Hashable)
 _ZERO = Decimal(0)
