@@ -13,62 +13,47 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from ictscore.errors import CellRef, WorkbookError
-from ictscore.i18n import EXPLANATIONS, SUMMARY, t
+from ictscore.i18n import SUMMARY, t
+from ictscore.issues import IssueCode
 from ictscore.messages import Msg, Percent, render
 from tests.conftest import EXAMPLES, ROOT, Run
 
 LOCALE = ROOT / "src" / "ictscore" / "locale" / "vi" / "LC_MESSAGES"
 
 
-def _codes_in_src() -> set[str]:
-    """Every issue code the code can raise (literal first arguments of Issue/Note/WorkbookError
-    codes, and the (code, text) problems)."""
-    codes: set[str] = set()
-    for path in (ROOT / "src" / "ictscore").glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call):
-                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                if name in ("Issue", "Note") and node.args:
-                    first = node.args[0]
-                    if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                        codes.add(first.value)
-                for kw in node.keywords:
-                    if kw.arg == "code" and isinstance(kw.value, ast.Constant):
-                        codes.add(str(kw.value.value))
-                if (
-                    name == "fail"
-                    and len(node.args) == 2
-                    and isinstance(node.args[1], ast.Constant)
-                ):
-                    codes.add(str(node.args[1].value))
-            if isinstance(node, ast.Tuple) and len(node.elts) == 2:
-                first = node.elts[0]
-                second = node.elts[1]
-                if (
-                    isinstance(first, ast.Constant)
-                    and isinstance(first.value, str)
-                    and re.fullmatch(r"[a-z]+(-[a-z]+)+", first.value)
-                    and isinstance(second, ast.JoinedStr | ast.Constant)
-                ):
-                    codes.add(first.value)  # a (code, message) problem
-    return codes
-
-
-def test_every_issue_code_is_explained_and_translated():
-    missing = _codes_in_src() - set(EXPLANATIONS)
-    assert missing == set()
+def test_every_issue_code_is_declared_once_explained_and_translated():
+    """IssueCode is the one list of codes: each has a plain explanation translated in the
+    catalogue, and the source names codes only through it (no code typed as a bare string)."""
     with (LOCALE / "ictscore.po").open("rb") as fh:
         catalog = read_po(fh)
     translated = {m.id: m.string for m in catalog if m.id}
-    for code, english in EXPLANATIONS.items():
-        vietnamese = translated.get(english)
-        assert vietnamese and vietnamese != english, code
+    for code in IssueCode:
+        vietnamese = translated.get(code.explanation)
+        assert vietnamese and vietnamese != code.explanation, code
         assert unicodedata.is_normalized("NFC", vietnamese), code
     assert "{graded}" in translated[SUMMARY] and "{warnings}" in translated[SUMMARY]
+    declared = {c.value for c in IssueCode}
+    for path in (ROOT / "src" / "ictscore").rglob("*.py"):
+        if path.name == "issues.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in declared:
+                pytest.fail(f"{path.name}:{node.lineno}: code {node.value!r} as a string")
+
+
+def test_the_issue_codes_documented_are_the_declared_ones_with_their_severity():
+    text = (ROOT / "docs" / "sheet-format.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## Issue codes") :]
+    rows = dict(re.findall(r"^\| `([a-z]+(?:-[a-z]+)*)` \| ([a-z ,/]+?) \|", section, flags=re.M))
+    assert set(rows) == {c.value for c in IssueCode}
+    for code in IssueCode:  # None: "an error, or a warning", as the file or the rubric says
+        assert rows[code] == (code.severity.value if code.severity else rows[code]), code
+        assert (code.severity is None) == (", or " in rows[code]), code
 
 
 def test_the_shipped_mo_is_compiled_from_the_po():
@@ -87,7 +72,7 @@ def test_the_shipped_mo_is_compiled_from_the_po():
     compiled = io.BytesIO()
     write_mo(compiled, source)  # and it compiles
     assert compiled.getvalue()
-    assert t(EXPLANATIONS["not-a-number"], "vi") == "Cần nhập một số."
+    assert t(IssueCode.NOT_A_NUMBER.explanation, "vi") == "Cần nhập một số."
 
 
 def test_lang_vi_prints_issues_and_summary_in_vietnamese(run: Run):
@@ -114,7 +99,7 @@ def test_feedback_uses_the_catalogue(run: Run, tmp_path: Path):
     run("grade", EXAMPLES / "mistakes", "--rubric", "tiengiang-2020", "-q", "--feedback", tmp_path)
     cell = openpyxl.load_workbook(tmp_path / "819-phan-hoi.xlsx")["Bảng điểm"]["F9"]
     assert cell.comment is not None
-    assert cell.comment.text.startswith(t(EXPLANATIONS["zero-denominator"], "vi"))
+    assert cell.comment.text.startswith(t(IssueCode.ZERO_DENOMINATOR.explanation, "vi"))
 
 
 def _templates_in_src() -> dict[str, str]:

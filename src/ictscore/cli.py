@@ -272,7 +272,7 @@ def grade(
         if appraisal is not None:
             try:
                 form = read_appraisal(appraisal)
-            except WorkbookError as exc:
+            except WorkbookError as exc:  # the file check's refusal, located
                 raise IctscoreError(str(exc)) from exc
 
         def check_form(rb: Rubric) -> None:  # before any sheet is graded

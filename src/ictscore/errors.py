@@ -1,28 +1,28 @@
-"""Exceptions ictscore raises when it cannot continue, and CellRef, the location of a cell.
+"""Exceptions: ictscore cannot do what was asked with these inputs. One class per kind of refusal.
 
-Imports nothing from ictscore. An exception means "cannot do what was asked with these inputs";
-a problem inside one score sheet is an Issue (see results.py), collected, never raised.
+An exception means "cannot continue"; a problem inside one score sheet is an Issue (issues.py),
+collected, never raised. The CLI turns every IctscoreError into one message and exit code 2.
+CellRef is re-exported from issues.py, where it is defined.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ictscore.issues import CellRef, IssueCode
+from ictscore.messages import Msg
 
-
-@dataclass(frozen=True, order=True, slots=True)
-class CellRef:
-    """Where something is: a file, optionally a sheet and a cell (`file:Sheet!C7`)."""
-
-    file: str
-    sheet: str | None = None
-    cell: str | None = None
-
-    def __str__(self) -> str:
-        if self.sheet is None:
-            return self.file
-        if self.cell is None:
-            return f"{self.file}:{self.sheet}"
-        return f"{self.file}:{self.sheet}!{self.cell}"
+__all__ = [
+    "AppraisalFormError",
+    "CellRef",
+    "ExportError",
+    "FolderError",
+    "IctscoreError",
+    "ResultsFileError",
+    "RubricChoiceError",
+    "RubricError",
+    "UnitsError",
+    "UsageError",
+    "WorkbookError",
+]
 
 
 class IctscoreError(Exception):
@@ -57,16 +57,39 @@ class UnitsError(_ProblemsError):
 class WorkbookError(IctscoreError):
     """A workbook that cannot be read as a score sheet at all (not a template, unreadable)."""
 
-    def __init__(self, where: CellRef, message: str, code: str = "unreadable-file") -> None:
+    def __init__(
+        self, where: CellRef, message: Msg, code: IssueCode = IssueCode.UNREADABLE_FILE
+    ) -> None:
         self.where = where
         self.code = code
         self.message = message
         super().__init__(f"{where}: {message}")
 
-    def __reduce__(self) -> tuple[type[WorkbookError], tuple[CellRef, str, str]]:
+    def __reduce__(self) -> tuple[type[WorkbookError], tuple[CellRef, Msg, IssueCode]]:
         # travels back from the worker processes that read files (isolate.py)
         return (WorkbookError, (self.where, self.message, self.code))
 
 
 class ExportError(IctscoreError):
     """An output that cannot be written."""
+
+
+class FolderError(IctscoreError):
+    """The folder to grade cannot be read, or holds no score sheet."""
+
+
+class RubricChoiceError(IctscoreError):
+    """The rubric to grade with cannot be chosen from the sheets: they lost their record of it,
+    record one that is not at hand or of another version, or record different rubrics."""
+
+
+class AppraisalFormError(IctscoreError):
+    """The appraisal council's form cannot be read, or was made for other criteria."""
+
+
+class ResultsFileError(IctscoreError):
+    """A results file (the JSON of `grade`) or a criterion mapping that `compare` cannot use."""
+
+
+class UsageError(IctscoreError):
+    """Options that name nothing there is (a unit code, a group) or that cannot go together."""

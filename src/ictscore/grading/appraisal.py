@@ -25,10 +25,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
-from ictscore.errors import CellRef, WorkbookError
+from ictscore.errors import AppraisalFormError, CellRef
 from ictscore.grading.results import Appraisal, Status, UnitResult
 from ictscore.grading.scoring import publish
-from ictscore.issues import Issue, Severity
+from ictscore.issues import Issue, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.rubric.methods import Normalised
 from ictscore.rubric.model import Rubric
@@ -175,19 +175,19 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
 
 def read_appraisal(path: Path) -> AppraisalSheet:
     """Read an appraisal form (.xlsx made by `ictscore appraisal`, or a CSV with the same
-    headers). Raises WorkbookError if it is not one."""
+    headers). Raises AppraisalFormError (WorkbookError from the file check) if it is not one."""
     shown = str(path)
     if path.suffix.lower() == ".csv":
         try:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 rows = [tuple(r) for r in csv.reader(fh)]
         except (OSError, UnicodeDecodeError) as exc:
-            raise WorkbookError(CellRef(shown), f"cannot read the appraisal CSV: {exc}") from exc
+            raise AppraisalFormError(f"{shown}: cannot read the appraisal CSV: {exc}") from exc
         return _parse(shown, "csv", rows, {})
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise WorkbookError(CellRef(shown), f"cannot open the file: {exc}") from exc
+        raise AppraisalFormError(f"{shown}: cannot open the file: {exc}") from exc
     # size, zip bomb, XML entities, what the file really is (a form has a row per unit and
     # criterion: 208 units × 35 criteria is 7,280 rows)
     inspect_file(data, CellRef(shown), max_rows=FORM_ROWS)
@@ -196,13 +196,12 @@ def read_appraisal(path: Path) -> AppraisalSheet:
 
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any failure of the parser is this file's problem
-        raise WorkbookError(CellRef(shown), f"cannot read the appraisal workbook ({exc})") from exc
+        raise AppraisalFormError(f"{shown}: cannot read the appraisal workbook ({exc})") from exc
     try:
         if SHEET not in wb.sheetnames:
-            raise WorkbookError(
-                CellRef(shown),
-                f'no sheet "{SHEET}": not an appraisal form (make one with `ictscore appraisal`)',
-                code="not-a-template",
+            raise AppraisalFormError(
+                f'{shown}: no sheet "{SHEET}": not an appraisal form (make one with '
+                "`ictscore appraisal`)"
             )
         meta: dict[str, str] = {}
         if layout.META_SHEET in wb.sheetnames:
@@ -243,10 +242,9 @@ def _parse(
             break
     needed = (COL_UNIT, COL_ID, COL_APPRAISED, COL_NA, COL_NOTE)
     if header is None or any(c not in columns for c in needed):
-        raise WorkbookError(
-            CellRef(shown, sheet),
-            "no header row with the columns " + ", ".join(f'"{HEADERS[c]}"' for c in needed),
-            code="missing-header",
+        raise AppraisalFormError(
+            f"{CellRef(shown, sheet)}: no header row with the columns "
+            + ", ".join(f'"{HEADERS[c]}"' for c in needed)
         )
 
     def cell(values: tuple[Any, ...], role: str, r: int) -> RawCell:
@@ -319,7 +317,7 @@ def apply_appraisal(
     if form is not None and (problem := form_problem(rubric, form)) is not None:
         batch.append(
             Issue(
-                "wrong-rubric",
+                IssueCode.WRONG_RUBRIC,
                 ERROR,
                 Msg("{problem}; it is not applied", problem=problem),
                 CellRef(form.file),
@@ -330,7 +328,7 @@ def apply_appraisal(
         if rubric.appraisal == "required" and not self_check:
             batch.append(
                 Issue(
-                    "not-appraised",
+                    IssueCode.NOT_APPRAISED,
                     ERROR,
                     Msg(
                         "the rubric requires the appraisal council's scores (appraisal: "
@@ -346,7 +344,7 @@ def apply_appraisal(
     if form.sheet != "csv" and not form.meta:
         batch.append(
             Issue(
-                "not-a-template",
+                IssueCode.NOT_A_TEMPLATE,
                 WARNING,
                 Msg(
                     "the appraisal form records no rubric (no hidden _ictscore sheet): it was "
@@ -360,7 +358,7 @@ def apply_appraisal(
     for unit in sorted(set(rows) & set(not_graded)):
         batch.append(
             Issue(
-                "unit-not-graded",
+                IssueCode.UNIT_NOT_GRADED,
                 WARNING,
                 Msg(
                     "the appraisal form has rows for unit {unit}, whose sheet is {status}: they "
@@ -374,7 +372,7 @@ def apply_appraisal(
     for unit in sorted(set(rows) - codes):
         batch.append(
             Issue(
-                "unknown-unit",
+                IssueCode.UNKNOWN_UNIT,
                 ERROR,
                 Msg(
                     "the appraisal form has rows for unit {unit}, which has no sheet here: a "
@@ -409,7 +407,7 @@ def _apply_one(
         if row.criterion in seen:
             issues.append(
                 Issue(
-                    "duplicate-criterion",
+                    IssueCode.DUPLICATE_CRITERION,
                     ERROR,
                     Msg(
                         "appraisal of unit {unit}: criterion {id} has two rows",
@@ -427,7 +425,7 @@ def _apply_one(
             known = rubric.criterion(row.criterion) is not None
             issues.append(
                 Issue(
-                    "unknown-criterion",
+                    IssueCode.UNKNOWN_CRITERION,
                     ERROR,
                     Msg(
                         "appraisal of unit {unit}: criterion '{id}' does not apply to group "
@@ -452,7 +450,7 @@ def _apply_one(
         if reason is not None and _CSV_NUMBER.fullmatch(reason):
             issues.append(
                 Issue(
-                    "ambiguous-value",
+                    IssueCode.AMBIGUOUS_VALUE,
                     ERROR,
                     Msg(
                         "appraisal of unit {unit}, criterion {id}: the not-applicable reason is "
@@ -472,14 +470,17 @@ def _apply_one(
             appraised = number_of(row.appraised.value)
             max_points = rubric.max_for(c, result.group)
             normalised = isinstance(c.method, Normalised)
-            bad: tuple[str, Msg] | None = None
+            bad: tuple[IssueCode, Msg] | None = None
             if c.method is None:
-                bad = ("not-a-leaf", Msg("a parent criterion takes no points: appraise its parts"))
+                bad = (
+                    IssueCode.NOT_A_LEAF,
+                    Msg("a parent criterion takes no points: appraise its parts"),
+                )
             elif appraised is None:
                 raw = row.appraised.value
                 bad = (
                     (
-                        "ambiguous-value",
+                        IssueCode.AMBIGUOUS_VALUE,
                         Msg(
                             "{raw} could be a decimal or a number with a thousands separator: "
                             "type it without the separator, or with no more than 2 decimals",
@@ -487,13 +488,16 @@ def _apply_one(
                         ),
                     )
                     if isinstance(raw, str) and _THOUSANDS.fullmatch(raw.strip())
-                    else ("not-a-number", Msg("expected a number, found {raw}", raw=repr(raw)))
+                    else (
+                        IssueCode.NOT_A_NUMBER,
+                        Msg("expected a number, found {raw}", raw=repr(raw)),
+                    )
                 )
             elif appraised < 0:
-                bad = ("below-minimum", Msg("{value} is below 0", value=appraised))
+                bad = (IssueCode.BELOW_MINIMUM, Msg("{value} is below 0", value=appraised))
             elif not normalised and appraised > max_points:
                 bad = (
-                    "above-maximum",
+                    IssueCode.ABOVE_MAXIMUM,
                     Msg("{value} is above the maximum {max}", value=appraised, max=max_points),
                 )
             if bad is not None:
@@ -529,7 +533,7 @@ def _apply_one(
             if points[c.id] != entry.points:
                 issues.append(
                     Issue(
-                        "too-many-decimals",
+                        IssueCode.TOO_MANY_DECIMALS,
                         WARNING,
                         Msg(
                             "appraisal of unit {unit}, criterion {id}: {points} has more than "
@@ -561,7 +565,7 @@ def _apply_one(
         if missing:
             issues.append(
                 Issue(
-                    "not-appraised",
+                    IssueCode.NOT_APPRAISED,
                     ERROR,
                     Msg(
                         "the rubric requires an appraisal of every criterion; unit {unit} has "

@@ -27,7 +27,7 @@ from ictscore.grading.results import Inputs, Keyed, Report, Status, UnitResult
 from ictscore.grading.scoring import Reference, normalise, rank_units, ranking_key, total_up
 from ictscore.grading.validate import check_origin, evaluate_sheet, finish
 from ictscore.grading.workers import read_isolated, run_isolated
-from ictscore.issues import Issue, Severity
+from ictscore.issues import Issue, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.roster import Roster, Unit
 from ictscore.rubric.model import Finding, Rubric, bundled_rubric_path, load_rubric
@@ -72,7 +72,7 @@ def find_sheets(
         except (OSError, RuntimeError):  # a link loop
             issues.append(
                 Issue(
-                    "not-a-sheet",
+                    IssueCode.NOT_A_SHEET,
                     ERROR if name_issue(path) is None else WARNING,
                     Msg("a link that points to itself (a loop): not read"),
                     CellRef(str(path)),
@@ -82,7 +82,7 @@ def find_sheets(
         if link and path.is_dir():
             issues.append(
                 Issue(
-                    "link-not-followed",
+                    IssueCode.LINK_NOT_FOLLOWED,
                     WARNING,
                     Msg(
                         "a link to the folder {target}: linked folders are never entered",
@@ -95,7 +95,7 @@ def find_sheets(
         if link and not follow_links and target.exists() and not target.is_relative_to(inside):
             issues.append(
                 Issue(
-                    "link-not-followed",
+                    IssueCode.LINK_NOT_FOLLOWED,
                     ERROR,
                     Msg(
                         "a link to {target}, outside the folder: not followed (copy the file "
@@ -110,7 +110,7 @@ def find_sheets(
             if not recursive:
                 issues.append(
                     Issue(
-                        "subfolder-not-read",
+                        IssueCode.SUBFOLDER_NOT_READ,
                         WARNING,
                         Msg("subfolder not read (use --recursive to grade its sheets)"),
                         CellRef(str(path)),
@@ -121,7 +121,7 @@ def find_sheets(
             sheet_name = name_issue(path) is None
             issues.append(
                 Issue(
-                    "not-a-sheet",
+                    IssueCode.NOT_A_SHEET,
                     ERROR if sheet_name else WARNING,
                     Msg("a broken link: the file it points to does not exist")
                     if link
@@ -148,7 +148,7 @@ def _read_once(sheets: list[Path], issues: list[Issue]) -> tuple[list[Path], lis
         if target in by_target:
             issues.append(
                 Issue(
-                    "link-not-followed",
+                    IssueCode.LINK_NOT_FOLLOWED,
                     WARNING,
                     Msg(
                         "a link to {target}, which is read already: read once",
@@ -171,7 +171,7 @@ def name_issue(path: Path) -> Issue | None:
         return None
     if suffix in OTHER_SPREADSHEETS:
         return Issue(
-            "unsupported-format",
+            IssueCode.UNSUPPORTED_FORMAT,
             ERROR,
             Msg(
                 "{suffix} files are not read: open the file and save it as Excel Workbook (.xlsx)",
@@ -188,7 +188,7 @@ def name_issue(path: Path) -> Issue | None:
         else Msg("ignored: not a workbook (.xlsx, .xlsm, .xls, .ods, .xlsb)")
     )
     return Issue(
-        "not-a-sheet",
+        IssueCode.NOT_A_SHEET,
         WARNING,
         message,
         CellRef(str(path)),
@@ -485,7 +485,7 @@ def grade_sheet(
 
 def _no_unit_code(sheet: SheetData) -> Issue:
     return Issue(
-        "no-unit-code",
+        IssueCode.NO_UNIT_CODE,
         ERROR,
         Msg("the sheet records no unit code; was it made with `ictscore template`?"),
         CellRef(sheet.file),
@@ -518,7 +518,7 @@ def assemble(
         files = ", ".join(str(r.file) for r in found)
         dup = [
             Issue(
-                "duplicate-unit",
+                IssueCode.DUPLICATE_UNIT,
                 ERROR,
                 Msg(
                     "{count} sheets for unit {code} ({files}); keep one",
@@ -547,7 +547,7 @@ def assemble(
         for unit in roster.units:
             if unit.code not in by_code:
                 missing = Issue(
-                    "not-submitted",
+                    IssueCode.NOT_SUBMITTED,
                     ERROR,
                     Msg(
                         "no sheet for unit {code} {name} (not submitted)",
@@ -658,7 +658,7 @@ def _grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | N
         unit = dataclasses.replace(unit, group=group, parent=parent_name, parent_name=parent_name)
         pre.append(
             Issue(
-                "no-record",
+                IssueCode.NO_RECORD,
                 WARNING,
                 Msg(
                     "the template's hidden record is missing (the sheet was copied into another "
@@ -682,7 +682,7 @@ def _group_issues(rubric: Rubric, unit: Unit, where: CellRef) -> list[Issue]:
         return []
     return [
         Issue(
-            "unknown-group",
+            IssueCode.UNKNOWN_GROUP,
             ERROR,
             Msg(
                 "group '{group}' of unit {code} is not in rubric {id}",
@@ -701,12 +701,12 @@ def _with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResu
     of the sheet's record); its name and parent are the roster's."""
     listed = roster.get(result.code)
     where = CellRef(result.file or "")
-    pre = [i for i in result.issues if i.code == "no-record"]
+    pre = [i for i in result.issues if i.code == IssueCode.NO_RECORD]
     unit = Unit(result.code, result.name, result.group, result.parent, result.parent_name)
     if listed is None:
         pre.append(
             Issue(
-                "unknown-unit",
+                IssueCode.UNKNOWN_UNIT,
                 ERROR,
                 Msg(
                     "unit code {code} is not in the roster {roster}",
@@ -721,7 +721,7 @@ def _with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResu
     if listed.group != result.group:
         pre.append(
             Issue(
-                "group-mismatch",
+                IssueCode.GROUP_MISMATCH,
                 ERROR,
                 Msg(
                     "the sheet was made for group {group}, but the roster puts unit "

@@ -19,7 +19,7 @@ from typing import Any
 from ictscore.errors import CellRef
 from ictscore.grading.results import InputValue, Status, UnitResult
 from ictscore.grading.scoring import Totals, classify, publish, total_up
-from ictscore.issues import Issue, Severity
+from ictscore.issues import Issue, IssueCode, Severity
 from ictscore.messages import Msg, Percent
 from ictscore.numbers import LARGEST, round_half_up
 from ictscore.roster import Unit
@@ -44,7 +44,7 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
     ):
         return [
             Issue(
-                "unsupported-layout",
+                IssueCode.UNSUPPORTED_LAYOUT,
                 ERROR,
                 Msg(
                     "the sheet records layout {found}; this ictscore reads {expected}",
@@ -62,7 +62,7 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
     if meta.get("rubric_id") != rubric.id:
         return [
             Issue(
-                "wrong-rubric",
+                IssueCode.WRONG_RUBRIC,
                 ERROR,
                 Msg("the sheet was made from rubric {made}, not {id}", made=made, id=rubric.id),
                 where,
@@ -71,7 +71,7 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
     if meta.get("rubric_version") != rubric.version:
         return [
             Issue(
-                "wrong-rubric-version",
+                IssueCode.WRONG_RUBRIC_VERSION,
                 ERROR,
                 Msg(
                     "the sheet was made from rubric {made}; grading uses version {version}: "
@@ -85,7 +85,7 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
     if meta.get("rubric_hash") != rubric.content_hash:
         return [
             Issue(
-                "rubric-changed",
+                IssueCode.RUBRIC_CHANGED,
                 ERROR,
                 Msg(
                     "the sheet was made from rubric {made} with different content (hash "
@@ -117,7 +117,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
             for extra in rows[1:]:
                 issues.append(
                     Issue(
-                        "duplicate-criterion",
+                        IssueCode.DUPLICATE_CRITERION,
                         ERROR,
                         Msg(
                             "criterion {id} appears again (first in row {row})",
@@ -133,7 +133,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
                 if any(not c.blank for c in row.inputs):
                     issues.append(
                         Issue(
-                            "not-applicable",
+                            IssueCode.NOT_APPLICABLE,
                             ERROR,
                             Msg(
                                 "criterion {id} does not apply to group {group}, but a value "
@@ -149,7 +149,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
             for row in rows:
                 issues.append(
                     Issue(
-                        "unknown-criterion",
+                        IssueCode.UNKNOWN_CRITERION,
                         ERROR,
                         Msg(
                             "unknown criterion id '{id}': not in rubric {rubric}",
@@ -164,7 +164,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
     if _blank(rubric, expected, by_id, group):
         issues.append(
             Issue(
-                "empty-sheet",
+                IssueCode.EMPTY_SHEET,
                 ERROR,
                 Msg(
                     "no value was entered in any input cell (columns {columns}): the sheet was "
@@ -186,7 +186,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
         if not found:
             issues.append(
                 Issue(
-                    "missing-criterion",
+                    IssueCode.MISSING_CRITERION,
                     ERROR,
                     Msg(
                         'criterion {id} "{title}" is missing from the sheet',
@@ -317,7 +317,7 @@ def _fixed_cells(
     if title != c.title and title != _squash(c.title):
         issues.append(
             Issue(
-                "title-changed",
+                IssueCode.TITLE_CHANGED,
                 ERROR,
                 Msg(
                     'the title of criterion {id} was changed: expected "{expected}", found '
@@ -334,7 +334,7 @@ def _fixed_cells(
     if found is None or found != max_points:
         issues.append(
             Issue(
-                "max-changed",
+                IssueCode.MAX_CHANGED,
                 ERROR,
                 Msg(
                     "the maximum of criterion {id} was changed: expected {expected}, found {found}",
@@ -364,7 +364,7 @@ def _score_leaf(
         if coerced is not None:
             issues.append(
                 Issue(
-                    "coerced-value",
+                    IssueCode.COERCED_VALUE,
                     WARNING,
                     Msg("criterion {id}: {label}: {text}", id=c.id, label=slot.label, text=coerced),
                     sheet.ref(raw.cell),
@@ -393,7 +393,7 @@ def _score_leaf(
         issues.append(
             Issue(
                 note.code,
-                Severity(note.severity),
+                note.severity,
                 Msg("criterion {id}: {text}", id=c.id, text=note.message),
                 sheet.ref(cells[note.slot]),
                 c.id,
@@ -407,7 +407,7 @@ def _score_leaf(
     if published != outcome.points and any(s.is_points for s in slots):
         issues.append(
             Issue(
-                "too-many-decimals",
+                IssueCode.TOO_MANY_DECIMALS,
                 WARNING,
                 Msg(
                     "criterion {id}: {points} has more than {precision} decimals; counted as "
@@ -424,7 +424,7 @@ def _score_leaf(
     return published, None, read, issues
 
 
-Problem = tuple[str, Msg]
+Problem = tuple[IssueCode, Msg]
 """(issue code, what is wrong and what was expected)."""
 
 
@@ -448,7 +448,11 @@ def read_slot(
     percentage cell is read as 85%. Anything else that is not what the slot wants is a problem.
     """
     if raw.blank:
-        return None, ("missing-value", Msg("no value; expected {what}", what=_expected(slot))), None
+        return (
+            None,
+            (IssueCode.MISSING_VALUE, Msg("no value; expected {what}", what=_expected(slot))),
+            None,
+        )
     value = raw.value
     if isinstance(value, FormulaResult):
         if value.error:
@@ -456,12 +460,12 @@ def read_slot(
                 "a formula whose result is {error}: correct the formula or type the value",
                 error=value.error,
             )
-            return None, ("formula-error", text), None
+            return None, (IssueCode.FORMULA_ERROR, text), None
         text = Msg(
             "a formula without a saved result: open the file in Excel or LibreOffice and save "
             "it, or type the value"
         )
-        return None, ("formula-without-value", text), None
+        return None, (IssueCode.FORMULA_WITHOUT_VALUE, text), None
     if slot.kind is SlotKind.CHOICE:
         return _read_choice(slot, value)
     number, note = _read_number(value, slot)
@@ -469,7 +473,7 @@ def read_slot(
         return None, number, None
     if number is None:
         text = Msg("expected {what}, found {found}", what=_expected(slot), found=_show(value))
-        return None, ("not-a-number", text), None
+        return None, (IssueCode.NOT_A_NUMBER, text), None
     typed_percent = isinstance(value, str) and "%" in unicodedata.normalize("NFKC", value)
     if (
         plain_percent
@@ -487,7 +491,7 @@ def read_slot(
         number = number / 100
     if slot.integer and number != number.to_integral_value():
         problem = (
-            "not-a-whole-number",
+            IssueCode.NOT_A_WHOLE_NUMBER,
             Msg("expected a whole number (a count), found {found}", found=number),
         )
         return None, problem, None
@@ -495,7 +499,7 @@ def read_slot(
         return (
             None,
             (
-                "below-minimum",
+                IssueCode.BELOW_MINIMUM,
                 Msg(
                     "{found} is below the minimum {minimum}",
                     found=_fmt(slot, number),
@@ -515,7 +519,7 @@ def read_slot(
                 percent=Percent(number / 100),
                 number=number,
             )
-        return None, ("above-maximum", text), None
+        return None, (IssueCode.ABOVE_MAXIMUM, text), None
     return number, None, note
 
 
@@ -538,7 +542,7 @@ def _read_choice(slot: Slot, value: Any) -> tuple[SlotValue | None, Problem | No
                 Msg('read "{text}" as "{meant}"', text=_short(str(value), 30), meant=meant),
             )
     text = Msg("expected {what}, found {found}", what=_expected(slot), found=_show(value))
-    return None, ("not-a-choice", text), None
+    return None, (IssueCode.NOT_A_CHOICE, text), None
 
 
 _TYPED_NUMBER = re.compile(r"([+-]?)(\d+(?:[.,]\d+)?)\s*(%|[^\d\s%][^\d%]*)?", re.IGNORECASE)
@@ -566,7 +570,7 @@ def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, Msg 
         return None, None  # "5 người" is not points, "10 điểm" is not a count
     if _GROUPED.fullmatch(digits):
         return (
-            "ambiguous-value",
+            IssueCode.AMBIGUOUS_VALUE,
             Msg(
                 'text "{text}" could be a decimal or a number with a thousands separator: '
                 "retype it as a plain number",
@@ -661,7 +665,7 @@ def _cached_mismatches(
         if found is None or round_half_up(found, rubric.precision) != computed:
             issues.append(
                 Issue(
-                    "total-mismatch",
+                    IssueCode.TOTAL_MISMATCH,
                     WARNING,
                     Msg(
                         "the sheet shows {found} for {what}; ictscore computes {computed} "

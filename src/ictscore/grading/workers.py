@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
 from ictscore.errors import CellRef, WorkbookError
+from ictscore.issues import IssueCode
 from ictscore.messages import Msg
 from ictscore.sheets.reader import SheetData, read_workbook
 
@@ -164,7 +165,7 @@ class _Job(Generic[T]):
                         memory=MEMORY_LIMIT // 1024 // 1024,
                         seconds=round(FILE_SECONDS),
                     ),
-                    code="unreadable-file",
+                    code=IssueCode.UNREADABLE_FILE,
                 )
             )
             if self.advance is not None:

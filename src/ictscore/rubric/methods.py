@@ -24,6 +24,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from ictscore.issues import ERROR, WARNING, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.numbers import vn_number
 
@@ -68,9 +69,9 @@ SlotValue = Decimal | str
 class Note:
     """A problem a method found in otherwise well-formed inputs (e.g. a zero denominator)."""
 
-    code: str
-    severity: Literal["error", "warning"]
-    message: str
+    code: IssueCode
+    severity: Severity
+    message: Msg
     slot: str
 
 
@@ -204,8 +205,8 @@ class Ratio(_Method):
         if den == 0:
             den_label = self.denominator or ""
             note = Note(
-                "zero-denominator",
-                "error",
+                IssueCode.ZERO_DENOMINATOR,
+                ERROR,
                 Msg("the denominator ({label}) is 0; the ratio is undefined", label=den_label),
                 "denominator",
             )
@@ -224,11 +225,11 @@ class Ratio(_Method):
     def _above_one(self, what: Msg, slot: str, max_points: Decimal) -> Outcome:
         if self.above_one == "error":
             text = Msg("{what}; the ratio may not exceed 1", what=what)
-            note = Note("ratio-above-one", "error", text, slot)
+            note = Note(IssueCode.RATIO_ABOVE_ONE, ERROR, text, slot)
             return Outcome(_ZERO, (note,))
         note = Note(
-            "ratio-above-one",
-            "warning",
+            IssueCode.RATIO_ABOVE_ONE,
+            WARNING,
             Msg("{what}; the ratio is capped at 1 (full {max} points)", what=what, max=max_points),
             slot,
         )

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from ictscore.errors import CellRef, WorkbookError
+from ictscore.issues import IssueCode
 from ictscore.messages import Msg
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
@@ -67,13 +68,13 @@ def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspe
     """The workbook format of `data`, or WorkbookError saying what the file is instead.
     `max_rows`: the row limit of its sheets (a score sheet's, by default)."""
 
-    def fail(message: Msg, code: str = "unreadable-file") -> WorkbookError:
+    def fail(message: Msg, code: IssueCode = IssueCode.UNREADABLE_FILE) -> WorkbookError:
         return WorkbookError(where, message, code=code)
 
     if not data:
         raise fail(Msg("the file is empty (0 bytes): it was not saved, or the upload failed"))
     if len(data) > MAX_FILE_BYTES:
-        raise fail(too_large(len(data)), "too-large")
+        raise fail(too_large(len(data)), IssueCode.TOO_LARGE)
     if data.startswith(_ZIP) or data.startswith(_EMPTY_ZIP):
         try:
             return Inspected(data, *_zip_kind(data, fail, max_rows))
@@ -96,18 +97,23 @@ def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspe
                     "ask the unit to remove the password to open (File → Info → Protect "
                     "Workbook) and send it again"
                 ),
-                "encrypted",
+                IssueCode.ENCRYPTED,
             )
         if _utf16("WordDocument") in data:
-            raise fail(Msg("a Word document (.doc), not a spreadsheet"), "not-a-spreadsheet")
+            raise fail(
+                Msg("a Word document (.doc), not a spreadsheet"), IssueCode.NOT_A_SPREADSHEET
+            )
         if _utf16("PowerPoint Document") in data:
-            raise fail(Msg("a PowerPoint file (.ppt), not a spreadsheet"), "not-a-spreadsheet")
+            raise fail(
+                Msg("a PowerPoint file (.ppt), not a spreadsheet"), IssueCode.NOT_A_SPREADSHEET
+            )
         if _utf16("Workbook") in data or _utf16("Book") in data:
             return Inspected(data, "xls")
         raise fail(
-            Msg("an Office file that is damaged, or not an Excel workbook"), "not-a-spreadsheet"
+            Msg("an Office file that is damaged, or not an Excel workbook"),
+            IssueCode.NOT_A_SPREADSHEET,
         )
-    raise fail(Msg("not a spreadsheet: {what}", what=_what(data)), "not-a-spreadsheet")
+    raise fail(Msg("not a spreadsheet: {what}", what=_what(data)), IssueCode.NOT_A_SPREADSHEET)
 
 
 def _what(data: bytes) -> Msg:
@@ -172,7 +178,7 @@ def _check_extent(
                     max_rows=max_rows,
                     max_columns=MAX_COLUMNS,
                 ),
-                "too-large",
+                IssueCode.TOO_LARGE,
             )
     return read
 
@@ -277,7 +283,7 @@ def _zip_kind(
                     count=len(infos),
                     limit=MAX_ZIP_ENTRIES,
                 ),
-                "too-large",
+                IssueCode.TOO_LARGE,
             )
         total = 0
         for info in infos:
@@ -293,7 +299,7 @@ def _zip_kind(
                         packed=info.compress_size,
                         size=info.file_size,
                     ),
-                    "too-large",
+                    IssueCode.TOO_LARGE,
                 )
         if total > MAX_UNZIPPED_BYTES:
             raise fail(
@@ -303,7 +309,7 @@ def _zip_kind(
                     size=round(total / 1024 / 1024),
                     limit=MAX_UNZIPPED_BYTES // 1024 // 1024,
                 ),
-                "too-large",
+                IssueCode.TOO_LARGE,
             )
         read = _check_extent(archive, infos, fail, max_rows)
         names = {info.filename for info in infos}
@@ -318,7 +324,7 @@ def _zip_kind(
                         "written by a spreadsheet application): not read",
                         part=info.filename,
                     ),
-                    "unsafe-xml",
+                    IssueCode.UNSAFE_XML,
                 )
     if "xl/workbook.xml" in names:
         return "xlsx", read
@@ -327,15 +333,15 @@ def _zip_kind(
     if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
         return "ods", read
     if "word/document.xml" in names:
-        raise fail(Msg("a Word document (.docx), not a spreadsheet"), "not-a-spreadsheet")
+        raise fail(Msg("a Word document (.docx), not a spreadsheet"), IssueCode.NOT_A_SPREADSHEET)
     if "ppt/presentation.xml" in names:
-        raise fail(Msg("a PowerPoint file (.pptx), not a spreadsheet"), "not-a-spreadsheet")
+        raise fail(Msg("a PowerPoint file (.pptx), not a spreadsheet"), IssueCode.NOT_A_SPREADSHEET)
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         raise fail(
             Msg(
                 "an OpenDocument file of another kind ({kind}), not a spreadsheet",
                 kind=mimetype.decode(errors="replace"),
             ),
-            "not-a-spreadsheet",
+            IssueCode.NOT_A_SPREADSHEET,
         )
-    raise fail(Msg("a zip archive, but not a workbook"), "not-a-spreadsheet")
+    raise fail(Msg("a zip archive, but not a workbook"), IssueCode.NOT_A_SPREADSHEET)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ictscore.errors import CellRef, WorkbookError
+from ictscore.issues import IssueCode
 from ictscore.messages import Msg
 from ictscore.sheets import layout
 from ictscore.sheets.filecheck import (
@@ -126,7 +127,7 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
                     sheet=layout.SCORE_SHEET,
                     found=", ".join(names) if names else Msg("none"),
                 ),
-                code="missing-sheet",
+                code=IssueCode.MISSING_SHEET,
             )
         try:
             rows = wb.get_sheet_by_name(layout.SCORE_SHEET).to_python(skip_empty_area=False)
@@ -150,7 +151,7 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
                 max_rows=MAX_ROWS,
                 max_columns=MAX_COLUMNS,
             ),
-            code="too-large",
+            code=IssueCode.TOO_LARGE,
         )
     formulas = _formula_problems(inspected) if inspected.kind == "xlsx" else {}
     meta = _read_meta(meta_rows) if meta_rows is not None else None
@@ -164,13 +165,15 @@ def _small_enough(path: Path, where: CellRef) -> bool:
         raise WorkbookError(
             where,
             too_large(size),
-            code="too-large",
+            code=IssueCode.TOO_LARGE,
         )
     return True
 
 
-def _code(exc: Exception) -> str:
-    return "encrypted" if type(exc).__name__ == "PasswordError" else "unreadable-file"
+def _code(exc: Exception) -> IssueCode:
+    return (
+        IssueCode.ENCRYPTED if type(exc).__name__ == "PasswordError" else IssueCode.UNREADABLE_FILE
+    )
 
 
 def _unreadable(exc: Exception) -> Msg:
@@ -316,7 +319,7 @@ def _parse_rows(
                 header=layout.HEADERS[layout.COL_ID],
                 rows=layout.FIRST_HEADER_SCAN_ROWS,
             ),
-            code="missing-header",
+            code=IssueCode.MISSING_HEADER,
         )
     missing = [layout.HEADERS[c] for c in layout.HEADERS if c not in columns]
     if missing:
@@ -326,7 +329,7 @@ def _parse_rows(
                 "the header row lacks the column(s) {columns}",
                 columns=", ".join(f'"{m}"' for m in missing),
             ),
-            code="missing-header",
+            code=IssueCode.MISSING_HEADER,
         )
     letters = {role: column_letter(index) for role, index in columns.items()}
     at = columns.__getitem__
