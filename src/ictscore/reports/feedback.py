@@ -26,6 +26,7 @@ from ictscore.reports.summary import criterion_means
 from ictscore.roster import ascii_slug
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
+from ictscore.sheets.printing import set_page
 
 _MARK = "FFC7CE"
 
@@ -205,11 +206,7 @@ def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
                 *([_place(i, unit), vi_message(i)] for i in unit.issues),
             ],
         )
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4  # one printed page
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
+    set_page(ws, landscape=False, pages_high=1)  # one printed page
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 60
     for col in "CDE":

@@ -20,6 +20,7 @@ from ictscore.reports.export import OTHER_GROUPS_LABEL, STATUS_LABELS, safe_text
 from ictscore.reports.summary import GroupSummary, criterion_means, summarise
 from ictscore.reports.terminal import max_text
 from ictscore.rubric.model import Rubric
+from ictscore.sheets.printing import set_page
 
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _BAND_FILLS = {"green": "C6EFCE", "cyan": "DDEBF7", "yellow": "FFEB9C", "red": "FFC7CE"}
@@ -420,9 +421,4 @@ def _finish(ws: Worksheet, widths: list[int], header_row: int = 3) -> None:
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     if ws.max_row > header_row:
         ws.auto_filter.ref = f"A{header_row}:{ws.cell(ws.max_row, ws.max_column).coordinate}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    set_page(ws, header_rows=(header_row, header_row))

@@ -21,6 +21,7 @@ from ictscore.roster import Unit
 from ictscore.rubric.methods import Levels, Normalised, Slot, SlotKind
 from ictscore.rubric.model import Criterion, Node, Rubric
 from ictscore.sheets import layout
+from ictscore.sheets.printing import set_page
 from ictscore.version import __version__
 
 _THIN = Side(style="thin", color="808080")
@@ -186,15 +187,13 @@ def _write_score_sheet(
             ws[f"{col}{r}"].alignment = Alignment(horizontal="center")
 
     ws.freeze_panes = f"A{header_row + 1}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_area = f"A1:{last_col}{sign_row + 6}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    set_page(
+        ws,
+        header_rows=(header_row, header_row),
+        print_area=f"A1:{last_col}{sign_row + 6}",
+        centred=True,
+        side_margin=0.4,
+    )
     ws.oddFooter.center.text = "Trang &P / &N"
     ws.oddFooter.left.text = f"{unit.code} — {rubric.id} {rubric.version}"
 
@@ -467,10 +466,7 @@ def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
         cell = ws.cell(row, 1, text)
         cell.font = font
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    set_page(ws, landscape=False)
 
 
 def _data_rules(rubric: Rubric, unit: Unit) -> str:
