@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,7 @@ def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
-@pytest.fixture
-def bad_folder(tmp_path: Path) -> Path:
+def _bad_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "bad"
     shutil.copytree(BAD, folder)
     outside = tmp_path / "elsewhere.xlsx"
@@ -34,21 +34,49 @@ def bad_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def test_each_bad_file_gets_one_clear_located_error(run: Run, bad_folder: Path):
-    before = _snapshot(bad_folder)
-    result = run("grade", bad_folder, "--rubric", "tiengiang-2020", "--format", "json")
-    assert result.exit_code == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    data = json.loads(result.stdout)
+@pytest.fixture
+def bad_folder(tmp_path: Path) -> Path:
+    return _bad_copy(tmp_path)
+
+
+EXPECTED_ALL = {**EXPECTED, "99-link-outside.xlsx": ("link-not-followed", "outside the folder")}
+
+
+@dataclass(frozen=True)
+class _Graded:
+    exit_code: int
+    stderr: str
+    found: dict[str, list[tuple[str, str]]]
+    touched: bool
+
+
+@pytest.fixture(scope="module")
+def graded_bad(tmp_path_factory: pytest.TempPathFactory) -> _Graded:
+    """The bad folder graded once, for every file's test."""
+    folder = _bad_copy(tmp_path_factory.mktemp("graded-bad"))
+    before = _snapshot(folder)
+    result = Run()("grade", folder, "--rubric", "tiengiang-2020", "--format", "json")
     found: dict[str, list[tuple[str, str]]] = {}
-    for issue in [*data["issues"], *(i for u in data["units"] for i in u["issues"])]:
-        found.setdefault(Path(issue["file"]).name, []).append((issue["code"], issue["message"]))
-    expected = {**EXPECTED, "99-link-outside.xlsx": ("link-not-followed", "outside the folder")}
-    assert sorted(found) == sorted(expected)
-    for name, (code, fragment) in expected.items():
-        ((got_code, message),) = found[name]  # exactly one issue per file
-        assert (got_code, fragment in message) == (code, True), (name, message)
-    assert _snapshot(bad_folder) == before  # nothing written, nothing touched
+    if result.exit_code == 1:
+        data = json.loads(result.stdout)
+        for issue in [*data["issues"], *(i for u in data["units"] for i in u["issues"])]:
+            name = Path(issue["file"]).name
+            found.setdefault(name, []).append((issue["code"], issue["message"]))
+    return _Graded(result.exit_code, result.stderr, found, _snapshot(folder) != before)
+
+
+def test_the_bad_folder_is_graded_with_errors_and_nothing_touched(graded_bad: _Graded):
+    assert graded_bad.exit_code == 1, graded_bad.stderr
+    assert "Traceback" not in graded_bad.stderr
+    assert sorted(graded_bad.found) == sorted(EXPECTED_ALL)
+    assert not graded_bad.touched  # nothing written, nothing touched
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_ALL))
+def test_each_bad_file_gets_one_clear_located_error(graded_bad: _Graded, name: str):
+    code, fragment = EXPECTED_ALL[name]
+    ((got_code, message),) = graded_bad.found[name]  # exactly one issue per file
+    assert (got_code, fragment in message) == (code, True), (name, message)
 
 
 def test_the_bad_files_are_what_the_script_makes(tmp_path: Path):

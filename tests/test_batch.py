@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ictscore.errors import IctscoreError
-from ictscore.grading.batch import find_sheets
+from ictscore.grading.discovery import find_sheets
 from tests.conftest import SMALL_RUBRIC, SO_UNIT, XA_UNIT, Run
 
 
@@ -134,13 +134,15 @@ def test_jobs_must_be_at_least_one(run: Run):
 def test_grading_in_workers_gives_the_report_of_grading_in_process(tiengiang):
     """grade_files (each sheet read and graded in a worker, results compacted) then assemble
     gives the same Report as grade_sheets on sheets read beforehand."""
-    from ictscore.grading.batch import assemble, grade_files, grade_sheets, read_sheets
+    from ictscore.grading.groups import assemble
+    from ictscore.grading.pipeline import grade_sheets
+    from ictscore.grading.workers import grade_files, read_sheets
     from ictscore.roster import load_units
     from tests.conftest import EXAMPLES
 
     paths = sorted((EXAMPLES / "sheets").glob("*.xlsx"))
     roster = load_units(EXAMPLES / "units.csv")
-    outcomes, made = grade_files(paths, tiengiang, roster, jobs=2)
+    outcomes, made, _ = grade_files(paths, tiengiang, roster, jobs=2)
     assert made == {("tiengiang-2020", tiengiang.version): 32}
     in_workers = assemble(tiengiang, outcomes, roster)
     in_process = grade_sheets(tiengiang, read_sheets(paths), roster)
@@ -160,7 +162,8 @@ def test_the_json_is_written_a_unit_at_a_time_one_per_line(tiengiang):
     import io
     import json
 
-    from ictscore.grading.batch import grade_sheets, read_sheets
+    from ictscore.grading.pipeline import grade_sheets
+    from ictscore.grading.workers import read_sheets
     from ictscore.reports.export import report_dict, write_json
     from tests.conftest import EXAMPLES
 
@@ -180,15 +183,18 @@ def test_the_json_is_written_a_unit_at_a_time_one_per_line(tiengiang):
 
 
 def test_the_roster_checks_give_the_same_report_in_workers_and_in_process(
-    tiengiang, tmp_path: Path
+    tiengiang, tmp_path: Path, monkeypatch
 ):
     """The roster is applied where results are gathered (workers never hold it): a unit not
     listed, a unit listed in another group, a sheet made from an older rubric, a sheet that
     lost its record, and good sheets give the same Report either way. The roster may be given
-    as a function, loaded once the workers run."""
+    as a file, loaded once the workers run."""
     import shutil
 
-    from ictscore.grading.batch import assemble, grade_files, grade_sheets, read_sheets
+    from ictscore.grading import workers
+    from ictscore.grading.groups import assemble
+    from ictscore.grading.pipeline import grade_sheets
+    from ictscore.grading.workers import grade_files, read_sheets
     from ictscore.roster import load_units
     from tests.conftest import EXAMPLES
 
@@ -204,14 +210,15 @@ def test_the_roster_checks_give_the_same_report_in_workers_and_in_process(
     shutil.copytree(EXAMPLES / "sheets", folder)
     shutil.copy(EXAMPLES / "mistakes" / "06-old-rubric-version-820.xlsx", folder)
     paths = sorted(folder.iterdir())
-    calls: list[int] = []
+    calls: list[object] = []
 
-    def load() -> object:
-        calls.append(1)
+    def load(units, rubric):
+        calls.append(units)
         return roster
 
-    outcomes, _ = grade_files(paths, tiengiang, load, jobs=2)  # type: ignore[arg-type]
-    assert calls == [1]
+    monkeypatch.setattr(workers, "load_roster", load)
+    outcomes, _, loaded = grade_files(paths, tiengiang, tmp_path / "units.csv", jobs=2)
+    assert calls == [tmp_path / "units.csv"] and loaded is roster
     in_workers = assemble(tiengiang, outcomes, roster)
     in_process = grade_sheets(tiengiang, read_sheets(paths), roster)
     assert in_workers == in_process
@@ -241,12 +248,12 @@ def test_an_old_sheet_first_still_gets_the_mixed_rubrics_answer(run: Run, tmp_pa
 def test_a_bug_in_grading_is_not_blamed_on_the_file(tiengiang, monkeypatch):
     """An error in ictscore's own grading code, in a worker, is raised where the results are
     gathered (as in process), not reported as a damaged workbook."""
-    from ictscore.grading import batch
+    from ictscore.grading import workers
     from tests.conftest import EXAMPLES
 
     def broken(rubric, sheet):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(batch, "_grade_unit", broken)  # workers are forked after this
+    monkeypatch.setattr(workers, "grade_unit", broken)  # workers are forked after this
     with pytest.raises(RuntimeError, match="ZeroDivisionError: a bug"):
-        batch.grade_files(sorted((EXAMPLES / "sheets").glob("*.xlsx"))[:3], tiengiang, jobs=1)
+        workers.grade_files(sorted((EXAMPLES / "sheets").glob("*.xlsx"))[:3], tiengiang, jobs=1)

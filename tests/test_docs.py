@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -24,19 +27,55 @@ def test_quick_start_is_exactly_two_commands_and_ci_runs_both():
     assert "\n.venv/bin/pytest\n" in CI
 
 
-def test_every_command_has_help():
+def _commands() -> list[list[str]]:
+    """Every command of the app, sub-commands included, as read from the app itself."""
+    import typer
+
+    from ictscore.cli import app
+
+    def walk(group: Any, prefix: list[str]) -> list[list[str]]:
+        found = []
+        for name, command in sorted(group.commands.items()):
+            if hasattr(command, "commands"):  # a group (typer's click or click's)
+                found.extend(walk(command, [*prefix, name]))
+            else:
+                found.append([*prefix, name])
+        return found
+
+    return walk(typer.main.get_command(app), [])
+
+
+def test_the_commands_are_read_from_the_app():
+    assert _commands() == [
+        ["appraisal"],
+        ["check"],
+        ["compare"],
+        ["grade"],
+        ["rubric", "check"],
+        ["rubric", "show"],
+        ["template"],
+    ]
+
+
+@pytest.mark.parametrize("command", _commands(), ids=" ".join)
+def test_every_command_has_help(command: list[str]):
     from typer.testing import CliRunner
 
     from ictscore.cli import app
 
-    for command in (
-        ["template"],
-        ["grade"],
-        ["check"],
-        ["compare"],
-        ["appraisal"],
-        ["rubric", "check"],
-        ["rubric", "show"],
-    ):
-        result = CliRunner().invoke(app, [*command, "--help"])
-        assert result.exit_code == 0 and "Example:" in result.stdout, command
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.stdout, command
+
+
+def test_the_library_example_runs(tmp_path, monkeypatch, capsys):
+    import json
+
+    section = README.split("## As a library", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python\n(.+?)\n```", section, re.DOTALL)
+    code = code.replace('"results.json"', repr(str(tmp_path / "results.json")))
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example
+    printed = capsys.readouterr().out.splitlines()
+    written = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert len(printed) == len(written["units"]) > 32
+    assert [line.split()[0] for line in printed] == [u["code"] for u in written["units"]]

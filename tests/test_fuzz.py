@@ -22,8 +22,9 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Report, Status
+from ictscore.grading.workers import read_sheets
 from ictscore.issues import Issue
 from ictscore.roster import Unit
 from ictscore.rubric.model import Rubric, load_rubric

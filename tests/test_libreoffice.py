@@ -21,8 +21,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Status, UnitResult
+from ictscore.grading.workers import read_sheets
 from ictscore.roster import Unit, load_units
 from ictscore.rubric.methods import Normalised, Ratio, Thresholds
 from ictscore.rubric.model import Rubric, load_rubric

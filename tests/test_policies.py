@@ -14,8 +14,9 @@ import openpyxl
 import pytest
 
 from ictscore.grading import appraisal as ap
-from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Report, Status, UnitResult
+from ictscore.grading.workers import read_sheets
 from ictscore.roster import Unit
 from ictscore.rubric.model import Rubric, check_rubric_text, parse_rubric
 from tests.conftest import Run

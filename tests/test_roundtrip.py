@@ -13,8 +13,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Status
+from ictscore.grading.workers import read_sheets
 from ictscore.rubric.model import Rubric
 from ictscore.sheets.fill import fill_workbook
 from ictscore.sheets.template import build_template

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Report, Status
+from ictscore.grading.workers import read_sheets
 from ictscore.roster import Roster, Unit
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout

@@ -1,7 +1,21 @@
 """ictscore: score sheets for ICT-application emulation competitions.
 
 rubric (YAML) → blank score sheets (one per unit) → graded, classified and ranked results.
-The public API is re-exported here; heavy modules (openpyxl) are imported only when used.
+
+The public API (`__all__`); heavy modules (openpyxl) are imported only when a name is used:
+
+- Grading: `grade_folder(folder, options) -> Report`, with a frozen `GradeOptions`, grades a
+  folder in one call, as `ictscore grade` does; `grade_file(path, options) -> Report | Issue`
+  one sheet, as `ictscore check`; `grade_sheets(rubric, sheets, roster)` sheets already read with
+  `read_workbook`; `find_sheets(folder)` the files `grade_folder` would grade.
+- Results: `Report` (its `units`, `issues`, `ok`, and the `rubric` it was graded with),
+  `UnitResult`, `Status`, `Issue`, `IssueCode`, `CellRef`.
+- Writing: `write_report(report, rubric, path)` (.json, .csv, .xlsx, .html), `write_json` and
+  `to_csv`: the same output as `ictscore grade --output` and `--format json|csv`.
+- Inputs: `load_rubric`, `parse_rubric`, `Rubric`; `load_units`, `Roster`, `Unit`;
+  `build_template` and `fill_workbook` (blank and filled sheets); `classify`, `rank_units`.
+- Errors: `IctscoreError` and its kinds `RubricError`, `UnitsError`, `WorkbookError`,
+  `ExportError`, `FolderError`, `RubricChoiceError`, `AppraisalFormError`, `UsageError`.
 """
 
 from __future__ import annotations
@@ -12,6 +26,20 @@ from typing import TYPE_CHECKING, Any
 from ictscore.version import __version__
 
 _EXPORTS = {
+    "grade_folder": "ictscore.grading.pipeline",
+    "grade_file": "ictscore.grading.pipeline",
+    "grade_sheets": "ictscore.grading.pipeline",
+    "GradeOptions": "ictscore.grading.pipeline",
+    "find_sheets": "ictscore.grading.discovery",
+    "Report": "ictscore.grading.results",
+    "UnitResult": "ictscore.grading.results",
+    "Status": "ictscore.grading.results",
+    "Issue": "ictscore.issues",
+    "IssueCode": "ictscore.issues",
+    "CellRef": "ictscore.issues",
+    "write_report": "ictscore.reports.export",
+    "write_json": "ictscore.reports.export",
+    "to_csv": "ictscore.reports.export",
     "load_rubric": "ictscore.rubric.model",
     "parse_rubric": "ictscore.rubric.model",
     "Rubric": "ictscore.rubric.model",
@@ -19,42 +47,41 @@ _EXPORTS = {
     "Roster": "ictscore.roster",
     "Unit": "ictscore.roster",
     "build_template": "ictscore.sheets.template",
-    "read_workbook": "ictscore.sheets.reader",
-    "evaluate_sheet": "ictscore.grading.validate",
-    "grade_sheets": "ictscore.grading.batch",
-    "read_sheets": "ictscore.grading.batch",
-    "resolve_rubric": "ictscore.grading.batch",
     "fill_workbook": "ictscore.sheets.fill",
-    "find_sheets": "ictscore.grading.batch",
+    "read_workbook": "ictscore.sheets.reader",
     "classify": "ictscore.grading.scoring",
     "rank_units": "ictscore.grading.scoring",
-    "Report": "ictscore.grading.results",
-    "Issue": "ictscore.grading.results",
-    "UnitResult": "ictscore.grading.results",
     "IctscoreError": "ictscore.errors",
     "RubricError": "ictscore.errors",
     "UnitsError": "ictscore.errors",
     "WorkbookError": "ictscore.errors",
     "ExportError": "ictscore.errors",
-    "CellRef": "ictscore.errors",
+    "FolderError": "ictscore.errors",
+    "RubricChoiceError": "ictscore.errors",
+    "AppraisalFormError": "ictscore.errors",
+    "UsageError": "ictscore.errors",
 }
 
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
     from ictscore.errors import (
-        CellRef,
+        AppraisalFormError,
         ExportError,
+        FolderError,
         IctscoreError,
+        RubricChoiceError,
         RubricError,
         UnitsError,
+        UsageError,
         WorkbookError,
     )
-    from ictscore.grading.batch import find_sheets, grade_sheets, read_sheets, resolve_rubric
-    from ictscore.grading.results import Report, UnitResult
+    from ictscore.grading.discovery import find_sheets
+    from ictscore.grading.pipeline import GradeOptions, grade_file, grade_folder, grade_sheets
+    from ictscore.grading.results import Report, Status, UnitResult
     from ictscore.grading.scoring import classify, rank_units
-    from ictscore.grading.validate import evaluate_sheet
-    from ictscore.issues import Issue
+    from ictscore.issues import CellRef, Issue, IssueCode
+    from ictscore.reports.export import to_csv, write_json, write_report
     from ictscore.roster import Roster, Unit, load_units
     from ictscore.rubric.model import Rubric, load_rubric, parse_rubric
     from ictscore.sheets.fill import fill_workbook

@@ -19,14 +19,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ictscore.errors import IctscoreError
+from ictscore.errors import ExportError, IctscoreError, UsageError
 from ictscore.version import __version__
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
-    from ictscore.grading.results import Report, UnitResult
+    from ictscore.grading.results import Report
     from ictscore.i18n import Lang
-    from ictscore.issues import Issue
-    from ictscore.roster import Roster
     from ictscore.rubric.model import Finding, Rubric
 
 EXIT_OK, EXIT_ISSUES, EXIT_ERROR = 0, 1, 2
@@ -179,12 +177,12 @@ def template(
         if unit:
             unknown = [c for c in unit if roster.get(c) is None]
             if unknown:
-                raise IctscoreError(f"{units}: no unit with code {', '.join(unknown)}")
+                raise UsageError(f"{units}: no unit with code {', '.join(unknown)}")
             chosen = [u for u in roster.units if u.code in unit]
         targets = [(u, out / sheet_file_name(u)) for u in chosen]
         existing = [str(p) for _, p in targets if p.exists()]
         if existing and not force:
-            raise IctscoreError(
+            raise ExportError(
                 f"{len(existing)} file(s) already exist, e.g. {existing[0]} "
                 "(use --force to overwrite)"
             )
@@ -250,50 +248,29 @@ def grade(
     Example: ictscore grade sheets/ --units examples/units.csv -o results.xlsx -o results.html
     --feedback feedback/
     """
-    from ictscore.errors import WorkbookError
-    from ictscore.grading.appraisal import form_problem, read_appraisal
-    from ictscore.grading.batch import assemble
+    from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output
 
     outputs = output or []
     with _exit_on_error():
         for target in outputs:
             check_output(target, force, folder)
-        if feedback is not None and feedback.resolve().is_relative_to(folder.resolve()):
-            raise IctscoreError(
-                f"{feedback}: the feedback folder is inside the graded folder {folder}; "
-                "choose another"
+        _check_feedback(feedback, folder, force)
+        with _progress_bar("Grading sheets") as progress:
+            options = GradeOptions(
+                rubric=rubric,
+                units=units,
+                appraisal=appraisal,
+                recursive=recursive,
+                follow_links=follow_links,
+                jobs=jobs,
+                progress=progress,
+                warn=_warn,
             )
-        if feedback is not None and not force and any(feedback.glob("*-phan-hoi.xlsx")):
-            raise IctscoreError(
-                f"{feedback}: holds feedback files already (use --force to overwrite them)"
-            )
-        form = None
-        if appraisal is not None:
-            try:
-                form = read_appraisal(appraisal)
-            except WorkbookError as exc:  # the file check's refusal, located
-                raise IctscoreError(str(exc)) from exc
-
-        def check_form(rb: Rubric) -> None:  # before any sheet is graded
-            if form is not None and (problem := form_problem(rb, form)) is not None:
-                raise IctscoreError(
-                    f"{appraisal}: {problem}: make it again with `ictscore appraisal`"
-                )
-
-        rb, outcomes, roster, skipped = _grade_batch(
-            folder, rubric, units, recursive, follow_links, jobs, check_form
-        )
-        report = assemble(rb, outcomes, roster, skipped, form)
-        _emit(report, rb, fmt, outputs, force, quiet, lang.value)
+            report = grade_folder(folder, options)
+        _emit(report, fmt, outputs, force, quiet, lang.value)
         if feedback is not None:
-            from ictscore.reports.feedback import write_feedback
-
-            written = write_feedback(rb, report, feedback, overwrite=force)
-            err_console.print(
-                f"Wrote {len(written)} feedback workbook(s) to {escape(str(feedback))}",
-                highlight=False,
-            )
+            _write_feedback(report, feedback, force)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
 
@@ -319,16 +296,25 @@ def appraisal(
     ictscore grade sheets/ --appraisal appraisal.xlsx
     """
     from ictscore.grading.appraisal import build_form
-    from ictscore.grading.batch import assemble
+    from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output, save_workbook
 
     with _exit_on_error():
         if out.suffix.lower() != ".xlsx":
-            raise IctscoreError(f"{out}: the appraisal form is an .xlsx file")
+            raise UsageError(f"{out}: the appraisal form is an .xlsx file")
         check_output(out, force, folder)
-        rb, outcomes, roster, skipped = _grade_batch(folder, rubric, units, recursive, jobs=jobs)
-        report = assemble(rb, outcomes, roster, skipped, self_check=True)
-        save_workbook(build_form(rb, report.units), out, overwrite=force)
+        with _progress_bar("Grading sheets") as progress:
+            options = GradeOptions(
+                rubric=rubric,
+                units=units,
+                recursive=recursive,
+                jobs=jobs,
+                self_check=True,
+                progress=progress,
+                warn=_warn,
+            )
+            report = grade_folder(folder, options)
+        save_workbook(build_form(_rubric(report), report.units), out, overwrite=force)
     from ictscore.reports import terminal as render
 
     for issue in report.all_issues:
@@ -339,49 +325,6 @@ def appraisal(
         highlight=False,
     )
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
-
-
-def _grade_batch(
-    folder: Path,
-    rubric: str | None,
-    units: Path | None,
-    recursive: bool,
-    follow_links: bool = False,
-    jobs: int | None = None,
-    before: Callable[[Rubric], None] | None = None,
-) -> tuple[Rubric, list[UnitResult | Issue], Roster | None, list[Issue]]:
-    """Find the sheets of `folder`, pick the rubric and grade every sheet in worker processes
-    (`before(rubric)` runs first: a check that must stop the command before any grading)."""
-    from ictscore.grading.batch import check_made, find_sheets, grade_files, pick_rubric
-    from ictscore.roster import load_units
-
-    paths, skipped = find_sheets(folder, recursive, follow_links)
-    if not paths and units is None:
-        others = "; ".join(str(i) for i in skipped[:3]) + ("; …" if len(skipped) > 3 else "")
-        raise IctscoreError(
-            f"{folder}: no score sheets found (.xlsx, .xlsm, .xls, .ods, .xlsb)"
-            + (f" (other files: {others})" if skipped else "")
-        )
-    rb, from_sheets = pick_rubric(rubric, paths, folder, _warn, jobs)
-    if before is not None:
-        before(rb)
-    loaded: list[Roster] = []
-
-    def roster() -> Roster | None:
-        """Loaded once the workers run: they are not forked with a copy of it."""
-        if units is None:
-            return None
-        loaded.append(load_units(units))
-        loaded[0].check_groups(g.id for g in rb.groups)
-        return loaded[0]
-
-    files = [str(p) for p in paths]  # a str is a fifth of a Path: workers fork with less
-    del paths
-    with _progress("Grading sheets", len(files)) as advance:
-        outcomes, made = grade_files(files, rb, roster, jobs, advance)
-    if from_sheets:
-        check_made(made, folder)
-    return rb, outcomes, (loaded[0] if loaded else None), skipped
 
 
 @app.command()
@@ -398,30 +341,17 @@ def check(
 
     Example: ictscore check 28249-xa-tan-my-chanh.xlsx
     """
-    from ictscore.grading.batch import grade_sheets, name_issue, read_sheets, resolve_rubric
+    from ictscore.grading.pipeline import GradeOptions, grade_file
     from ictscore.issues import Issue
     from ictscore.reports import terminal as render
-    from ictscore.roster import Roster, load_units
 
     with _exit_on_error():
-        if not file.is_file():
-            raise IctscoreError(f"{file}: no such file")
-        named = name_issue(file)
-        if named is not None:  # as `grade` would answer for this file
-            err_console.print(render.issue_text(named, lang.value), highlight=False)
+        options = GradeOptions(rubric=rubric, units=units, self_check=True, warn=_warn)
+        report = grade_file(file, options)
+        if isinstance(report, Issue):  # not a score sheet: its one issue is the answer
+            err_console.print(render.issue_text(report, lang.value), highlight=False)
             raise typer.Exit(EXIT_ISSUES)
-        (sheet,) = read_sheets([file])
-        if isinstance(sheet, Issue):  # not a score sheet at all: its one issue is the answer
-            err_console.print(render.issue_text(sheet, lang.value), highlight=False)
-            raise typer.Exit(EXIT_ISSUES)
-        rb = resolve_rubric(rubric, [sheet], file.parent, _warn)
-        roster = None
-        if units:  # the sheet's unit alone: the others are not missing from a one-sheet check
-            full = load_units(units)
-            listed = full.get(sheet.meta.get("unit_code", ""))
-            roster = Roster((listed,) if listed else (), full.source)
-        report = grade_sheets(rb, [sheet], roster, self_check=True)
-        _emit(report, rb, fmt, [], False, False, lang.value)
+        _emit(report, fmt, [], False, False, lang.value)
         for ref in report.references:
             err_console.print(
                 f"Note: criterion {ref.criterion} is scored against the best unit of the group; "
@@ -464,7 +394,7 @@ def compare(
 
     with _exit_on_error():
         if fmt is OutputFormat.csv:
-            raise IctscoreError("compare prints a table or JSON, not CSV")
+            raise UsageError("compare prints a table or JSON, not CSV")
         result = compare_results(
             load_results(last), load_results(this), load_mapping(mapping) if mapping else None
         )
@@ -582,13 +512,39 @@ def rubric_show(
         rb = load_rubric(rubric, _warn)
         if group is not None and rb.group(group) is None:
             known = ", ".join(g.id for g in rb.groups)
-            raise IctscoreError(f"{rubric}: no group {group!r} (groups: {known})")
+            raise UsageError(f"{rubric}: no group {group!r} (groups: {known})")
     out_console.print(render.rubric_table(rb, group))
+
+
+def _rubric(report: Report) -> Rubric:
+    assert report.rubric is not None  # the pipeline's reports carry their rubric
+    return report.rubric
+
+
+def _check_feedback(feedback: Path | None, folder: Path, force: bool) -> None:
+    """Refuses a feedback folder inside the graded folder, or holding feedback already."""
+    if feedback is not None and feedback.resolve().is_relative_to(folder.resolve()):
+        raise UsageError(
+            f"{feedback}: the feedback folder is inside the graded folder {folder}; choose another"
+        )
+    if feedback is not None and not force and any(feedback.glob("*-phan-hoi.xlsx")):
+        raise ExportError(
+            f"{feedback}: holds feedback files already (use --force to overwrite them)"
+        )
+
+
+def _write_feedback(report: Report, feedback: Path, force: bool) -> None:
+    from ictscore.reports.feedback import write_feedback
+
+    written = write_feedback(_rubric(report), report, feedback, overwrite=force)
+    err_console.print(
+        f"Wrote {len(written)} feedback workbook(s) to {escape(str(feedback))}",
+        highlight=False,
+    )
 
 
 def _emit(
     report: Report,
-    rubric: Rubric,
     fmt: OutputFormat,
     outputs: list[Path],
     force: bool,
@@ -598,6 +554,7 @@ def _emit(
     from ictscore.reports import export
     from ictscore.reports import terminal as render
 
+    rubric = _rubric(report)
     for target in outputs:
         export.write_report(report, rubric, target, overwrite=force)
     match fmt:
@@ -638,6 +595,33 @@ def _progress(what: str, total: int) -> Iterator[Callable[[int], None]]:
 
 
 def _noop(done: int) -> None:
+    return None
+
+
+@contextmanager
+def _progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for the pipeline's (done, total), shown from the first sheet
+    done of a batch of two or more; silent when stderr is not a terminal."""
+    if not err_console.is_terminal:
+        yield _silent
+        return
+    from rich.progress import Progress, TaskID
+
+    with Progress(console=err_console, transient=True) as progress:
+        task: TaskID | None = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if total < 2:
+                return
+            if task is None:
+                task = progress.add_task(what, total=total)
+            progress.update(task, completed=done)
+
+        yield update
+
+
+def _silent(done: int, total: int) -> None:
     return None
 
 

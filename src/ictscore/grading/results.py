@@ -15,6 +15,7 @@ from ictscore.errors import CellRef
 from ictscore.grading.scoring import Reference
 from ictscore.issues import Issue
 from ictscore.roster import Unit
+from ictscore.rubric.model import Rubric
 
 
 class Status(StrEnum):
@@ -330,6 +331,9 @@ class Report:
     issues: tuple[Issue, ...] = ()
     references: tuple[Reference, ...] = ()
     """For each group and normalised criterion: the highest value and who set it."""
+    rubric: Rubric | None = field(default=None, compare=False, repr=False)
+    """The rubric the batch was graded with (what the writers need beside the report); None
+    for a Report built by hand."""
 
     @property
     def all_issues(self) -> list[Issue]:

@@ -13,14 +13,18 @@ The rounding, boundary and tie rules live here and only here:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ictscore.numbers import round_half_up
 from ictscore.rubric.methods import Normalised
 from ictscore.rubric.model import Band, Criterion, Rubric
+
+if TYPE_CHECKING:  # results.py imports Reference from here
+    from ictscore.grading.results import UnitResult
 
 K = TypeVar("K", bound=Hashable)
 _ZERO = Decimal(0)
@@ -161,3 +165,29 @@ def rank_units(keys: Mapping[K, Decimal | tuple[Decimal, ...]]) -> dict[K, int]:
     for position, key in enumerate(ordered, start=1):
         first_at.setdefault(key, position)
     return {unit: first_at[key] for unit, key in as_tuple.items()}
+
+
+def finish(
+    rubric: Rubric, result: UnitResult, totals: Totals | None = None, **changes: Any
+) -> UnitResult:
+    """A graded result with its subtotals, totals and band computed from its points (the group
+    pass must have set the points of its normalised criteria: they count 0 otherwise).
+    `changes`: other fields to set at the same time (`points` among them, then totalled);
+    `totals`: the totals of those points, when the caller has them already."""
+    assert result.status == "graded"  # Status.GRADED (results.py imports this module)
+    if totals is None:
+        points = changes.get("points", result.points)
+        totals = total_up(rubric, result.group, points, frozenset(result.not_applicable))
+    band = classify(totals.total, rubric.bands)
+    return dataclasses.replace(
+        result,
+        **{
+            "subtotals": totals.subtotals,
+            "total": totals.total,
+            "raw_total": totals.raw_total,
+            "base_max": totals.base_max,
+            "band": band.id if band else None,
+            "pending": False,
+            **changes,
+        },
+    )

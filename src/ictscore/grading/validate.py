@@ -18,7 +18,7 @@ from typing import Any
 
 from ictscore.errors import CellRef
 from ictscore.grading.results import InputValue, Status, UnitResult
-from ictscore.grading.scoring import Totals, classify, publish, total_up
+from ictscore.grading.scoring import finish, publish
 from ictscore.issues import Issue, IssueCode, Severity
 from ictscore.messages import Msg, Percent
 from ictscore.numbers import LARGEST, round_half_up
@@ -233,32 +233,6 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
     if not result.pending:
         result = finished
     return dataclasses.replace(result, issues=(*result.issues, *cached)) if cached else result
-
-
-def finish(
-    rubric: Rubric, result: UnitResult, totals: Totals | None = None, **changes: Any
-) -> UnitResult:
-    """A graded result with its subtotals, totals and band computed from its points (the group
-    pass must have set the points of its normalised criteria: they count 0 otherwise).
-    `changes`: other fields to set at the same time (`points` among them, then totalled);
-    `totals`: the totals of those points, when the caller has them already."""
-    assert result.status is Status.GRADED
-    if totals is None:
-        points = changes.get("points", result.points)
-        totals = total_up(rubric, result.group, points, frozenset(result.not_applicable))
-    band = classify(totals.total, rubric.bands)
-    return dataclasses.replace(
-        result,
-        **{
-            "subtotals": totals.subtotals,
-            "total": totals.total,
-            "raw_total": totals.raw_total,
-            "base_max": totals.base_max,
-            "band": band.id if band else None,
-            "pending": False,
-            **changes,
-        },
-    )
 
 
 def _result(

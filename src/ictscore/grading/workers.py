@@ -7,26 +7,36 @@ worker process with a memory limit; a worker that dies, or a file that takes lon
 time limit, becomes one located error for that file, and the other files are read as usual.
 
 The workers also do the files in parallel, one per core (`--jobs`), a chunk of files at a time;
-`run_isolated` runs any per-file task this way (batch.py grades each sheet where it is read).
+`run_isolated` runs any per-file task this way: `read_sheets` reads, `grade_files` reads and
+grades each sheet where it is read (units.grade_unit) and keeps only the unit's result, compacted
+(`compact`), so that memory does not grow with the sheets' size.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import faulthandler
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+import traceback
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 from ictscore.errors import CellRef, WorkbookError
-from ictscore.issues import IssueCode
+from ictscore.grading.results import Inputs, Keyed, UnitResult
+from ictscore.grading.units import grade_unit, load_roster, no_unit_code, with_roster
+from ictscore.issues import Issue, IssueCode, Severity
 from ictscore.messages import Msg
+from ictscore.roster import Roster
+from ictscore.rubric.model import Rubric
 from ictscore.sheets.reader import SheetData, read_workbook
 
 MEMORY_LIMIT: Final = 1536 * 1024 * 1024
@@ -35,7 +45,8 @@ FILE_SECONDS: Final = 60.0
 """How long one file may take to read (a score sheet takes milliseconds)."""
 
 T = TypeVar("T")
-Outcome = SheetData | WorkbookError
+ReadOutcome = SheetData | WorkbookError
+"""A file read: its sheet, or why it could not be read."""
 Advance = Callable[[int], None]
 """Told how many more files are done."""
 Task = Callable[[str], T]
@@ -53,10 +64,163 @@ def default_jobs() -> int:
 
 def read_isolated(
     paths: Sequence[Path], workers: int | None = None, advance: Advance | None = None
-) -> list[Outcome]:
+) -> list[ReadOutcome]:
     """Every file read in a worker process, in the order given: its SheetData, or the
     WorkbookError that says why it could not be read (never an exception of the reader)."""
     return run_isolated(paths, _read_one, workers, advance)
+
+
+def read_sheets(
+    paths: Sequence[Path], advance: Advance | None = None, jobs: int | None = None
+) -> list[SheetData | Issue]:
+    """Every sheet read in worker processes (no file can crash or hang the batch); a file that
+    cannot be read becomes an error Issue in its place."""
+    return [
+        _issue(r) if isinstance(r, WorkbookError) else r
+        for r in read_isolated(paths, jobs, advance)
+    ]
+
+
+def _issue(error: WorkbookError) -> Issue:
+    return Issue(error.code, Severity.ERROR, error.message, error.where)
+
+
+@dataclass(frozen=True)
+class SheetOutcome:
+    """What a worker sends back for one file: the unit's result before the roster check and the
+    group pass (or the issue that says why there is none), and the rubric the sheet records."""
+
+    outcome: UnitResult | Issue
+    made: tuple[str, str] | None
+    """(rubric id, version) the sheet was made from; None if it lost its hidden record."""
+    checked: bool = False
+    """The result is to be checked against the roster (see `units.grade_unit`)."""
+    bug: str | None = None
+    """The traceback of an error in ictscore's grading code (not the file's fault): raised
+    again where results are gathered, as grading in process would."""
+
+
+class GradedFiles(NamedTuple):
+    """What `grade_files` gathers: every file's outcome, in order, ready for
+    `groups.assemble`; how many sheets recorded each (rubric id, version); the roster loaded."""
+
+    outcomes: list[UnitResult | Issue]
+    made: Counter[tuple[str, str]]
+    roster: Roster | None
+
+
+_WORKER: dict[str, Any] = {}
+"""A worker's rubric (set once by `_setup_grading`)."""
+
+
+def _setup_grading(rubric: Rubric) -> None:
+    _WORKER.update(rubric=rubric)
+
+
+def _grade_path(path: str) -> SheetOutcome:
+    """Read and grade one file, in a worker: only the result travels back, not the sheet."""
+    sheet = read_workbook(path, path)
+    made = None
+    if not sheet.recovered:
+        made = (sheet.meta.get("rubric_id", "?"), sheet.meta.get("rubric_version", "?"))
+    try:
+        graded = grade_unit(_WORKER["rubric"], sheet)
+    except Exception:  # noqa: BLE001 - ictscore's own bug, not the file's: said as such
+        return SheetOutcome(no_unit_code(sheet), made, bug=traceback.format_exc())
+    if graded is None:
+        return SheetOutcome(no_unit_code(sheet), made)
+    return SheetOutcome(graded[0], made, graded[1])
+
+
+def grade_files(
+    paths: Sequence[str | Path],
+    rubric: Rubric,
+    units: Path | Roster | None = None,
+    jobs: int | None = None,
+    advance: Advance | None = None,
+) -> GradedFiles:
+    """Read and grade every file in worker processes (`jobs`, default one per core), a sheet
+    at a time: what is kept is each unit's result, never the sheet, so memory does not grow
+    with the sheets' size. The outcomes are in the order of `paths` (the same whatever `jobs`
+    is).
+
+    The roster (`units`) is applied here, as results come back, not in the workers. Given as a
+    file, it is loaded once the workers have started, so that they are not forked with a copy
+    of a national roster (and an error it raises stops the batch)."""
+    made: Counter[tuple[str, str]] = Counter()
+    shared: dict[Any, Any] = {}
+    listed = units if isinstance(units, Roster) else None
+
+    def started() -> None:
+        nonlocal listed
+        listed = load_roster(units, rubric)
+
+    def keep(done: SheetOutcome | WorkbookError) -> UnitResult | Issue:  # as each comes back
+        if isinstance(done, WorkbookError):
+            return _issue(done)
+        if done.bug is not None:
+            raise RuntimeError(f"ictscore failed while grading a sheet:\n{done.bug}")
+        if done.made is not None:
+            made[done.made] += 1
+        outcome = done.outcome
+        if isinstance(outcome, Issue):
+            return outcome
+        if listed is not None and done.checked:
+            outcome = with_roster(rubric, outcome, listed)
+        return compact(outcome, shared)
+
+    outcomes = run_isolated(
+        paths,
+        _grade_path,
+        jobs,
+        advance,
+        setup=_setup_grading,
+        setup_args=(rubric,),
+        keep=keep,
+        started=started,
+    )
+    if listed is None and units is not None:  # no file: the workers never started
+        listed = load_roster(units, rubric)
+    return GradedFiles(outcomes, made, listed)
+
+
+def compact(result: UnitResult, shared: dict[Any, Any]) -> UnitResult:
+    """The same result, holding one copy of what thousands of results repeat. Its mappings
+    share their keys already (Keyed, Inputs); here equal numbers become one Decimal (a result
+    that came back from a worker has its own copy of each) and codes are interned."""
+
+    def values(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            shared.setdefault((str(v),), v) if isinstance(v, Decimal) else v for v in items
+        )
+
+    held: dict[int, Keyed[Any]] = {}
+
+    def keyed(mapping: Mapping[str, Any]) -> Keyed[Any]:
+        k = Keyed.of(mapping)
+        if not k:
+            return k  # the one empty Keyed
+        if id(k) not in held:  # points and self-points are often one mapping: kept one
+            held[id(k)] = Keyed.from_tuples(tuple(k), values(k.values_tuple))
+        return held[id(k)]
+
+    inputs = result.inputs
+    assert isinstance(inputs, Inputs)
+    return dataclasses.replace(
+        result,
+        code=sys.intern(result.code),
+        group=sys.intern(result.group),
+        parent=sys.intern(result.parent) if result.parent else None,
+        points=keyed(result.points),
+        self_points=keyed(result.self_points),
+        subtotals=keyed(result.subtotals),
+        measures=keyed(result.measures),
+        self_measures=keyed(result.self_measures),
+        evidence=Keyed.of(result.evidence),
+        appraisal=Keyed.of(result.appraisal),
+        not_applicable=Keyed.of(result.not_applicable),
+        inputs=Inputs.from_tuples(inputs.slots_tuple, values(inputs.values_tuple)),
+    )
 
 
 def run_isolated(

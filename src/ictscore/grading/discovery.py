@@ -1,0 +1,196 @@
+"""Finding the score sheets in a folder: the folder and link policy.
+
+`find_sheets` lists what will be graded and says, as issues, why every other file is not (other
+spreadsheet formats, links outside the folder, subfolders without --recursive); `name_issue`
+judges a file by its name, for `grade` and `check` alike. Reads the file system, never a file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from ictscore.errors import CellRef, FolderError
+from ictscore.issues import Issue, IssueCode, Severity
+from ictscore.messages import Msg
+
+SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"})
+"""Files graded (python-calamine reads them all). Other formats are reported, not skipped."""
+OTHER_SPREADSHEETS = frozenset({".ots", ".xltx", ".xltm", ".xlt", ".fods", ".numbers", ".et"})
+"""Spreadsheet formats ictscore does not read: an error (the unit must save as .xlsx)."""
+LOCAL_RUBRIC = "rubric.yaml"
+"""A rubric saved beside the sheets: used to grade them, never graded itself."""
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+def find_sheets(
+    folder: Path, recursive: bool = False, follow_links: bool = False
+) -> tuple[list[Path], list[Issue]]:
+    """The score sheets in `folder`, sorted, and issues for files that will not be graded.
+
+    Office lock files (`~$…`) and hidden files are skipped without a word; other spreadsheet
+    formats are errors (the unit must resave); so is a link to a file outside the folder, unless
+    `follow_links`; anything else, subfolders not read (without `recursive`) and broken links
+    included, is a warning. Links to folders are never followed.
+    Raises FolderError if the folder cannot be listed.
+    """
+    if not folder.is_dir():
+        raise FolderError(f"{folder}: not a folder")
+    try:
+        entries = sorted(_walk(folder) if recursive else folder.iterdir())
+    except OSError as exc:
+        raise FolderError(f"{folder}: cannot list the folder: {exc}") from exc
+    inside = folder.resolve()
+    sheets: list[Path] = []
+    issues: list[Issue] = []
+    for path in entries:
+        rel = path.relative_to(folder)
+        if any(part.startswith((".", "~$")) for part in rel.parts) or _hidden_on_windows(path):
+            continue
+        link = path.is_symlink()
+        try:
+            target = path.resolve() if link else path
+        except (OSError, RuntimeError):  # a link loop
+            issues.append(
+                Issue(
+                    IssueCode.NOT_A_SHEET,
+                    ERROR if name_issue(path) is None else WARNING,
+                    Msg("a link that points to itself (a loop): not read"),
+                    CellRef(str(path)),
+                )
+            )
+            continue
+        if link and path.is_dir():
+            issues.append(
+                Issue(
+                    IssueCode.LINK_NOT_FOLLOWED,
+                    WARNING,
+                    Msg(
+                        "a link to the folder {target}: linked folders are never entered",
+                        target=str(target),
+                    ),
+                    CellRef(str(path)),
+                )
+            )
+            continue
+        if link and not follow_links and target.exists() and not target.is_relative_to(inside):
+            issues.append(
+                Issue(
+                    IssueCode.LINK_NOT_FOLLOWED,
+                    ERROR,
+                    Msg(
+                        "a link to {target}, outside the folder: not followed (copy the file "
+                        "in, or pass --follow-links)",
+                        target=str(target),
+                    ),
+                    CellRef(str(path)),
+                )
+            )
+            continue
+        if path.is_dir():
+            if not recursive:
+                issues.append(
+                    Issue(
+                        IssueCode.SUBFOLDER_NOT_READ,
+                        WARNING,
+                        Msg("subfolder not read (use --recursive to grade its sheets)"),
+                        CellRef(str(path)),
+                    )
+                )
+            continue
+        if not path.is_file():
+            sheet_name = name_issue(path) is None
+            issues.append(
+                Issue(
+                    IssueCode.NOT_A_SHEET,
+                    ERROR if sheet_name else WARNING,
+                    Msg("a broken link: the file it points to does not exist")
+                    if link
+                    else Msg("ignored: not a regular file"),
+                    CellRef(str(path)),
+                )
+            )
+            continue
+        if path.name == LOCAL_RUBRIC:
+            continue
+        problem = name_issue(path)
+        if problem is None:
+            sheets.append(path)
+        else:
+            issues.append(problem)
+    return _read_once(sheets, issues)
+
+
+def _read_once(sheets: list[Path], issues: list[Issue]) -> tuple[list[Path], list[Issue]]:
+    """One path per file: a link to a file also in the list is not read again."""
+    by_target: dict[Path, Path] = {}
+    for path in sorted(sheets, key=lambda p: (p.is_symlink(), p)):  # real files first
+        target = path.resolve()
+        if target in by_target:
+            issues.append(
+                Issue(
+                    IssueCode.LINK_NOT_FOLLOWED,
+                    WARNING,
+                    Msg(
+                        "a link to {target}, which is read already: read once",
+                        target=str(by_target[target]),
+                    ),
+                    CellRef(str(path)),
+                )
+            )
+        else:
+            by_target[target] = path
+    kept = set(by_target.values())
+    return [p for p in sheets if p in kept], issues
+
+
+def name_issue(path: Path) -> Issue | None:
+    """Why a file will not be graded, judging by its name (None: it is read). `grade` and
+    `check` answer alike."""
+    suffix = path.suffix.lower()
+    if suffix in SHEET_SUFFIXES:
+        return None
+    if suffix in OTHER_SPREADSHEETS:
+        return Issue(
+            IssueCode.UNSUPPORTED_FORMAT,
+            ERROR,
+            Msg(
+                "{suffix} files are not read: open the file and save it as Excel Workbook (.xlsx)",
+                suffix=suffix,
+            ),
+            CellRef(str(path)),
+        )
+    message = (
+        Msg(
+            "ignored: not a workbook (.xlsx, .xlsm, .xls, .ods, .xlsb): a CSV file; if it is a "
+            "unit's sheet, the unit must send the workbook (.xlsx)"
+        )
+        if suffix == ".csv"
+        else Msg("ignored: not a workbook (.xlsx, .xlsm, .xls, .ods, .xlsb)")
+    )
+    return Issue(
+        IssueCode.NOT_A_SHEET,
+        WARNING,
+        message,
+        CellRef(str(path)),
+    )
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every entry below `folder`, without going into linked folders."""
+    out: list[Path] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        out.extend(Path(root) / d for d in dirs)
+        out.extend(Path(root) / f for f in files)
+    return out
+
+
+def _hidden_on_windows(path: Path) -> bool:
+    """Windows marks hidden files with an attribute, not a leading dot."""
+    try:
+        attributes = getattr(path.lstat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN)

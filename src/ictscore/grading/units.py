@@ -1,0 +1,171 @@
+"""One sheet graded for its unit: the unit its record names, the checks of its origin and group,
+the sheet validated and scored (`validate.evaluate_sheet`), then checked against the roster.
+
+What comes out waits for the group pass (groups.py): normalised criteria, totals and ranks.
+`grade_unit` needs no roster, so that worker processes (workers.py) run it; `with_roster` is
+applied where the results are gathered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ictscore.errors import CellRef
+from ictscore.grading.results import Status, UnitResult
+from ictscore.grading.validate import check_origin, evaluate_sheet
+from ictscore.issues import Issue, IssueCode, Severity
+from ictscore.messages import Msg
+from ictscore.roster import Roster, Unit, load_units
+from ictscore.rubric.model import Rubric
+from ictscore.sheets.reader import SheetData
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+def load_roster(units: Path | Roster | None, rubric: Rubric) -> Roster | None:
+    """The roster the sheets are checked against (loaded if given as a file), its groups
+    checked against the rubric's. Raises UnitsError."""
+    if units is None:
+        return None
+    roster = units if isinstance(units, Roster) else load_units(units)
+    roster.check_groups(g.id for g in rubric.groups)
+    return roster
+
+
+def grade_sheet(
+    rubric: Rubric, sheet: SheetData, roster: Roster | None = None
+) -> UnitResult | Issue:
+    """One sheet validated and scored for its unit, then checked against the roster, before
+    the group pass (normalised criteria and totals wait for `groups.assemble`); an Issue if
+    the sheet names no unit."""
+    graded = grade_unit(rubric, sheet)
+    if graded is None:
+        return no_unit_code(sheet)
+    result, checked = graded
+    return with_roster(rubric, result, roster) if roster is not None and checked else result
+
+
+def no_unit_code(sheet: SheetData) -> Issue:
+    return Issue(
+        IssueCode.NO_UNIT_CODE,
+        ERROR,
+        Msg("the sheet records no unit code; was it made with `ictscore template`?"),
+        CellRef(sheet.file),
+    )
+
+
+def grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | None:
+    """(the result for the unit the sheet names, whether it is to be checked against a roster:
+    not when the sheet was made from another rubric); None if the sheet names no unit. Needs
+    no roster: a worker process does this, the roster is applied where the results are
+    gathered (`with_roster`)."""
+    meta = sheet.meta
+    code = meta.get("unit_code", "")
+    if not code:
+        return None
+    unit = Unit(
+        code,
+        meta.get("unit_name") or code,
+        meta.get("unit_group", ""),
+        meta.get("unit_parent") or None,
+        meta.get("unit_parent_name") or None,
+    )
+    origin = check_origin(rubric, sheet)  # first: another rubric's groups mean nothing here
+    if origin:
+        return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(origin)), False
+    pre: list[Issue] = []
+    where = CellRef(sheet.file)
+    if sheet.recovered:
+        label = meta.get("unit_group_label", "")
+        group = next((g.id for g in rubric.groups if g.label.casefold() == label.casefold()), label)
+        parent_name = meta.get("unit_parent_name") or None
+        # the heading names the parent, not its code: the name groups units by parent
+        unit = dataclasses.replace(unit, group=group, parent=parent_name, parent_name=parent_name)
+        pre.append(
+            Issue(
+                IssueCode.NO_RECORD,
+                WARNING,
+                Msg(
+                    "the template's hidden record is missing (the sheet was copied into another "
+                    "workbook?): read by its criterion ids, with the unit from its heading; the "
+                    "rubric version it was made from cannot be checked against {id} {version}",
+                    id=rubric.id,
+                    version=rubric.version,
+                ),
+                where,
+            )
+        )
+    pre.extend(_group_issues(rubric, unit, where))
+    if any(i.is_error for i in pre):
+        return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(pre)), True
+    result = evaluate_sheet(rubric, sheet, unit)
+    return (dataclasses.replace(result, issues=(*pre, *result.issues)) if pre else result), True
+
+
+def _group_issues(rubric: Rubric, unit: Unit, where: CellRef) -> list[Issue]:
+    if rubric.group(unit.group) is not None:
+        return []
+    return [
+        Issue(
+            IssueCode.UNKNOWN_GROUP,
+            ERROR,
+            Msg(
+                "group '{group}' of unit {code} is not in rubric {id}",
+                group=unit.group,
+                code=unit.code,
+                id=rubric.id,
+            ),
+            where,
+        )
+    ]
+
+
+def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResult:
+    """A sheet's result checked against the roster: its unit must be listed, in the group the
+    sheet was made for (else the unit is invalid, with only those problems and what was said
+    of the sheet's record); its name and parent are the roster's."""
+    listed = roster.get(result.code)
+    where = CellRef(result.file or "")
+    pre = [i for i in result.issues if i.code == IssueCode.NO_RECORD]
+    unit = Unit(result.code, result.name, result.group, result.parent, result.parent_name)
+    if listed is None:
+        pre.append(
+            Issue(
+                IssueCode.UNKNOWN_UNIT,
+                ERROR,
+                Msg(
+                    "unit code {code} is not in the roster {roster}",
+                    code=result.code,
+                    roster=str(roster.source),
+                ),
+                where,
+            )
+        )
+        pre.extend(_group_issues(rubric, unit, where))
+        return UnitResult.of(unit, Status.INVALID, result.file, tuple(pre))
+    if listed.group != result.group:
+        pre.append(
+            Issue(
+                IssueCode.GROUP_MISMATCH,
+                ERROR,
+                Msg(
+                    "the sheet was made for group {group}, but the roster puts unit "
+                    "{code} in group {listed}: make a new template",
+                    group=result.group,
+                    code=result.code,
+                    listed=listed.group,
+                ),
+                where,
+            )
+        )
+        pre.extend(_group_issues(rubric, listed, where))
+        return UnitResult.of(listed, Status.INVALID, result.file, tuple(pre))
+    return dataclasses.replace(
+        result,
+        code=listed.code,
+        name=listed.name,
+        group=listed.group,
+        parent=listed.parent,
+        parent_name=listed.parent_name,
+    )
