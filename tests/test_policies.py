@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from ictscore.grading import appraisal as ap
+from ictscore.grading import appraisal_form as ap
 from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.grading.workers import read_sheets

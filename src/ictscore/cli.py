@@ -295,7 +295,7 @@ def appraisal(
     Example: ictscore appraisal sheets/ --out appraisal.xlsx; then
     ictscore grade sheets/ --appraisal appraisal.xlsx
     """
-    from ictscore.grading.appraisal import build_form
+    from ictscore.grading.appraisal_form import build_form
     from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output, save_workbook
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from ictscore.errors import CellRef
 from ictscore.grading import scoring
-from ictscore.grading.appraisal import AppraisalSheet, apply_appraisal
+from ictscore.grading.appraisal import apply_appraisal
+from ictscore.grading.appraisal_form import AppraisalSheet
 from ictscore.grading.results import Keyed, Report, Status, UnitResult
 from ictscore.grading.scoring import Reference, normalise, rank_units, ranking_key, total_up
 from ictscore.issues import Issue, IssueCode, Severity

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ictscore.errors import AppraisalFormError, FolderError, UsageError, WorkbookError
-from ictscore.grading.appraisal import AppraisalSheet, form_problem, read_appraisal
+from ictscore.grading.appraisal import form_problem
+from ictscore.grading.appraisal_form import AppraisalSheet, read_appraisal
 from ictscore.grading.discovery import find_sheets, name_issue
 from ictscore.grading.groups import assemble
 from ictscore.grading.results import Report

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from ictscore.errors import CellRef
 from ictscore.grading.results import Status, UnitResult
-from ictscore.grading.validate import check_origin, evaluate_sheet
+from ictscore.grading.validate import evaluate_sheet
 from ictscore.issues import Issue, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.roster import Roster, Unit, load_units
 from ictscore.rubric.model import Rubric
+from ictscore.sheets import layout
 from ictscore.sheets.reader import SheetData
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -169,3 +170,72 @@ def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResul
         parent=listed.parent,
         parent_name=listed.parent_name,
     )
+
+
+def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
+    """Errors when the sheet was made from another rubric, version or rubric content. A sheet
+    that lost its hidden record cannot say: `grade_unit` warns about it instead."""
+    if sheet.recovered:
+        return []
+    meta = sheet.meta
+    where = CellRef(sheet.file)
+    if (meta.get("format"), meta.get("layout_version")) != (
+        layout.META_FORMAT,
+        layout.LAYOUT_VERSION,
+    ):
+        return [
+            Issue(
+                IssueCode.UNSUPPORTED_LAYOUT,
+                ERROR,
+                Msg(
+                    "the sheet records layout {found}; this ictscore reads {expected}",
+                    found=f"{meta.get('format', '?')} {meta.get('layout_version', '?')}",
+                    expected=f"{layout.META_FORMAT} {layout.LAYOUT_VERSION}",
+                ),
+                where,
+            )
+        ]
+    made = Msg(
+        "{id} version {version}",
+        id=meta.get("rubric_id", "?"),
+        version=meta.get("rubric_version", "?"),
+    )
+    if meta.get("rubric_id") != rubric.id:
+        return [
+            Issue(
+                IssueCode.WRONG_RUBRIC,
+                ERROR,
+                Msg("the sheet was made from rubric {made}, not {id}", made=made, id=rubric.id),
+                where,
+            )
+        ]
+    if meta.get("rubric_version") != rubric.version:
+        return [
+            Issue(
+                IssueCode.WRONG_RUBRIC_VERSION,
+                ERROR,
+                Msg(
+                    "the sheet was made from rubric {made}; grading uses version {version}: "
+                    "ask the unit to refill a current template",
+                    made=made,
+                    version=rubric.version,
+                ),
+                where,
+            )
+        ]
+    if meta.get("rubric_hash") != rubric.content_hash:
+        return [
+            Issue(
+                IssueCode.RUBRIC_CHANGED,
+                ERROR,
+                Msg(
+                    "the sheet was made from rubric {made} with different content (hash "
+                    "{found}, now {expected}): the rubric was edited without a new version",
+                    made=made,
+                    found=meta.get("rubric_hash", "?")[:12],
+                    expected=rubric.content_hash[:12],
+                ),
+                where,
+            )
+        ]
+    return []

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from ictscore.errors import CellRef, WorkbookError
 from ictscore.issues import IssueCode
@@ -67,23 +67,33 @@ class CriterionRow:
     evidence: RawCell
 
 
+R = TypeVar("R")
+
+
 @dataclass(frozen=True)
-class SheetData:
-    """Everything grading needs from one workbook."""
+class ReadSheet(Generic[R]):
+    """A worksheet as read: where it is, its hidden record and its rows (a score sheet's
+    criteria; the appraisal form's rows, grading/appraisal_form.py)."""
 
     file: str
     """The path as shown in messages."""
     sheet: str
     meta: dict[str, str]
-    rows: tuple[CriterionRow, ...]
+    rows: tuple[R, ...]
+
+    def ref(self, cell: str | None = None) -> CellRef:
+        return CellRef(self.file, self.sheet, cell)
+
+
+@dataclass(frozen=True)
+class SheetData(ReadSheet[CriterionRow]):
+    """Everything grading needs from one workbook."""
+
     total: RawCell | None = None
     """The sheet's own total cell, if the total row was found."""
     recovered: bool = False
     """The hidden record was missing (the sheet was copied into another workbook): `meta` holds
     what the sheet's heading says (unit code, name, group label), nothing about the rubric."""
-
-    def ref(self, cell: str | None = None) -> CellRef:
-        return CellRef(self.file, self.sheet, cell)
 
 
 def cell_text(value: Any) -> str:
