@@ -91,3 +91,29 @@ def test_the_folder_errors_are_typed(tmp_path: Path):
 def test_the_stage_modules_the_pipeline_names_exist():
     for stage in ("discovery", "rubric_choice", "workers", "units", "groups", "pipeline"):
         importlib.import_module(f"ictscore.grading.{stage}")
+
+
+def test_the_options_are_frozen():
+    import dataclasses
+
+    from ictscore import GradeOptions
+
+    options = GradeOptions(jobs=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.jobs = 2  # type: ignore[misc]
+    assert dataclasses.replace(options, recursive=True).jobs == 1
+
+
+def test_a_sheet_and_the_appraisal_form_are_judged_against_the_rubric_alike(tiengiang):
+    from ictscore.grading.units import rubric_mismatch
+
+    made = {
+        "rubric_id": tiengiang.id,
+        "rubric_version": tiengiang.version,
+        "rubric_hash": tiengiang.content_hash,
+    }
+    assert rubric_mismatch(made, tiengiang) is None
+    assert rubric_mismatch({**made, "rubric_hash": "x"}, tiengiang) == "content"
+    assert rubric_mismatch({**made, "rubric_version": "1"}, tiengiang) == "version"
+    assert rubric_mismatch({**made, "rubric_id": "other"}, tiengiang) == "rubric"
+    assert rubric_mismatch({}, tiengiang) == "rubric"

@@ -186,10 +186,11 @@ def template(
                 f"{len(existing)} file(s) already exist, e.g. {existing[0]} "
                 "(use --force to overwrite)"
             )
-        with _progress("Writing sheets", len(targets)) as advance:
-            for u, path in targets:
+        with _progress_bar("Writing sheets") as progress:
+            progress(0, len(targets))
+            for done, (u, path) in enumerate(targets, start=1):
                 save_workbook(build_template(rb, u, password), path, overwrite=force)
-                advance(1)
+                progress(done, len(targets))
     err_console.print(f"Wrote {len(targets)} sheet(s) to {escape(str(out))}", highlight=False)
 
 
@@ -581,27 +582,9 @@ def _emit(
 
 
 @contextmanager
-def _progress(what: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for batches (told how many more are done); silent when stderr
-    is not a terminal."""
-    if total < 2 or not err_console.is_terminal:
-        yield _noop
-        return
-    from rich.progress import Progress
-
-    with Progress(console=err_console, transient=True) as progress:
-        task = progress.add_task(what, total=total)
-        yield lambda done: progress.advance(task, done)
-
-
-def _noop(done: int) -> None:
-    return None
-
-
-@contextmanager
 def _progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr for the pipeline's (done, total), shown from the first sheet
-    done of a batch of two or more; silent when stderr is not a terminal."""
+    """A progress bar on stderr, told (done, total) (by the pipeline, as sheets are graded), for
+    batches of two or more; silent when stderr is not a terminal."""
     if not err_console.is_terminal:
         yield _silent
         return

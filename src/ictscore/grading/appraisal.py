@@ -25,6 +25,7 @@ from ictscore.grading.appraisal_form import AppraisalRow, AppraisalSheet
 from ictscore.grading.cells import GROUPED, PLAIN_NUMBER, number_of
 from ictscore.grading.results import Appraisal, Status, UnitResult
 from ictscore.grading.scoring import publish
+from ictscore.grading.units import rubric_mismatch
 from ictscore.issues import Issue, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.rubric.methods import Normalised
@@ -39,17 +40,17 @@ def form_problem(rubric: Rubric, form: AppraisalSheet) -> Msg | None:
     content), or None. A CSV form records nothing and is taken as it is."""
     if not form.meta:
         return None
-    made = (form.meta.get("rubric_id"), form.meta.get("rubric_version"))
-    if made != (rubric.id, rubric.version):
+    mismatch = rubric_mismatch(form.meta, rubric)
+    if mismatch in ("rubric", "version"):
         return Msg(
             "the appraisal form was made for rubric {id} version {version}, not {rubric} "
             "version {rubric_version}",
-            id=str(made[0]),
-            version=str(made[1]),
+            id=str(form.meta.get("rubric_id")),
+            version=str(form.meta.get("rubric_version")),
             rubric=rubric.id,
             rubric_version=rubric.version,
         )
-    if form.meta.get("rubric_hash") != rubric.content_hash:
+    if mismatch == "content":
         return Msg(
             "the appraisal form was made from rubric {rubric} version {rubric_version} with "
             "different content (the rubric was edited without a new version)",

@@ -20,7 +20,7 @@ from ictscore.rubric.methods import Normalised
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.filecheck import inspect_file
-from ictscore.sheets.reader import RawCell, ReadSheet, cell_text, column_letter
+from ictscore.sheets.reader import RawCell, ReadSheet, cell_text, column_letter, read_record
 
 SHEET: Final = "Thẩm định"
 FORM_ROWS: Final = 200_000
@@ -183,9 +183,7 @@ def read_appraisal(path: Path) -> AppraisalSheet:
             )
         meta: dict[str, str] = {}
         if layout.META_SHEET in wb.sheetnames:
-            for key, value, *_ in wb[layout.META_SHEET].iter_rows(max_col=2, values_only=True):
-                if key is not None:
-                    meta[str(key)] = "" if value is None else str(value)
+            meta = read_record(wb[layout.META_SHEET].iter_rows(max_col=2, values_only=True))
         ws = wb[SHEET]
         ws.reset_dimensions()  # read every row, whatever size the file declares
         rows = list(ws.iter_rows(values_only=True))

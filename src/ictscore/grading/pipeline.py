@@ -156,10 +156,12 @@ def _check_form(rubric: Rubric, form: AppraisalSheet | None, path: Path | None) 
 
 
 def _advance(progress: Progress | None, total: int) -> Advance | None:
-    """The workers' count of files done (how many more) as `progress(done, total)`."""
+    """The workers' count of files done (how many more) as `progress(done, total)`, told
+    (0, total) first."""
     if progress is None:
         return None
     done = 0
+    progress(done, total)
 
     def advance(more: int) -> None:
         nonlocal done

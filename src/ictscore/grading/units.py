@@ -9,7 +9,9 @@ applied where the results are gathered.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from ictscore.errors import CellRef
 from ictscore.grading.results import Status, UnitResult
@@ -172,6 +174,22 @@ def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResul
     )
 
 
+RubricMismatch = Literal["rubric", "version", "content"]
+
+
+def rubric_mismatch(meta: Mapping[str, str], rubric: Rubric) -> RubricMismatch | None:
+    """How the rubric a workbook's hidden record names differs from `rubric`: another rubric,
+    another version of it, or other content under the same version (edited without a new
+    version); None if it is the same. Sheets and the appraisal form are judged alike."""
+    if meta.get("rubric_id") != rubric.id:
+        return "rubric"
+    if meta.get("rubric_version") != rubric.version:
+        return "version"
+    if meta.get("rubric_hash") != rubric.content_hash:
+        return "content"
+    return None
+
+
 def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
     """Errors when the sheet was made from another rubric, version or rubric content. A sheet
     that lost its hidden record cannot say: `grade_unit` warns about it instead."""
@@ -200,7 +218,8 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
         id=meta.get("rubric_id", "?"),
         version=meta.get("rubric_version", "?"),
     )
-    if meta.get("rubric_id") != rubric.id:
+    mismatch = rubric_mismatch(meta, rubric)
+    if mismatch == "rubric":
         return [
             Issue(
                 IssueCode.WRONG_RUBRIC,
@@ -209,7 +228,7 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
                 where,
             )
         ]
-    if meta.get("rubric_version") != rubric.version:
+    if mismatch == "version":
         return [
             Issue(
                 IssueCode.WRONG_RUBRIC_VERSION,
@@ -223,7 +242,7 @@ def check_origin(rubric: Rubric, sheet: SheetData) -> list[Issue]:
                 where,
             )
         ]
-    if meta.get("rubric_hash") != rubric.content_hash:
+    if mismatch == "content":
         return [
             Issue(
                 IssueCode.RUBRIC_CHANGED,

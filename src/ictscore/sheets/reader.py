@@ -12,7 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -164,7 +164,7 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
             code=IssueCode.TOO_LARGE,
         )
     formulas = _formula_problems(inspected) if inspected.kind == "xlsx" else {}
-    meta = _read_meta(meta_rows) if meta_rows is not None else None
+    meta = read_record(meta_rows) if meta_rows is not None else None
     return _parse_rows(shown, rows, meta, formulas)
 
 
@@ -196,7 +196,9 @@ def _unreadable(exc: Exception) -> Msg:
     )
 
 
-def _read_meta(rows: list[list[Any]]) -> dict[str, str]:
+def read_record(rows: Iterable[Sequence[Any]]) -> dict[str, str]:
+    """The hidden record ictscore writes into its workbooks (layout.META_SHEET: a key and a
+    value per row), read from the sheet's rows: a score sheet's, or the appraisal form's."""
     meta: dict[str, str] = {}
     for row in rows:
         if row and cell_text(row[0]):
