@@ -117,3 +117,16 @@ def test_a_sheet_and_the_appraisal_form_are_judged_against_the_rubric_alike(tien
     assert rubric_mismatch({**made, "rubric_version": "1"}, tiengiang) == "version"
     assert rubric_mismatch({**made, "rubric_id": "other"}, tiengiang) == "rubric"
     assert rubric_mismatch({}, tiengiang) == "rubric"
+
+
+def test_one_call_checks_a_sheet_as_the_command_line_does(run: Run):
+    from ictscore import GradeOptions, Report, grade_file, write_json
+
+    sheet = EXAMPLES / "sheets" / "28249-phuong-5.xlsx"
+    report = grade_file(sheet, GradeOptions(units=EXAMPLES / "units.csv", self_check=True))
+    assert isinstance(report, Report) and report.rubric is not None
+    out = io.StringIO()
+    write_json(report, report.rubric, out)
+    cli = run("check", sheet, "--units", EXAMPLES / "units.csv", "--format", "json")
+    assert cli.exit_code == 0
+    assert out.getvalue() == cli.stdout
