@@ -25,6 +25,7 @@ from ictscore.version import __version__
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
     from ictscore.grading.results import Report
     from ictscore.i18n import Lang
+    from ictscore.roster import Roster, Unit
     from ictscore.rubric.model import Finding, Rubric
 
 EXIT_OK, EXIT_ISSUES, EXIT_ERROR = 0, 1, 2
@@ -173,13 +174,7 @@ def template(
         rb = load_rubric(rubric, _warn)
         roster = load_units(units)
         roster.check_groups(g.id for g in rb.groups)
-        chosen = list(roster.units)
-        if unit:
-            unknown = [c for c in unit if roster.get(c) is None]
-            if unknown:
-                raise UsageError(f"{units}: no unit with code {', '.join(unknown)}")
-            chosen = [u for u in roster.units if u.code in unit]
-        targets = [(u, out / sheet_file_name(u)) for u in chosen]
+        targets = [(u, out / sheet_file_name(u)) for u in _chosen(roster, unit)]
         existing = [str(p) for _, p in targets if p.exists()]
         if existing and not force:
             raise ExportError(
@@ -192,6 +187,16 @@ def template(
                 save_workbook(build_template(rb, u, password), path, overwrite=force)
                 progress(done, len(targets))
     err_console.print(f"Wrote {len(targets)} sheet(s) to {escape(str(out))}", highlight=False)
+
+
+def _chosen(roster: Roster, codes: list[str] | None) -> list[Unit]:
+    """The roster's units named by `--unit` (all of them without it)."""
+    if not codes:
+        return list(roster.units)
+    unknown = [c for c in codes if roster.get(c) is None]
+    if unknown:
+        raise UsageError(f"{roster.source}: no unit with code {', '.join(unknown)}")
+    return [u for u in roster.units if u.code in codes]
 
 
 @app.command()
@@ -433,17 +438,27 @@ def rubric_check(
     Exit 0: usable (warnings allowed unless --strict); 1: errors found; 2: cannot read it.
     Example: ictscore rubric check my-rubric.yaml
     """
-    import json
+    findings = _rubric_findings(rubric)
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    failed = errors > 0 or (strict and warnings > 0)
+    if fmt is CheckFormat.json:
+        _print_findings_json(rubric, findings, failed)
+    else:
+        _print_findings(rubric, findings, failed)
+    raise typer.Exit(EXIT_ISSUES if failed else EXIT_OK)
 
+
+def _rubric_findings(rubric: str) -> list[Finding]:
+    """Every finding of the rubric check; a file that is not YAML is one located error. Exits
+    (code 2) when there is no such file."""
     from ictscore.errors import RubricError
     from ictscore.rubric.model import Finding, check_rubric
 
     try:
-        checked = check_rubric(rubric)
-        findings = list(checked.findings)
+        return list(check_rubric(rubric).findings)
     except RubricError as exc:
-        readable = Path(rubric).is_file()
-        if not readable:
+        if not Path(rubric).is_file():
             err_console.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_ERROR) from exc
         findings = []
@@ -451,48 +466,53 @@ def rubric_check(
             where, _, message = problem.partition(": ")
             line = int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else 1
             findings.append(Finding("error", rubric, line, "(document)", message))
+        return findings
+
+
+def _print_findings_json(rubric: str, findings: list[Finding], failed: bool) -> None:
+    import json
+
     errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
-    failed = errors > 0 or (strict and warnings > 0)
-    if fmt is CheckFormat.json:
-        payload = {
-            "rubric": rubric,
-            "ok": not failed,
-            "errors": errors,
-            "warnings": warnings,
-            "findings": [
-                {
-                    "severity": f.severity,
-                    "file": f.source,
-                    "line": f.line,
-                    "path": f.path,
-                    "message": f.message,
-                }
-                for f in findings
-            ],
-        }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for f in findings:
-            style = "red" if f.severity == "error" else "yellow"
-            out_console.print(
-                f"{escape(f.source)}:{f.line}: [{style}]{f.severity}[/]: "
-                f"{escape(f.path)}: {escape(f.message)}",
-                highlight=False,
-                soft_wrap=True,
-            )
-        verdict = (
-            "[red]not usable[/]"
-            if errors
-            else "[red]usable, but --strict fails on warnings[/]"
-            if failed
-            else "[green]usable[/]"
-        )
-        err_console.print(
-            f"{escape(rubric)}: {errors} error(s), {warnings} warning(s): {verdict}",
+    payload = {
+        "rubric": rubric,
+        "ok": not failed,
+        "errors": errors,
+        "warnings": len(findings) - errors,
+        "findings": [
+            {
+                "severity": f.severity,
+                "file": f.source,
+                "line": f.line,
+                "path": f.path,
+                "message": f.message,
+            }
+            for f in findings
+        ],
+    }
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _print_findings(rubric: str, findings: list[Finding], failed: bool) -> None:
+    for f in findings:
+        style = "red" if f.severity == "error" else "yellow"
+        out_console.print(
+            f"{escape(f.source)}:{f.line}: [{style}]{f.severity}[/]: "
+            f"{escape(f.path)}: {escape(f.message)}",
             highlight=False,
+            soft_wrap=True,
         )
-    raise typer.Exit(EXIT_ISSUES if failed else EXIT_OK)
+    errors = sum(1 for f in findings if f.severity == "error")
+    verdict = (
+        "[red]not usable[/]"
+        if errors
+        else "[red]usable, but --strict fails on warnings[/]"
+        if failed
+        else "[green]usable[/]"
+    )
+    err_console.print(
+        f"{escape(rubric)}: {errors} error(s), {len(findings) - errors} warning(s): {verdict}",
+        highlight=False,
+    )
 
 
 @rubric_app.command("show")
