@@ -35,6 +35,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ictscore.errors import RubricError
+from ictscore.rubric.compiled import GroupPlan, compile_group
 from ictscore.rubric.methods import METHOD_TYPES, Method
 
 
@@ -207,9 +208,7 @@ class Rubric(_Model):
             "_by_id",
             "_unranked",
             "_area_kinds",
-            "_nodes_cache",
-            "_max_cache",
-            "_children_cache",
+            "_plans",
             "parent_ids",
         ):
             copy.__dict__.pop(cached, None)
@@ -244,16 +243,23 @@ class Rubric(_Model):
     def applies(self, criterion: Criterion, group: str) -> bool:
         return group in self._applicable[criterion.id]
 
+    def plan(self, group_id: str) -> GroupPlan:
+        """The rubric compiled for one of its groups (see compiled.py), worked out once.
+        Raises KeyError for a group the rubric does not have."""
+        if self.group(group_id) is None:
+            raise KeyError(f"group {group_id!r} is not in rubric {self.id}")
+        return self._plan(group_id)
+
+    def _plan(self, group: str) -> GroupPlan:
+        plans: dict[str, GroupPlan] = self.__dict__.setdefault("_plans", {})
+        if group not in plans:
+            plans[group] = compile_group(self, group)
+        return plans[group]
+
     def nodes_for(self, group: str) -> list[Node]:
         """The criteria that apply to `group`, depth first, parents before children, leaves
         only where at least one of their descendants applies."""
-        return list(self._nodes_for(group))
-
-    def _nodes_for(self, group: str) -> tuple[Node, ...]:
-        cache: dict[str, tuple[Node, ...]] = self.__dict__.setdefault("_nodes_cache", {})
-        if group not in cache:
-            cache[group] = tuple(n for n in self.walk() if self.max_for(n.criterion, group) > 0)
-        return cache[group]
+        return list(self._plan(group).nodes)
 
     def max_for(
         self, criterion: Criterion, group: str, skip: frozenset[str] = frozenset()
@@ -261,41 +267,14 @@ class Rubric(_Model):
         """The criterion's maximum for `group`: 0 where it does not apply (or its id is in
         `skip`: marked not applicable for one unit); a parent's comes from its children
         (their sum, or the best of them), capped at its `max` where the rubric says so."""
-        if not skip:  # the common case, asked for every criterion of every sheet: computed once
-            cache: dict[tuple[str, str], Decimal] = self.__dict__.setdefault("_max_cache", {})
-            key = (criterion.id, group)
-            if key not in cache:
-                cache[key] = self._max_for(criterion, group, skip)
-            return cache[key]
-        return self._max_for(criterion, group, skip)
+        return self._plan(group).max_of(criterion.id, skip)
 
     def applicable_children(
         self, criterion: Criterion, group: str, skip: frozenset[str] = frozenset()
     ) -> list[Criterion]:
         """The children of `criterion` that count for `group` (a maximum above 0)."""
-        if skip:
-            return [ch for ch in criterion.children if self.max_for(ch, group, skip) > 0]
-        cache: dict[tuple[str, str], list[Criterion]] = self.__dict__.setdefault(
-            "_children_cache", {}
-        )
-        key = (criterion.id, group)
-        if key not in cache:
-            cache[key] = [ch for ch in criterion.children if self.max_for(ch, group) > 0]
-        return cache[key]
-
-    def _max_for(self, criterion: Criterion, group: str, skip: frozenset[str]) -> Decimal:
-        if criterion.id in skip or not self.applies(criterion, group):
-            return Decimal(0)
-        if criterion.is_leaf:
-            assert criterion.max is not None
-            return criterion.max
-        maxima = [self.max_for(c, group, skip) for c in criterion.children]
-        combined = (
-            max(maxima, default=Decimal(0))
-            if criterion.combine == "best_of"
-            else sum(maxima, Decimal(0))
-        )
-        return self.combine_cap(criterion, combined)
+        plan = self._plan(group)
+        return [plan.by_id[ch].criterion for ch in plan.children_of(criterion.id, skip)]
 
     def is_capped(self, criterion: Criterion) -> bool:
         """Whether a parent's points stop at its `max` (a block cap, or parent_max: cap)."""
@@ -312,27 +291,20 @@ class Rubric(_Model):
             return min(combined, criterion.max)
         return combined
 
-    def _area_max(self, kind: str, group: str, skip: frozenset[str]) -> Decimal:
-        return sum(
-            (self.max_for(a, group, skip) for a in self.criteria if a.kind == kind), Decimal(0)
-        )
-
     def base_max(self, group: str, skip: frozenset[str] = frozenset()) -> Decimal:
         """The group's maximum of base points (bonus and penalty areas aside); `skip`: criteria
         marked not applicable for one unit."""
-        return self._area_max("base", group, skip)
+        return self._plan(group).unit_base_max(skip)
 
     def bonus_max(self, group: str) -> Decimal:
-        return self._area_max("bonus", group, frozenset())
+        return self._plan(group).bonus_max
 
     def penalty_max(self, group: str) -> Decimal:
-        return self._area_max("penalty", group, frozenset())
+        return self._plan(group).penalty_max
 
     def published_max(self, group: str) -> Decimal:
         """The base maximum as published: `scale` when totals are rescaled."""
-        if self.not_applicable == "rescale" and self.scale is not None:
-            return self.scale
-        return self.base_max(group)
+        return self._plan(group).published_max
 
     def area_kind(self, criterion_id: str) -> str:
         """The kind (base, bonus, penalty) of the area a criterion belongs to."""

@@ -18,8 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ictscore.numbers import excel_number_format, plain, vn_number
 from ictscore.roster import Unit
+from ictscore.rubric.compiled import GroupPlan, PlannedCriterion
 from ictscore.rubric.methods import Levels, Normalised, Slot, SlotKind
-from ictscore.rubric.model import Criterion, Node, Rubric
+from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.printing import set_page
 from ictscore.version import __version__
@@ -119,12 +120,12 @@ def _write_score_sheet(
 ) -> None:
     group = rubric.group(unit.group)
     assert group is not None
+    plan = rubric.plan(unit.group)
     for col, width in layout.COLUMN_WIDTHS.items():
         ws.column_dimensions[col].width = width
     last_col = layout.COL_EVIDENCE
-    base, bonus = rubric.base_max(unit.group), rubric.bonus_max(unit.group)
-    published = rubric.published_max(unit.group)
-    penalty = rubric.penalty_max(unit.group)
+    base, bonus = plan.base_max, plan.bonus_max
+    published, penalty = plan.published_max, plan.penalty_max
     maxima = f"Điểm tối đa: {vn_number(base)} điểm"
     if published != base:
         maxima += f", quy đổi về thang {vn_number(published)} điểm"
@@ -157,14 +158,12 @@ def _write_score_sheet(
         cell.border = _BORDER
     ws.row_dimensions[header_row].height = 32
 
-    nodes = rubric.nodes_for(unit.group)
-    row_of = {n.criterion.id: header_row + 1 + i for i, n in enumerate(nodes)}
-    for node in nodes:
-        _write_criterion_row(wb, ws, rubric, unit.group, node, row_of, lists)
+    row_of = {c.id: header_row + 1 + i for i, c in enumerate(plan.criteria)}
+    for entry in plan.criteria:
+        _write_criterion_row(wb, ws, plan, entry, row_of, lists)
 
-    total_row = header_row + len(nodes) + 1
-    total_formula = _total_formula(rubric, [n.criterion for n in nodes if n.depth == 0], row_of)
-    _summary_row(ws, total_row, layout.TOTAL_LABEL, total_formula, rubric.precision)
+    total_row = header_row + len(plan.criteria) + 1
+    _summary_row(ws, total_row, layout.TOTAL_LABEL, _total_formula(plan, row_of), plan.precision)
     ws[f"{layout.COL_MAX}{total_row}"] = float(published + bonus)
     _define(wb, layout.TOTAL_NAME, ws, f"{layout.COL_POINTS}{total_row}")
     if rubric.bands:  # a rubric without bands classifies nothing: no band row
@@ -198,47 +197,49 @@ def _write_score_sheet(
     ws.oddFooter.left.text = f"{unit.code} — {rubric.id} {rubric.version}"
 
 
-def _total_formula(rubric: Rubric, areas: list[Criterion], row_of: dict[str, int]) -> str:
+def _total_formula(plan: GroupPlan, row_of: dict[str, int]) -> str:
     """Base areas (rescaled where the rubric says so) + bonus − penalty, not below 0."""
 
+    def rows(kind: str) -> list[int]:
+        return [row_of[a] for a in plan.areas if plan.by_id[a].kind == kind]
+
     def cells(kind: str) -> str:
-        return ",".join(f"{layout.COL_POINTS}{row_of[a.id]}" for a in areas if a.kind == kind)
+        return ",".join(f"{layout.COL_POINTS}{row}" for row in rows(kind))
 
     formula = f"SUM({cells('base')})"
-    if rubric.not_applicable == "rescale" and rubric.scale is not None:
-        base_max = "+".join(f"{layout.COL_MAX}{row_of[a.id]}" for a in areas if a.kind == "base")
-        formula = f"{formula}*{rubric.scale}/({base_max})"
+    if plan.rescale_to is not None:
+        base_max = "+".join(f"{layout.COL_MAX}{row}" for row in rows("base"))
+        formula = f"{formula}*{plan.rescale_to}/({base_max})"
     if bonus := cells("bonus"):
         formula += f"+SUM({bonus})"
     if penalty := cells("penalty"):
         formula += f"-SUM({penalty})"
-    if not rubric.negative_total:
+    if not plan.negative_total:
         formula = f"MAX(0,{formula})"
-    return f"=ROUND({formula},{rubric.precision})"
+    return f"=ROUND({formula},{plan.precision})"
 
 
 def _write_criterion_row(
     wb: Workbook,
     ws: Worksheet,
-    rubric: Rubric,
-    group: str,
-    node: Node,
+    plan: GroupPlan,
+    entry: PlannedCriterion,
     row_of: dict[str, int],
     lists: _Lists,
 ) -> None:
-    c = node.criterion
+    c = entry.criterion
     row = row_of[c.id]
-    max_points = rubric.max_for(c, group)
+    max_points = entry.max
     cells: dict[str, Any] = {
         layout.COL_ID: c.id,
-        layout.COL_TITLE: ("    " * node.depth) + c.title,
+        layout.COL_TITLE: ("    " * entry.depth) + c.title,
         layout.COL_MAX: float(max_points),
     }
     rule_parts = []
     if c.method is not None:
         rule_parts.append(c.method.describe(max_points))
     else:
-        rule_parts.append(_parent_rule(rubric, c, max_points))
+        rule_parts.append(_parent_rule(entry))
     if c.guidance:
         rule_parts.append(c.guidance)
     cells[layout.COL_RULE] = "\n".join(rule_parts)
@@ -268,18 +269,18 @@ def _write_criterion_row(
                 refs["labels"], refs["worths"] = listed
             _write_input(wb, ws, c.id, slot, f"{col}{row}", listed, c.method.describe(max_points))
             used.add(col)
-        ws[points_cell] = c.method.formula(refs, max_points, rubric.precision)
+        ws[points_cell] = c.method.formula(refs, max_points, plan.precision)
         ev = ws[f"{layout.COL_EVIDENCE}{row}"]
         ev.protection = _UNLOCKED
         ev.fill = _INPUT_FILL
         _define(wb, layout.evidence_name(c.id), ws, f"{layout.COL_EVIDENCE}{row}")
     else:
-        kids = ",".join(f"{layout.COL_POINTS}{row_of[k.id]}" for k in c.children if k.id in row_of)
-        combined = f"MAX({kids})" if c.combine == "best_of" else f"SUM({kids})"
-        if rubric.is_capped(c):
-            combined = f"MIN({combined},{c.max})"
+        kids = ",".join(f"{layout.COL_POINTS}{row_of[k]}" for k in entry.children)
+        combined = f"MAX({kids})" if entry.combine == "best_of" else f"SUM({kids})"
+        if entry.cap is not None:
+            combined = f"MIN({combined},{entry.cap})"
         ws[points_cell] = "=" + combined
-    ws[points_cell].number_format = excel_number_format(rubric.precision)
+    ws[points_cell].number_format = excel_number_format(plan.precision)
     _define(wb, layout.points_name(c.id), ws, points_cell)
 
     for col in layout.HEADERS:
@@ -302,17 +303,18 @@ def _wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def _parent_rule(rubric: Rubric, c: Criterion, max_points: Decimal) -> str:
-    if c.combine == "best_of":
+def _parent_rule(entry: PlannedCriterion) -> str:
+    if entry.combine == "best_of":
         text = "Tính điểm cho trường hợp có điểm cao nhất."
     else:
         text = "Tổng điểm các tiêu chí thành phần"
-        if rubric.is_capped(c):
-            text += f", tối đa {vn_number(max_points)} điểm"
+        if entry.cap is not None:
+            text += f", tối đa {vn_number(entry.max)} điểm"
         text += "."
-    if c.kind == "bonus":
+    kind = entry.criterion.kind  # its own: a part of a bonus area is not announced as a bonus
+    if kind == "bonus":
         text = "Điểm thưởng, cộng vào tổng điểm. " + text
-    elif c.kind == "penalty":
+    elif kind == "penalty":
         text = "Điểm trừ, trừ vào tổng điểm. " + text
     return text
 
@@ -472,10 +474,10 @@ def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
 def _data_rules(rubric: Rubric, unit: Unit) -> str:
     """Instruction 3: how to type figures, for the kinds of input this unit's sheet has."""
     slots = [
-        (n.criterion.method, s)
-        for n in rubric.nodes_for(unit.group)
-        if n.criterion.method is not None
-        for s in n.criterion.method.slots(rubric.max_for(n.criterion, unit.group))
+        (c.criterion.method, s)
+        for c in rubric.plan(unit.group).criteria
+        if c.criterion.method is not None
+        for s in c.criterion.method.slots(c.max)
     ]
     parts = ["Số liệu là số thực tế của đơn vị (không phải điểm); điểm được tính từ số liệu."]
     if any(s.percent for _, s in slots):
