@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ictscore.rubric import Criterion, Rubric, bundled_rubric_ids, load_rubric, parse_rubric
 from ictscore.rubric.compiled import GroupPlan
-from ictscore.rubric.model import Criterion, Rubric, bundled_rubric_ids, load_rubric, parse_rubric
 from tests.conftest import SMALL_RUBRIC
 
 TEST_RUBRICS = sorted((Path(__file__).parent / "rubrics").glob("*.yaml"))

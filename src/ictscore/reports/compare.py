@@ -9,6 +9,7 @@ the province's mean total, which the plan sets out to raise.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import yaml
 
 from ictscore.errors import IctscoreError
 from ictscore.numbers import round_half_up
+from ictscore.yamlfile import load_yaml
 
 FORMAT = "ictscore-report/1"
 
@@ -54,10 +56,6 @@ def load_results(path: Path) -> dict[str, Any]:
 
 def load_mapping(path: Path) -> dict[str, str]:
     """Old criterion id → new id, from a two-column CSV (`old,new`) or a YAML mapping."""
-    import csv
-
-    import yaml
-
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -74,7 +72,7 @@ def load_mapping(path: Path) -> dict[str, str]:
             pairs.append((line, row[0].strip(), row[1].strip()))
     else:
         try:  # every scalar as text: 3.10 stays "3.10", not the number 3.1; no key twice
-            data = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - builds only strings
+            data = load_yaml(text, text_scalars=True, duplicate="old id {key} is mapped twice")
         except yaml.YAMLError as exc:
             raise IctscoreError(f"{path}: not valid YAML: {exc}") from exc
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
@@ -95,25 +93,6 @@ def load_mapping(path: Path) -> dict[str, str]:
             )
         mapping[old], targets[new] = new, old
     return mapping
-
-
-class _TextLoader(yaml.BaseLoader):
-    """YAML with every scalar as text, refusing a key given twice."""
-
-
-def _text_mapping(loader: _TextLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    seen: set[str] = set()
-    for key_node, _ in node.value:
-        key = str(loader.construct_object(key_node))
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"old id {key} is mapped twice", key_node.start_mark
-            )
-        seen.add(key)
-    return {str(k): v for k, v in loader.construct_mapping(node).items()}
-
-
-_TextLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _text_mapping)
 
 
 def _dec(value: Any) -> Decimal | None:
