@@ -11,17 +11,20 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ictscore.errors import UsageError
 from ictscore.numbers import excel_number_format, plain, vn_number
 from ictscore.roster import Unit
 from ictscore.rubric.compiled import GroupPlan, PlannedCriterion
-from ictscore.rubric.methods import Levels, Normalised, Slot, SlotKind
+from ictscore.rubric.methods import Levels, Slot, SlotKind
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
+from ictscore.sheets.instructions import write_instructions
 from ictscore.sheets.printing import set_page
 from ictscore.version import __version__
 
@@ -37,9 +40,10 @@ _UNLOCKED = Protection(locked=False)
 
 
 def build_template(rubric: Rubric, unit: Unit, password: str | None = None) -> Workbook:
-    """The score sheet of `unit`: the criteria of its group; inputs unlocked, the rest locked."""
+    """The score sheet of `unit`: the criteria of its group; inputs unlocked, the rest locked.
+    Raises UsageError when the unit's group is not one of the rubric's."""
     if rubric.group(unit.group) is None:
-        raise ValueError(f"unit {unit.code}: group {unit.group!r} is not in rubric {rubric.id}")
+        raise UsageError(f"unit {unit.code}: group {unit.group!r} is not in rubric {rubric.id}")
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -48,7 +52,7 @@ def build_template(rubric: Rubric, unit: Unit, password: str | None = None) -> W
     meta = wb.create_sheet(layout.META_SHEET)
     _write_meta(meta, rubric, unit)
     _write_score_sheet(wb, ws, rubric, unit, _Lists(meta))
-    _write_instructions(instructions, rubric, unit)
+    write_instructions(instructions, rubric, unit)
     for sheet in (ws, wb[layout.INSTRUCTIONS_SHEET]):
         _protect(sheet, password)
     wb.security = WorkbookProtection(lockStructure=True)
@@ -95,8 +99,6 @@ class _Lists:
 
     def add(self, labels: tuple[str, ...], worths: tuple[Decimal, ...]) -> tuple[str, str]:
         """The absolute ranges of the labels and of their worths."""
-        from openpyxl.utils import get_column_letter
-
         col = self.next_col
         self.next_col += 2
         for row, (label, worth) in enumerate(zip(labels, worths, strict=True), start=1):
@@ -418,95 +420,3 @@ def _define(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
     row = ref[len(col) :]
     quoted = "'" + ws.title.replace("'", "''") + "'"
     wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted}!${col}${row}")
-
-
-def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
-    ws.column_dimensions["A"].width = 110
-    lines = [
-        ("HƯỚNG DẪN ĐIỀN BẢNG ĐIỂM", Font(bold=True, size=14)),
-        (f"{rubric.title} ({rubric.issuer})", Font(italic=True)),
-        (f"Đơn vị: {unit.name} (mã {unit.code})", Font(bold=True)),
-        ("", Font()),
-        ('1. Chỉ nhập vào các ô màu vàng ở trang "Bảng điểm"; các ô khác đã được khóa.', Font()),
-        (
-            "2. Mỗi ô nhập có ghi chú khi chọn ô, nêu cần nhập gì (điểm tự chấm, Có/Không, một "
-            "mức trong danh sách, số liệu hoặc tỷ lệ phần trăm) và cách tính điểm; cột "
-            '"Cách tính điểm, minh chứng cần có" ghi đầy đủ cách tính của từng tiêu chí.',
-            Font(),
-        ),
-        ("3. " + _data_rules(rubric, unit), Font()),
-        (
-            '4. Ghi số hiệu, ngày, trích yếu văn bản làm minh chứng ở cột "Minh chứng, ghi chú".',
-            Font(),
-        ),
-        (
-            '5. Cột "Điểm (tự tính)" và tổng điểm chỉ để tham khảo; '
-            f"{rubric.issuer} tính lại toàn bộ điểm từ số liệu đã nhập.",
-            Font(),
-        ),
-        (
-            f"6. Điểm được làm tròn đến {rubric.precision} chữ số thập phân."
-            + (
-                " Xếp loại theo tổng điểm: " + "; ".join(_band_text(rubric)) + "."
-                if rubric.bands
-                else ""
-            ),
-            Font(),
-        ),
-        (
-            "7. Không đổi tên, thêm, xóa hay sắp xếp lại các trang và các dòng tiêu chí; không "
-            "sửa mã tiêu chí, nội dung và điểm tối đa.",
-            Font(),
-        ),
-        (
-            "8. Có thể lưu tệp dưới dạng .xlsx (Excel hoặc LibreOffice). Kiểm tra trước khi gửi: "
-            "ictscore check <tệp>.",
-            Font(),
-        ),
-    ]
-    for row, (text, font) in enumerate(lines, start=1):
-        cell = ws.cell(row, 1, text)
-        cell.font = font
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    set_page(ws, landscape=False)
-
-
-def _data_rules(rubric: Rubric, unit: Unit) -> str:
-    """Instruction 3: how to type figures, for the kinds of input this unit's sheet has."""
-    slots = [
-        (c.criterion.method, s)
-        for c in rubric.plan(unit.group).criteria
-        if c.criterion.method is not None
-        for s in c.criterion.method.slots(c.max)
-    ]
-    parts = ["Số liệu là số thực tế của đơn vị (không phải điểm); điểm được tính từ số liệu."]
-    if any(s.percent for _, s in slots):
-        parts.append("Tỷ lệ phần trăm nhập dạng 85% (không nhập 85 thay cho 85%).")
-    if any(s.key == "fraction" for _, s in slots):
-        parts.append("Tỷ lệ dạng số thập phân nhập từ 0 đến 1 (ví dụ 0,85).")
-    if any(s.key == "denominator" for _, s in slots):
-        parts.append("Với tỷ lệ nhập tử số và mẫu số, mẫu số phải lớn hơn 0.")
-    if any(s.integer for _, s in slots):
-        parts.append("Số lượng (số cuộc họp, số phần mềm…) là số nguyên.")
-    if any(isinstance(m, Normalised) for m, _ in slots):
-        parts.append(
-            "Tiêu chí so với đơn vị cao nhất trong khối: Sở tính điểm khi tổng hợp, nên ô điểm "
-            "của tiêu chí đó và tổng điểm tạm tính trong bảng chưa gồm điểm này."
-        )
-    return " ".join(parts)
-
-
-def _band_text(rubric: Rubric) -> list[str]:
-    """["Tốt: từ 100 điểm", "Khá: từ 95 đến dưới 100 điểm", …, "Yếu: dưới 90 điểm"]."""
-    out: list[str] = []
-    upper = None
-    for band in rubric.bands:
-        if band.min is None:
-            assert upper is not None
-            out.append(f"{band.label}: dưới {vn_number(upper)} điểm")
-        elif upper is None:
-            out.append(f"{band.label}: từ {vn_number(band.min)} điểm trở lên")
-        else:
-            out.append(f"{band.label}: từ {vn_number(band.min)} đến dưới {vn_number(upper)} điểm")
-        upper = band.min
-    return out
