@@ -1,10 +1,10 @@
 """The rubric: its model, its scoring methods, its checks and the bundled rubrics.
 
 The first stage: nothing here imports sheets, grading or reports. The modules, in the order
-they build on each other: methods.py (how a leaf is scored), rules.py (the cross-field rules,
-on plain data), compiled.py (a rubric worked out for one group: `GroupPlan`), model.py (the
-pydantic models, `Rubric`), lint.py (checking rubric text: located `Finding`s), load.py
-(reading files and the bundled rubrics: `load_rubric`).
+they build on each other: slots.py (a leaf's input cells, what scoring gives back), methods.py
+(how a leaf is scored), rules.py (the cross-field rules, on plain data), compiled.py (a rubric
+worked out for one group: `GroupPlan`), model.py (the pydantic models, `Rubric`), lint.py
+(checking rubric text: located `Finding`s), load.py (reading files, the bundled rubrics).
 """
 
 from ictscore.issues import Finding
