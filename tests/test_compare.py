@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ictscore.reports.compare import compare
+from ictscore.errors import ResultsFileError
+from ictscore.reports.compare import compare, load_mapping, load_results
 from tests.conftest import EXAMPLES, Run
 
 
@@ -117,17 +118,12 @@ def test_a_unit_invalid_one_year_is_not_new_or_gone(this_year: dict):
     ],
 )
 def test_bad_mappings_are_located(tmp_path: Path, text: str, message: str):
-    from ictscore.errors import IctscoreError
-    from ictscore.reports.compare import load_mapping
-
     (tmp_path / "map.csv").write_text(text, encoding="utf-8")
-    with pytest.raises(IctscoreError, match=re.escape(message)):
+    with pytest.raises(ResultsFileError, match=re.escape(message)):
         load_mapping(tmp_path / "map.csv")
 
 
 def test_yaml_mapping_ids_stay_text(tmp_path: Path):
-    from ictscore.reports.compare import load_mapping
-
     (tmp_path / "map.yaml").write_text('3.10: "3.10"\n1.2: 1.20\n', encoding="utf-8")
     assert load_mapping(tmp_path / "map.yaml") == {"3.10": "3.10", "1.2": "1.20"}
 
@@ -141,11 +137,8 @@ def test_a_damaged_results_file(tmp_path: Path, run: Run, this_year: dict):
 
 
 def test_a_yaml_mapping_with_a_key_twice(tmp_path: Path):
-    from ictscore.errors import IctscoreError
-    from ictscore.reports.compare import load_mapping
-
     (tmp_path / "map.yaml").write_text("1.1: 2.1\n1.1: 2.2\n", encoding="utf-8")
-    with pytest.raises(IctscoreError, match="old id 1.1 is mapped twice"):
+    with pytest.raises(ResultsFileError, match="old id 1.1 is mapped twice"):
         load_mapping(tmp_path / "map.yaml")
 
 
@@ -155,3 +148,9 @@ def test_the_table_follows_the_rubric_s_groups(this_year: dict, run: Run, tmp_pa
     out = run("compare", tmp_path / "a.json", tmp_path / "b.json").stdout
     positions = [out.index(code) for code in ("cuc-thue", "so-noi-vu", "815", "28249")]
     assert positions == sorted(positions)  # ngành dọc, sở, huyện, xã: as the rubric orders them
+
+
+def test_a_file_that_is_not_a_results_file(tmp_path: Path):
+    (tmp_path / "x.json").write_text('{"format": "other"}', encoding="utf-8")
+    with pytest.raises(ResultsFileError, match="x.json: not an ictscore results file"):
+        load_results(tmp_path / "x.json")

@@ -30,8 +30,8 @@ from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.grading.scoring import Reference
 from ictscore.issues import Severity
 from ictscore.roster import Unit
+from ictscore.rubric import Rubric, check_rubric, load_rubric, parse_rubric
 from ictscore.rubric.methods import Levels
-from ictscore.rubric.model import Rubric, check_rubric, load_rubric, parse_rubric
 from ictscore.sheets.fill import fill_workbook
 from ictscore.sheets.reader import read_workbook
 from ictscore.sheets.template import build_template

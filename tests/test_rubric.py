@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ictscore.errors import RubricError
-from ictscore.rubric.model import Rubric, bundled_rubric_ids, load_rubric, parse_rubric
+from ictscore.rubric import Rubric, bundled_rubric_ids, load_rubric, parse_rubric
 from tests.conftest import SMALL_RUBRIC
 
 
@@ -221,3 +221,30 @@ def test_yaml_syntax_error_and_duplicate_keys_are_located(tmp_path: Path):
 def test_missing_rubric_file_names_the_bundled_ones():
     with pytest.raises(RubricError, match="bundled rubrics: .*tiengiang-2020"):
         load_rubric("no-such-rubric.yaml")
+
+
+def test_rubric_error_carries_structured_findings(tmp_path: Path):
+    import pickle
+
+    from ictscore.issues import Finding, Severity
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES_BROKEN, encoding="utf-8")
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    found = info.value.findings
+    assert all(isinstance(f, Finding) and f.source == str(path) for f in found)
+    assert {f.severity for f in found} == {Severity.ERROR}
+    assert [(f.line, f.path) for f in found][:2] == [(8, "groups[1].id"), (11, "bands[1].min")]
+    assert found[0].message == "duplicate group id 'a'"
+    assert info.value.problems == [str(f) for f in found]
+    again = pickle.loads(pickle.dumps(info.value))  # errors travel back from worker processes
+    assert (type(again), str(again), again.findings) == (RubricError, str(info.value), found)
+
+
+def test_a_finding_about_the_whole_file_has_no_line_nor_path():
+    with pytest.raises(RubricError) as info:
+        load_rubric("no-such-rubric.yaml")
+    (finding,) = info.value.findings
+    assert (finding.line, finding.path) == (None, "")
+    assert str(finding).startswith("no-such-rubric.yaml: cannot read the rubric: ")

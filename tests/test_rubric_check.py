@@ -6,7 +6,7 @@ import json
 import textwrap
 from pathlib import Path
 
-from ictscore.rubric.model import check_rubric_text
+from ictscore.rubric import check_rubric_text
 from tests.conftest import Run
 
 HEADER = """\
@@ -156,7 +156,7 @@ def test_show_prints_the_tree_with_maxima_per_group(run: Run):
 
 
 def test_rules_decided_after_the_sheets_are_in_keep_the_hash():
-    from ictscore.rubric.model import parse_rubric
+    from ictscore.rubric import parse_rubric
 
     base = parse_rubric(CAPPED_AREA, "x")
     later = parse_rubric(

@@ -51,6 +51,23 @@ def test_roster_problems_are_all_reported_with_lines(tmp_path: Path):
     ]
 
 
+def test_roster_problems_are_findings_with_line_and_message(tmp_path: Path):
+    from ictscore.issues import Severity
+    from ictscore.roster import Roster
+
+    path = tmp_path / "units.csv"
+    path.write_text("code,name,group,parent\nx1,,xa,\nx2,Hai,xa,x9\n", encoding="utf-8")
+    with pytest.raises(UnitsError) as info:
+        load_units(path)
+    assert [(f.severity, f.source, f.line, f.message) for f in info.value.findings] == [
+        (Severity.ERROR, str(path), 2, "unit 'x1' has no name"),
+        (Severity.ERROR, str(path), None, "unit 'x2': parent 'x9' is not in the file"),
+    ]
+    with pytest.raises(UnitsError) as info:
+        Roster((Unit("a", "A", "zz"),), "u.csv").check_groups(["xa"])
+    assert info.value.problems == ["u.csv: unit a: group 'zz' is not in the rubric (groups: xa)"]
+
+
 def test_roster_header_and_encoding(tmp_path: Path):
     bad = tmp_path / "bad.csv"
     bad.write_text("ma,ten\n", encoding="utf-8")

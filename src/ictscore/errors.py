@@ -2,12 +2,15 @@
 
 An exception means "cannot continue"; a problem inside one score sheet is an Issue (issues.py),
 collected, never raised. The CLI turns every IctscoreError into one message and exit code 2.
-CellRef is re-exported from issues.py, where it is defined.
+CellRef is re-exported from issues.py, where it is defined. RubricError and UnitsError carry
+Findings (issues.py): located problems in a rubric or a roster file.
 """
 
 from __future__ import annotations
 
-from ictscore.issues import CellRef, IssueCode
+from collections.abc import Sequence
+
+from ictscore.issues import CellRef, Finding, IssueCode
 from ictscore.messages import Msg
 
 __all__ = [
@@ -29,27 +32,35 @@ class IctscoreError(Exception):
     """Base class: ictscore cannot do what was asked with these inputs."""
 
 
-class _ProblemsError(IctscoreError):
-    """An input file with one or more located problems, all reported at once."""
+class _FindingsError(IctscoreError):
+    """An input file with one or more located problems (`Finding`s), all reported at once."""
 
     what = "input"
 
-    def __init__(self, path: str, problems: list[str]) -> None:
+    def __init__(self, path: str, findings: Sequence[Finding]) -> None:
         self.path = path
-        self.problems = problems
-        count = len(problems)
+        self.findings = tuple(findings)
+        count = len(self.findings)
         head = f"invalid {self.what} {path} ({count} problem{'s' if count != 1 else ''}):"
-        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+        super().__init__("\n".join([head, *(f"  {f}" for f in self.findings)]))
+
+    @property
+    def problems(self) -> list[str]:
+        """Each finding as text (`file:line: path: message`)."""
+        return [str(f) for f in self.findings]
+
+    def __reduce__(self) -> tuple[type[_FindingsError], tuple[str, tuple[Finding, ...]]]:
+        return (type(self), (self.path, self.findings))
 
 
-class RubricError(_ProblemsError):
-    """An unreadable or invalid rubric. Carries every problem found, each already located."""
+class RubricError(_FindingsError):
+    """An unreadable or invalid rubric. Carries every error found, each located."""
 
     what = "rubric"
 
 
-class UnitsError(_ProblemsError):
-    """An unreadable or invalid units roster (CSV). Carries every problem found."""
+class UnitsError(_FindingsError):
+    """An unreadable or invalid units roster (CSV). Carries every problem found, each located."""
 
     what = "units file"
 

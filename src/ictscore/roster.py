@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ictscore.errors import UnitsError
+from ictscore.issues import ERROR, Finding
 
 COLUMNS = ("code", "name", "group", "parent")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -61,8 +62,12 @@ class Roster:
         """Raise UnitsError if a unit's group is not one of the rubric's."""
         known = list(group_ids)
         problems = [
-            f"{self.source}: unit {u.code}: group {u.group!r} is not in the rubric "
-            f"(groups: {', '.join(known)})"
+            _finding(
+                self.source,
+                None,
+                f"unit {u.code}: group {u.group!r} is not in the rubric "
+                f"(groups: {', '.join(known)})",
+            )
             for u in self.units
             if u.group not in known
         ]
@@ -73,63 +78,27 @@ class Roster:
 def load_units(path: str | Path) -> Roster:
     """Read a roster CSV (UTF-8, with or without BOM). Raises UnitsError with every problem."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnitsError(
-            source,
-            [
-                f"{source}: cannot read: not UTF-8 text (byte {exc.start}); "
-                'in Excel, save it as "CSV UTF-8"'
-            ],
-        ) from exc
-    except OSError as exc:
-        raise UnitsError(source, [f"{source}: cannot read: {exc.strerror or exc}"]) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[int, list[str]]] = []  # (the line a record starts on, its fields)
-    try:
-        start = 1
-        for row in reader:  # a quoted name may span lines, so count them as the reader does
-            rows.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise UnitsError(source, [f"{source}:{reader.line_num}: {exc}"]) from exc
-    if not rows or tuple(h.strip().lower() for h in rows[0][1]) != COLUMNS:
-        found = ",".join(rows[0][1]) if rows else "an empty file"
-        raise UnitsError(
-            source, [f"{source}:1: expected the header {','.join(COLUMNS)}, found {found}"]
-        )
-    problems: list[str] = []
+    rows = _read_rows(path, source)
+    problems: list[Finding] = []
     raw: list[tuple[str, str, str, str]] = []
     seen: dict[str, int] = {}
     for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(COLUMNS):
-            problems.append(f"{source}:{line}: expected {len(COLUMNS)} fields, found {len(row)}")
+            problems.append(
+                _finding(source, line, f"expected {len(COLUMNS)} fields, found {len(row)}")
+            )
             continue
-        code, name, group, parent = (unicodedata.normalize("NFC", c.strip()) for c in row)
-        name = " ".join(name.split())  # a line break or double space inside a quoted name
-        if not CODE_PATTERN.match(code):
-            problems.append(
-                f"{source}:{line}: code {code!r} must be 1-64 letters, digits, "
-                "'-' or '_', starting with a letter or digit"
-            )
-        elif code in seen:
-            problems.append(
-                f"{source}:{line}: duplicate code {code!r} (first on line {seen[code]})"
-            )
-        else:
-            seen[code] = line
-        if not name:
-            problems.append(f"{source}:{line}: unit {code!r} has no name")
-        if not group:
-            problems.append(f"{source}:{line}: unit {code!r} has no group")
-        raw.append((code, name, group, parent))
+        fields = _fields(row)
+        problems.extend(_finding(source, line, p) for p in _row_problems(fields, line, seen))
+        raw.append(fields)
     names = {code: name for code, name, _, _ in raw}
     for code, _, _, parent in raw:
         if parent and parent not in names:
-            problems.append(f"{source}: unit {code!r}: parent {parent!r} is not in the file")
+            problems.append(
+                _finding(source, None, f"unit {code!r}: parent {parent!r} is not in the file")
+            )
     if problems:
         raise UnitsError(source, problems)
     intern = sys.intern  # groups and parents repeat on every row: one string each
@@ -144,6 +113,64 @@ def load_units(path: str | Path) -> Roster:
         for code, name, group, parent in raw
     )
     return Roster(units, source)
+
+
+def _finding(source: str, line: int | None, message: str) -> Finding:
+    return Finding(ERROR, source, line, "", message)
+
+
+def _read_rows(path: str | Path, source: str) -> list[tuple[int, list[str]]]:
+    """The records of the file, each with the line it starts on, the header checked."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        message = (
+            f'cannot read: not UTF-8 text (byte {exc.start}); in Excel, save it as "CSV UTF-8"'
+        )
+        raise UnitsError(source, [_finding(source, None, message)]) from exc
+    except OSError as exc:
+        message = f"cannot read: {exc.strerror or exc}"
+        raise UnitsError(source, [_finding(source, None, message)]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []  # (the line a record starts on, its fields)
+    try:
+        start = 1
+        for row in reader:  # a quoted name may span lines, so count them as the reader does
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnitsError(source, [_finding(source, reader.line_num, str(exc))]) from exc
+    if not rows or tuple(h.strip().lower() for h in rows[0][1]) != COLUMNS:
+        found = ",".join(rows[0][1]) if rows else "an empty file"
+        message = f"expected the header {','.join(COLUMNS)}, found {found}"
+        raise UnitsError(source, [_finding(source, 1, message)])
+    return rows
+
+
+def _fields(row: list[str]) -> tuple[str, str, str, str]:
+    """code, name, group, parent: trimmed, NFC; a name's line breaks and double spaces as one."""
+    code, name, group, parent = (unicodedata.normalize("NFC", c.strip()) for c in row)
+    return code, " ".join(name.split()), group, parent
+
+
+def _row_problems(fields: tuple[str, str, str, str], line: int, seen: dict[str, int]) -> list[str]:
+    """What is wrong with one record; `seen` (code → its line) records its code."""
+    code, name, group, _ = fields
+    problems: list[str] = []
+    if not CODE_PATTERN.match(code):
+        problems.append(
+            f"code {code!r} must be 1-64 letters, digits, "
+            "'-' or '_', starting with a letter or digit"
+        )
+    elif code in seen:
+        problems.append(f"duplicate code {code!r} (first on line {seen[code]})")
+    else:
+        seen[code] = line
+    if not name:
+        problems.append(f"unit {code!r} has no name")
+    if not group:
+        problems.append(f"unit {code!r} has no group")
+    return problems
 
 
 def ascii_slug(text: str, max_length: int = 48) -> str:

@@ -9,6 +9,7 @@ the province's mean total, which the plan sets out to raise.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from typing import Any
 
 import yaml
 
-from ictscore.errors import IctscoreError
-from ictscore.numbers import round_half_up
+from ictscore.errors import ResultsFileError
+from ictscore.numbers import round_half_up, vn_number
+from ictscore.yamlfile import load_yaml
 
 FORMAT = "ictscore-report/1"
 
@@ -29,9 +31,9 @@ def load_results(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IctscoreError(f"{path}: cannot read the results file: {exc}") from exc
+        raise ResultsFileError(f"{path}: cannot read the results file: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise IctscoreError(
+        raise ResultsFileError(
             f'{path}: not an ictscore results file (expected "format": "{FORMAT}"; '
             "write one with `ictscore grade DIR --output results.json`)"
         )
@@ -45,7 +47,7 @@ def load_results(path: Path) -> dict[str, Any]:
                 if value is not None:
                     Decimal(str(value))
     except (KeyError, TypeError, AssertionError, ArithmeticError) as exc:
-        raise IctscoreError(
+        raise ResultsFileError(
             f"{path}: a damaged results file (missing or malformed {exc or 'field'}): write it "
             "again with `ictscore grade DIR --output results.json`"
         ) from exc
@@ -54,42 +56,22 @@ def load_results(path: Path) -> dict[str, Any]:
 
 def load_mapping(path: Path) -> dict[str, str]:
     """Old criterion id → new id, from a two-column CSV (`old,new`) or a YAML mapping."""
-    import csv
-
-    import yaml
-
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise IctscoreError(f"{path}: cannot read the mapping: {exc}") from exc
-    pairs: list[tuple[int, str, str]] = []
-    if path.suffix.lower() == ".csv":
-        for line, row in enumerate(csv.reader(text.splitlines()), start=1):
-            if not row or not any(c.strip() for c in row):
-                continue
-            if not pairs and [c.strip().lower() for c in row[:2]] == ["old", "new"]:
-                continue
-            if len(row) < 2 or not row[0].strip() or not row[1].strip():
-                raise IctscoreError(f"{path}:{line}: expected two columns: old id, new id")
-            pairs.append((line, row[0].strip(), row[1].strip()))
-    else:
-        try:  # every scalar as text: 3.10 stays "3.10", not the number 3.1; no key twice
-            data = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - builds only strings
-        except yaml.YAMLError as exc:
-            raise IctscoreError(f"{path}: not valid YAML: {exc}") from exc
-        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-            raise IctscoreError(f"{path}: expected a mapping of old criterion id: new criterion id")
-        pairs = [(0, str(k).strip(), v.strip()) for k, v in data.items()]
+        raise ResultsFileError(f"{path}: cannot read the mapping: {exc}") from exc
+    read = _csv_pairs if path.suffix.lower() == ".csv" else _yaml_pairs
+    pairs = read(path, text)
     mapping: dict[str, str] = {}
     targets: dict[str, str] = {}
     for line, old, new in pairs:
         where = f"{path}:{line}" if line else str(path)
         if not old or not new:
-            raise IctscoreError(f"{where}: expected an old id and a new id")
+            raise ResultsFileError(f"{where}: expected an old id and a new id")
         if old in mapping:
-            raise IctscoreError(f"{where}: old id {old} is mapped twice")
+            raise ResultsFileError(f"{where}: old id {old} is mapped twice")
         if new in targets:
-            raise IctscoreError(
+            raise ResultsFileError(
                 f"{where}: new id {new} is mapped from both {targets[new]} and {old}: one old "
                 "criterion per new one"
             )
@@ -97,23 +79,29 @@ def load_mapping(path: Path) -> dict[str, str]:
     return mapping
 
 
-class _TextLoader(yaml.BaseLoader):
-    """YAML with every scalar as text, refusing a key given twice."""
+def _csv_pairs(path: Path, text: str) -> list[tuple[int, str, str]]:
+    """(line, old id, new id) of each row; a header `old,new` and blank rows skipped."""
+    pairs: list[tuple[int, str, str]] = []
+    for line, row in enumerate(csv.reader(text.splitlines()), start=1):
+        if not row or not any(c.strip() for c in row):
+            continue
+        if not pairs and [c.strip().lower() for c in row[:2]] == ["old", "new"]:
+            continue
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            raise ResultsFileError(f"{path}:{line}: expected two columns: old id, new id")
+        pairs.append((line, row[0].strip(), row[1].strip()))
+    return pairs
 
 
-def _text_mapping(loader: _TextLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    seen: set[str] = set()
-    for key_node, _ in node.value:
-        key = str(loader.construct_object(key_node))
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"old id {key} is mapped twice", key_node.start_mark
-            )
-        seen.add(key)
-    return {str(k): v for k, v in loader.construct_mapping(node).items()}
-
-
-_TextLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _text_mapping)
+def _yaml_pairs(path: Path, text: str) -> list[tuple[int, str, str]]:
+    """(0, old id, new id) of each key of a YAML mapping (its lines are not kept)."""
+    try:  # every scalar as text: 3.10 stays "3.10", not the number 3.1; no key twice
+        data = load_yaml(text, text_scalars=True, duplicate="old id {key} is mapped twice")
+    except yaml.YAMLError as exc:
+        raise ResultsFileError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ResultsFileError(f"{path}: expected a mapping of old criterion id: new criterion id")
+    return [(0, str(k).strip(), v.strip()) for k, v in data.items()]
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -185,8 +173,6 @@ class Comparison:
     @property
     def headline(self) -> str:
         """The change in the province's mean total, in Vietnamese."""
-        from ictscore.numbers import vn_number
-
         if self.last_mean is None or self.this_mean is None:
             return "Không đủ số liệu để so sánh điểm trung bình toàn tỉnh."
         diff = self.this_mean - self.last_mean
@@ -216,37 +202,61 @@ def compare(
     last: Mapping[str, Any], this: Mapping[str, Any], mapping: Mapping[str, str] | None = None
 ) -> Comparison:
     """Compare two years' results (see the module docstring)."""
+    pairs, note = _criterion_pairs(last, this, mapping)
+    labels = {g["id"]: g["label"] for g in this["groups"]}
+    return Comparison(
+        last_year=last["rubric"].get("year"),
+        this_year=this["rubric"].get("year"),
+        last_mean=_mean([_total(u) for u in _graded(last)]),
+        this_mean=_mean([_total(u) for u in _graded(this)]),
+        group_means=tuple(_group_mean(last, this, g, label) for g, label in labels.items()),
+        group_order=tuple(labels),
+        units=_unit_changes(last, this),
+        criteria=_criterion_changes(last, this, pairs),
+        criteria_note=note,
+    )
+
+
+def _unit_changes(last: Mapping[str, Any], this: Mapping[str, Any]) -> tuple[UnitChange, ...]:
+    """Every unit of either year, by code: its total, band and rank each year."""
     last_units = {u["code"]: u for u in last["units"]}
     this_units = {u["code"]: u for u in this["units"]}
-    changes: list[UnitChange] = []
-    for code in sorted(set(last_units) | set(this_units)):
-        old, new = last_units.get(code), this_units.get(code)
-        ref = new or old
-        assert ref is not None
-
-        def graded(u: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-            return u if u is not None and u.get("status") == "graded" else None
-
-        o, n = graded(old), graded(new)
-        changes.append(
-            UnitChange(
-                code=code,
-                name=ref.get("name", code),
-                group=ref.get("group", ""),
-                last_total=_dec(o["total"]) if o else None,
-                this_total=_dec(n["total"]) if n else None,
-                last_band=o.get("band_label") if o else None,
-                this_band=n.get("band_label") if n else None,
-                last_rank=o.get("rank") if o else None,
-                this_rank=n.get("rank") if n else None,
-                last_status=old.get("status") if old else None,
-                this_status=new.get("status") if new else None,
-            )
-        )
-    same_rubric = (last["rubric"].get("id"), last["rubric"].get("version")) == (
-        this["rubric"].get("id"),
-        this["rubric"].get("version"),
+    return tuple(
+        _unit_change(code, last_units.get(code), this_units.get(code))
+        for code in sorted(set(last_units) | set(this_units))
     )
+
+
+def _unit_change(
+    code: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
+) -> UnitChange:
+    ref = new or old
+    assert ref is not None
+    o, n = _if_graded(old), _if_graded(new)
+    return UnitChange(
+        code=code,
+        name=ref.get("name", code),
+        group=ref.get("group", ""),
+        last_total=_dec(o["total"]) if o else None,
+        this_total=_dec(n["total"]) if n else None,
+        last_band=o.get("band_label") if o else None,
+        this_band=n.get("band_label") if n else None,
+        last_rank=o.get("rank") if o else None,
+        this_rank=n.get("rank") if n else None,
+        last_status=old.get("status") if old else None,
+        this_status=new.get("status") if new else None,
+    )
+
+
+def _if_graded(unit: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    return unit if unit is not None and unit.get("status") == "graded" else None
+
+
+def _criterion_pairs(
+    last: Mapping[str, Any], this: Mapping[str, Any], mapping: Mapping[str, str] | None
+) -> tuple[dict[str, str] | None, str]:
+    """How criteria are matched: this year's id → last year's (None: by id, both years having
+    the same rubric; empty: not at all), and a note saying so."""
     if mapping is not None:
         last_ids, this_ids = set(_points_by_criterion(last)), set(_points_by_criterion(this))
         pairs = {cid: cid for cid in last_ids & this_ids if cid not in mapping}
@@ -258,46 +268,43 @@ def compare(
         note = f"criteria matched through the mapping ({len(mapping)} ids; the others by id)"
         if unknown:
             note += f"; ids in the mapping but not in the results: {', '.join(unknown)}"
-    elif same_rubric:
-        pairs = None
-        note = "criteria matched by id (the same rubric and version both years)"
-    else:
-        pairs = {}
-        note = (
-            f"the rubric changed ({last['rubric'].get('id')} {last['rubric'].get('version')} → "
-            f"{this['rubric'].get('id')} {this['rubric'].get('version')}) and no mapping was "
-            "given (--mapping old,new): only totals are compared"
-        )
-    criteria: list[CriterionChange] = []
-    if pairs != {}:
-        last_points = _points_by_criterion(last)
-        this_points = _points_by_criterion(this)
-        for cid, values in this_points.items():
-            old_id = cid if pairs is None else pairs.get(cid)
-            if old_id is None or old_id not in last_points:
-                continue
-            last_mean, this_mean = _mean(last_points[old_id]), _mean(values)
-            assert last_mean is not None and this_mean is not None
-            criteria.append(CriterionChange(cid, old_id, last_mean, this_mean))
-    labels = {g["id"]: g["label"] for g in this["groups"]}
-    group_means = tuple(
-        (
-            labels[g],
-            _mean([_total(u) for u in _graded(last) if u["group"] == g]),
-            _mean([_total(u) for u in _graded(this) if u["group"] == g]),
-        )
-        for g in labels
+        return pairs, note
+    old_rubric, new_rubric = last["rubric"], this["rubric"]
+    old_key = (old_rubric.get("id"), old_rubric.get("version"))
+    new_key = (new_rubric.get("id"), new_rubric.get("version"))
+    if old_key == new_key:
+        return None, "criteria matched by id (the same rubric and version both years)"
+    return {}, (
+        f"the rubric changed ({old_key[0]} {old_key[1]} → {new_key[0]} {new_key[1]}) and no "
+        "mapping was given (--mapping old,new): only totals are compared"
     )
-    return Comparison(
-        last_year=last["rubric"].get("year"),
-        this_year=this["rubric"].get("year"),
-        last_mean=_mean([_total(u) for u in _graded(last)]),
-        this_mean=_mean([_total(u) for u in _graded(this)]),
-        group_means=group_means,
-        group_order=tuple(labels),
-        units=tuple(changes),
-        criteria=tuple(criteria),
-        criteria_note=note,
+
+
+def _criterion_changes(
+    last: Mapping[str, Any], this: Mapping[str, Any], pairs: dict[str, str] | None
+) -> tuple[CriterionChange, ...]:
+    """The change in each matched criterion's mean points, in this year's order."""
+    if pairs == {}:
+        return ()
+    last_points = _points_by_criterion(last)
+    out: list[CriterionChange] = []
+    for cid, values in _points_by_criterion(this).items():
+        old_id = cid if pairs is None else pairs.get(cid)
+        if old_id is None or old_id not in last_points:
+            continue
+        last_mean, this_mean = _mean(last_points[old_id]), _mean(values)
+        assert last_mean is not None and this_mean is not None
+        out.append(CriterionChange(cid, old_id, last_mean, this_mean))
+    return tuple(out)
+
+
+def _group_mean(
+    last: Mapping[str, Any], this: Mapping[str, Any], group: str, label: str
+) -> tuple[str, Decimal | None, Decimal | None]:
+    return (
+        label,
+        _mean([_total(u) for u in _graded(last) if u["group"] == group]),
+        _mean([_total(u) for u in _graded(this) if u["group"] == group]),
     )
 
 

@@ -10,87 +10,48 @@ owns everything particular to it:
 - `describe(max)`: the Vietnamese rule printed in the sheet;
 - `problems(max)`: parameters inconsistent with the criterion's maximum (the rubric checker).
 
-Adding a method means adding a class here and to `Method`; nothing else changes.
+Adding a method means adding a class here and to `Method`; nothing else changes. The types they
+work with (`Slot`, `MethodScore`, `Note`) are slots.py's, re-exported here.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from ictscore.issues import ERROR, WARNING, IssueCode, Severity
+from ictscore.issues import ERROR, WARNING, IssueCode
 from ictscore.messages import Msg
 from ictscore.numbers import vn_number
+from ictscore.rubric.slots import NO, YES, MethodScore, Note, Slot, SlotKind, SlotValue
+
+__all__ = [
+    "METHOD_TYPES",
+    "NO",
+    "YES",
+    "Count",
+    "DirectPoints",
+    "Level",
+    "Levels",
+    "Method",
+    "MethodScore",
+    "Normalised",
+    "Note",
+    "Ratio",
+    "Slot",
+    "SlotKind",
+    "SlotValue",
+    "Thresholds",
+    "Tier",
+    "YesNo",
+]
 
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=6)]
 
-
-class SlotKind(StrEnum):
-    """What an input cell holds."""
-
-    NUMBER = "number"
-    CHOICE = "choice"
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One input cell of a criterion."""
-
-    key: str
-    """Stable key, used in defined names and JSON (`points`, `numerator`, …)."""
-    label: str
-    """Vietnamese label shown to the unit (input message, instructions)."""
-    kind: SlotKind
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    choices: tuple[str, ...] = ()
-    percent: bool = False
-    """The number is a fraction shown as a percentage (0.85 is 85%)."""
-    is_points: bool = False
-    """The number is itself the criterion's points (more decimals than published: a warning)."""
-    integer: bool = False
-    """The number counts things: a whole number."""
-    listed: bool = False
-    """The choices are long texts: the template lists them in cells for the drop-down."""
-
-
-SlotValue = Decimal | str
-"""A parsed input: a number, or the canonical text of a choice."""
-
-
-@dataclass(frozen=True)
-class Note:
-    """A problem a method found in otherwise well-formed inputs (e.g. a zero denominator)."""
-
-    code: IssueCode
-    severity: Severity
-    message: Msg
-    slot: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The points a method gives, with any problems it noticed.
-
-    A method scored against the other units of the group (`normalised`) gives `measure`, the
-    value to compare, and `pending=True`: its points are set by the group pass (scoring.py).
-    """
-
-    points: Decimal
-    notes: tuple[Note, ...] = field(default=())
-    measure: Decimal | None = None
-    pending: bool = False
-
-
-YES = "Có"
-NO = "Không"
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
@@ -112,8 +73,8 @@ class DirectPoints(_Method):
     def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
         return (Slot("points", "Điểm tự chấm", SlotKind.NUMBER, _ZERO, max_points, is_points=True),)
 
-    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
-        return Outcome(_num(values, "points"))
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> MethodScore:
+        return MethodScore(_num(values, "points"))
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
         c = cells["points"]
@@ -141,8 +102,8 @@ class YesNo(_Method):
     def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
         return (Slot("answer", "Có/Không", SlotKind.CHOICE, choices=(YES, NO)),)
 
-    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
-        return Outcome(self._yes_points(max_points) if values["answer"] == YES else _ZERO)
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> MethodScore:
+        return MethodScore(self._yes_points(max_points) if values["answer"] == YES else _ZERO)
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
         c = cells["answer"]
@@ -198,9 +159,9 @@ class Ratio(_Method):
             Slot("denominator", self.denominator, SlotKind.NUMBER, _ZERO),
         )
 
-    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> MethodScore:
         if self.input != "counts":
-            return Outcome(_num(values, self.input) * max_points)  # the slot bounds it to 0..1
+            return MethodScore(_num(values, self.input) * max_points)  # the slot bounds it to 0..1
         num, den = _num(values, "numerator"), _num(values, "denominator")
         if den == 0:
             den_label = self.denominator or ""
@@ -210,7 +171,7 @@ class Ratio(_Method):
                 Msg("the denominator ({label}) is 0; the ratio is undefined", label=den_label),
                 "denominator",
             )
-            return Outcome(_ZERO, (note,))
+            return MethodScore(_ZERO, (note,))
         if num > den:
             what = Msg(
                 "numerator {numerator} is greater than denominator {denominator}",
@@ -220,20 +181,20 @@ class Ratio(_Method):
             return self._above_one(what, "numerator", max_points)
         # NOTE: multiply first: num × max is exact, so a ratio whose points end in 5 at the
         # published precision (125/600 × 3 = 0.625) is not cut to 0.62499… by the division.
-        return Outcome(num * max_points / den)
+        return MethodScore(num * max_points / den)
 
-    def _above_one(self, what: Msg, slot: str, max_points: Decimal) -> Outcome:
+    def _above_one(self, what: Msg, slot: str, max_points: Decimal) -> MethodScore:
         if self.above_one == "error":
             text = Msg("{what}; the ratio may not exceed 1", what=what)
             note = Note(IssueCode.RATIO_ABOVE_ONE, ERROR, text, slot)
-            return Outcome(_ZERO, (note,))
+            return MethodScore(_ZERO, (note,))
         note = Note(
             IssueCode.RATIO_ABOVE_ONE,
             WARNING,
             Msg("{what}; the ratio is capped at 1 (full {max} points)", what=what, max=max_points),
             slot,
         )
-        return Outcome(max_points, (note,))
+        return MethodScore(max_points, (note,))
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
         if self.input != "counts":
@@ -329,12 +290,12 @@ class Thresholds(_Method):
             ),
         )
 
-    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> MethodScore:
         value = self._value(_num(values, "value"))
         for tier in self.tiers:
             if value >= tier.min:
-                return Outcome(tier.points)
-        return Outcome(_ZERO)
+                return MethodScore(tier.points)
+        return MethodScore(_ZERO)
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
         c = cells["value"]
@@ -403,11 +364,11 @@ class Levels(_Method):
         labels = tuple(_squash(level.label) for level in self.levels)
         return (Slot("level", "Mức đạt được", SlotKind.CHOICE, choices=labels, listed=True),)
 
-    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> MethodScore:
         chosen = values["level"]
         for level in self.levels:
             if _squash(level.label) == chosen:
-                return Outcome(level.worth(max_points))
+                return MethodScore(level.worth(max_points))
         raise ValueError(f"not a level: {chosen!r}")  # parse_slot only passes listed choices
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
@@ -447,8 +408,8 @@ class Count(_Method):
     def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
         return (Slot("count", self.label, SlotKind.NUMBER, _ZERO, integer=True),)
 
-    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
-        return Outcome(min(_num(values, "count") * self.per_item, self._cap(max_points)))
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> MethodScore:
+        return MethodScore(min(_num(values, "count") * self.per_item, self._cap(max_points)))
 
     def formula(self, cells: Mapping[str, str], max_points: Decimal, precision: int) -> str:
         c = cells["count"]
@@ -473,8 +434,8 @@ class Normalised(_Method):
     def slots(self, max_points: Decimal) -> tuple[Slot, ...]:
         return (Slot("value", self.label, SlotKind.NUMBER, _ZERO),)
 
-    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> Outcome:
-        return Outcome(_ZERO, measure=_num(values, "value"), pending=True)
+    def score(self, values: Mapping[str, SlotValue], max_points: Decimal) -> MethodScore:
+        return MethodScore(_ZERO, measure=_num(values, "value"), pending=True)
 
     @staticmethod
     def against(value: Decimal, best: Decimal, max_points: Decimal) -> Decimal:

@@ -1,10 +1,9 @@
-"""The rubric: pydantic models of a competition's criteria, groups and bands, and `load_rubric`.
+"""The rubric model: a competition's criteria, groups and bands, as pydantic models.
 
-`load_rubric(path)` is the one function that reads rubric files. It reports every problem at once,
-each located by file, line and YAML path (`rubrics/x.yaml:42: criteria[2].children[0].max: …`).
-Schema problems (pydantic) and the cross-field rules (unique ids, known groups, ordered bands,
-parent maxima) are reported together: the rules run on the YAML as loaded, so a schema error does
-not hide them.
+A `Rubric` is a value (frozen): the document as its author wrote it, validated field by field
+and against the cross-field rules (rules.py). Its queries answer per group from the compiled
+plan (`Rubric.plan(group)`, compiled.py). Checking rubric text with every problem located is
+lint.py's; reading files and the bundled rubrics is load.py's (`load_rubric`).
 """
 
 from __future__ import annotations
@@ -12,15 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -28,14 +24,64 @@ from pydantic import (
     Field,
     StrictBool,
     StringConstraints,
-    TypeAdapter,
-    ValidationError,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from ictscore.errors import RubricError
-from ictscore.rubric.methods import METHOD_TYPES, Method
+from ictscore.issues import ERROR
+from ictscore.rubric.compiled import GroupPlan, compile_group
+from ictscore.rubric.methods import Method
+from ictscore.rubric.rules import rule_findings, yaml_path
+
+if TYPE_CHECKING:
+    # TODO(#11): re-exported for the modules that import them from here; import them from
+    # ictscore.rubric (or lint.py, load.py, issues.py) instead, then drop these.
+    from ictscore.issues import Finding
+    from ictscore.rubric.lint import RubricCheck, check_rubric_text
+    from ictscore.rubric.load import (
+        bundled_rubric_ids,
+        bundled_rubric_path,
+        check_rubric,
+        load_rubric,
+        parse_rubric,
+    )
+
+__all__ = [
+    "Band",
+    "Criterion",
+    "Finding",
+    "Group",
+    "Node",
+    "Rubric",
+    "RubricCheck",
+    "Unranked",
+    "bundled_rubric_ids",
+    "bundled_rubric_path",
+    "check_rubric",
+    "check_rubric_text",
+    "load_rubric",
+    "parse_rubric",
+]
+
+_MOVED = {
+    "Finding": "ictscore.issues",
+    "RubricCheck": "ictscore.rubric.lint",
+    "check_rubric_text": "ictscore.rubric.lint",
+    "bundled_rubric_ids": "ictscore.rubric.load",
+    "bundled_rubric_path": "ictscore.rubric.load",
+    "check_rubric": "ictscore.rubric.load",
+    "load_rubric": "ictscore.rubric.load",
+    "parse_rubric": "ictscore.rubric.load",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names that moved to lint.py and load.py, imported when first asked for here."""
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _nfc(text: str) -> str:
@@ -184,16 +230,14 @@ class Rubric(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
-        problems = [
-            (loc, msg) for sev, loc, msg in _rule_problems(self.model_dump()) if sev == ERROR
-        ]
-        if problems:
+        errors = [f for f in rule_findings(self.model_dump()) if f.severity is ERROR]
+        if errors:
             raise PydanticCustomError(
                 "rubric_rules",
                 "{summary}",
                 {
-                    "summary": "; ".join(f"{_yaml_path(loc)}: {msg}" for loc, msg in problems),
-                    "problems": problems,
+                    "summary": "; ".join(f"{yaml_path(f.loc)}: {f.message}" for f in errors),
+                    "problems": [(f.loc, f.message) for f in errors],
                 },
             )
         return self
@@ -207,9 +251,7 @@ class Rubric(_Model):
             "_by_id",
             "_unranked",
             "_area_kinds",
-            "_nodes_cache",
-            "_max_cache",
-            "_children_cache",
+            "_plans",
             "parent_ids",
         ):
             copy.__dict__.pop(cached, None)
@@ -244,16 +286,23 @@ class Rubric(_Model):
     def applies(self, criterion: Criterion, group: str) -> bool:
         return group in self._applicable[criterion.id]
 
+    def plan(self, group_id: str) -> GroupPlan:
+        """The rubric compiled for one of its groups (see compiled.py), worked out once.
+        Raises KeyError for a group the rubric does not have."""
+        if self.group(group_id) is None:
+            raise KeyError(f"group {group_id!r} is not in rubric {self.id}")
+        return self._plan(group_id)
+
+    def _plan(self, group: str) -> GroupPlan:
+        plans: dict[str, GroupPlan] = self.__dict__.setdefault("_plans", {})
+        if group not in plans:
+            plans[group] = compile_group(self, group)
+        return plans[group]
+
     def nodes_for(self, group: str) -> list[Node]:
         """The criteria that apply to `group`, depth first, parents before children, leaves
         only where at least one of their descendants applies."""
-        return list(self._nodes_for(group))
-
-    def _nodes_for(self, group: str) -> tuple[Node, ...]:
-        cache: dict[str, tuple[Node, ...]] = self.__dict__.setdefault("_nodes_cache", {})
-        if group not in cache:
-            cache[group] = tuple(n for n in self.walk() if self.max_for(n.criterion, group) > 0)
-        return cache[group]
+        return list(self._plan(group).nodes)
 
     def max_for(
         self, criterion: Criterion, group: str, skip: frozenset[str] = frozenset()
@@ -261,41 +310,14 @@ class Rubric(_Model):
         """The criterion's maximum for `group`: 0 where it does not apply (or its id is in
         `skip`: marked not applicable for one unit); a parent's comes from its children
         (their sum, or the best of them), capped at its `max` where the rubric says so."""
-        if not skip:  # the common case, asked for every criterion of every sheet: computed once
-            cache: dict[tuple[str, str], Decimal] = self.__dict__.setdefault("_max_cache", {})
-            key = (criterion.id, group)
-            if key not in cache:
-                cache[key] = self._max_for(criterion, group, skip)
-            return cache[key]
-        return self._max_for(criterion, group, skip)
+        return self._plan(group).max_of(criterion.id, skip)
 
     def applicable_children(
         self, criterion: Criterion, group: str, skip: frozenset[str] = frozenset()
     ) -> list[Criterion]:
         """The children of `criterion` that count for `group` (a maximum above 0)."""
-        if skip:
-            return [ch for ch in criterion.children if self.max_for(ch, group, skip) > 0]
-        cache: dict[tuple[str, str], list[Criterion]] = self.__dict__.setdefault(
-            "_children_cache", {}
-        )
-        key = (criterion.id, group)
-        if key not in cache:
-            cache[key] = [ch for ch in criterion.children if self.max_for(ch, group) > 0]
-        return cache[key]
-
-    def _max_for(self, criterion: Criterion, group: str, skip: frozenset[str]) -> Decimal:
-        if criterion.id in skip or not self.applies(criterion, group):
-            return Decimal(0)
-        if criterion.is_leaf:
-            assert criterion.max is not None
-            return criterion.max
-        maxima = [self.max_for(c, group, skip) for c in criterion.children]
-        combined = (
-            max(maxima, default=Decimal(0))
-            if criterion.combine == "best_of"
-            else sum(maxima, Decimal(0))
-        )
-        return self.combine_cap(criterion, combined)
+        plan = self._plan(group)
+        return [plan.by_id[ch].criterion for ch in plan.children_of(criterion.id, skip)]
 
     def is_capped(self, criterion: Criterion) -> bool:
         """Whether a parent's points stop at its `max` (a block cap, or parent_max: cap)."""
@@ -312,27 +334,20 @@ class Rubric(_Model):
             return min(combined, criterion.max)
         return combined
 
-    def _area_max(self, kind: str, group: str, skip: frozenset[str]) -> Decimal:
-        return sum(
-            (self.max_for(a, group, skip) for a in self.criteria if a.kind == kind), Decimal(0)
-        )
-
     def base_max(self, group: str, skip: frozenset[str] = frozenset()) -> Decimal:
         """The group's maximum of base points (bonus and penalty areas aside); `skip`: criteria
         marked not applicable for one unit."""
-        return self._area_max("base", group, skip)
+        return self._plan(group).unit_base_max(skip)
 
     def bonus_max(self, group: str) -> Decimal:
-        return self._area_max("bonus", group, frozenset())
+        return self._plan(group).bonus_max
 
     def penalty_max(self, group: str) -> Decimal:
-        return self._area_max("penalty", group, frozenset())
+        return self._plan(group).penalty_max
 
     def published_max(self, group: str) -> Decimal:
         """The base maximum as published: `scale` when totals are rescaled."""
-        if self.not_applicable == "rescale" and self.scale is not None:
-            return self.scale
-        return self.base_max(group)
+        return self._plan(group).published_max
 
     def area_kind(self, criterion_id: str) -> str:
         """The kind (base, bonus, penalty) of the area a criterion belongs to."""
@@ -395,448 +410,3 @@ class Rubric(_Model):
             default=lambda v: format(v.normalize(), "f") if isinstance(v, Decimal) else str(v),
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-Loc = tuple[str | int, ...]
-ERROR, WARNING = "error", "warning"
-Problem = tuple[str, Loc, str]
-"""(severity, location in the document, message)."""
-
-_METHOD = TypeAdapter(Method)
-
-
-def _rule_problems(data: Any, schema_ok: bool = True) -> list[Problem]:
-    """The cross-field rules, each problem with its severity and location in the document.
-
-    They read plain data (the YAML as loaded, or a model's dump) and skip whatever is malformed,
-    so a rubric with schema errors is still checked for these rules: every problem at once.
-    Rules that only mean something for a well-formed tree wait for `schema_ok`.
-    """
-    doc = data if isinstance(data, Mapping) else {}
-    problems: list[Problem] = []
-
-    def error(loc: Loc, msg: str) -> None:
-        problems.append((ERROR, loc, msg))
-
-    group_ids = [g.get("id") for g in _seq(doc.get("groups")) if isinstance(g, Mapping)]
-    for i, gid in enumerate(group_ids):
-        if gid in group_ids[:i]:
-            error(("groups", i, "id"), f"duplicate group id {gid!r}")
-    known = {g for g in group_ids if isinstance(g, str)}
-    listed = ", ".join(str(g) for g in group_ids)
-    seen: dict[str, Loc] = {}
-    exact: set[str] = set()
-    scored: set[str] = set()  # groups some base leaf applies to
-    cap_policy = doc.get("parent_max") == "cap"
-
-    def visit(
-        node: Mapping[str, Any], loc: Loc, parent: Any, inherited: frozenset[str], kind: Any
-    ) -> Decimal | None:
-        """Checks a node and returns its maximum over all groups (None if unknowable)."""
-        cid = node.get("id")
-        if isinstance(cid, str):
-            if cid.casefold() in seen:
-                error(
-                    (*loc, "id"),
-                    f"duplicate criterion id {cid!r} (also at "
-                    f"{_yaml_path(seen[cid.casefold()])}; ids are compared ignoring case)",
-                )
-            else:
-                seen[cid.casefold()] = loc
-            exact.add(cid)
-        own = node.get("groups")
-        applies = inherited
-        if isinstance(own, list | tuple) and own:
-            applies = inherited & frozenset(g for g in own if isinstance(g, str))
-            own = [g if isinstance(g, str) else repr(g) for g in own]
-            for j, gid in enumerate(own):
-                if not isinstance(gid, str) or gid not in known:
-                    error((*loc, "groups", j), f"unknown group {gid!r} (groups: {listed})")
-                elif gid not in inherited:
-                    error(
-                        (*loc, "groups", j),
-                        f"criterion {cid} lists group {gid!r}, but its parent {parent} does not "
-                        "apply to that group",
-                    )
-        if node.get("kind", "base") != "base" and parent is not None:
-            error((*loc, "kind"), "only a top-level area can be a bonus or penalty area")
-        children = [
-            (i, ch) for i, ch in enumerate(_seq(node.get("children"))) if isinstance(ch, Mapping)
-        ]
-        declared = _decimal(node.get("max"))
-        if not children:
-            if declared is not None and kind in (None, "base"):
-                scored.update(applies)
-            _method_problems(node.get("method"), declared, (*loc, "method"), problems)
-            return declared
-        sums = [visit(ch, (*loc, "children", i), cid, applies, kind) for i, ch in children]
-        if None in sums:
-            return declared
-        maxima = [x for x in sums if x is not None]
-        best_of = node.get("combine") == "best_of"
-        total = max(maxima) if best_of else sum(maxima, Decimal(0))
-        what = "the best of its children's maxima" if best_of else "its children's maxima add to"
-        if declared is None or declared == total:
-            return total
-        if declared > total:
-            error(
-                (*loc, "max"),
-                f"max {declared} of criterion {cid} cannot be reached: {what} {total}",
-            )
-        elif node.get("capped") is True:
-            return declared  # a block cap, as declared: nothing to report
-        elif cap_policy:
-            problems.append(
-                (
-                    WARNING,
-                    (*loc, "max"),
-                    f"max {declared} of criterion {cid} is below what {what} ({total}); "
-                    f"its points are capped at {declared} (parent_max: cap)",
-                )
-            )
-            return declared
-        else:
-            error(
-                (*loc, "max"),
-                f"max {declared} of criterion {cid} differs from what {what} ({total}); "
-                "fix the maxima, or declare a cap (`capped: true` on this criterion, or "
-                "`parent_max: cap` for the rubric)",
-            )
-        return total
-
-    areas = [(i, a) for i, a in enumerate(_seq(doc.get("criteria"))) if isinstance(a, Mapping)]
-    for i, area in areas:
-        visit(area, ("criteria", i), None, frozenset(known), area.get("kind", "base"))
-    if areas and all(a.get("kind", "base") != "base" for _, a in areas):
-        error(("criteria",), "at least one area must be a base area (not bonus or penalty)")
-    if schema_ok and areas and not any(sev == ERROR for sev, _, _ in problems):
-        # a count is only meaningful once the tree holds together
-        for i, gid in enumerate(group_ids):
-            if isinstance(gid, str) and gid not in scored:
-                error(("groups", i), f"no criterion applies to group {gid!r}")
-    rescale = doc.get("not_applicable") == "rescale"
-    if rescale and doc.get("scale") is None:
-        error(("not_applicable",), "not_applicable: rescale needs a 'scale' (e.g. scale: 100)")
-    if not rescale and doc.get("scale") is not None:
-        error(("scale",), "'scale' is only used with not_applicable: rescale")
-    for i, cid in enumerate(_seq(doc.get("tie_breaks"))):
-        if isinstance(cid, str) and cid not in exact:
-            near = next((c for c in exact if c.casefold() == cid.casefold()), None)
-            hint = f" (did you mean {near!r}? ids are matched exactly here)" if near else ""
-            error(("tie_breaks", i), f"unknown criterion id {cid!r}{hint}")
-    codes = [u.get("unit") for u in _seq(doc.get("unranked")) if isinstance(u, Mapping)]
-    for i, code in enumerate(codes):
-        if code in codes[:i]:
-            error(("unranked", i, "unit"), f"unit {code!r} is listed twice")
-    problems.extend(_band_problems(doc.get("bands")))
-    return problems
-
-
-def _method_problems(raw: Any, max_points: Decimal | None, loc: Loc, out: list[Problem]) -> None:
-    """The method's parameters against the leaf's maximum (when both are well-formed)."""
-    if max_points is None or not isinstance(raw, Mapping):
-        return
-    try:
-        method = _METHOD.validate_python(raw)
-    except ValidationError:
-        return  # reported by the schema
-    for fld, msg in method.problems(max_points):
-        path: list[str | int] = []
-        for part in fld.replace("]", "").split("."):
-            name, _, index = part.partition("[")
-            path.append(name)
-            if index:
-                path.append(int(index))
-        out.append((ERROR, (*loc, *path), msg))
-
-
-def _seq(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else []
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return None
-    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-
-
-def _band_problems(data: Any) -> list[Problem]:
-    problems: list[Problem] = []
-    bands = [(i, b) for i, b in enumerate(_seq(data)) if isinstance(b, Mapping)]
-    ids = [b.get("id") for _, b in bands]
-    previous: Decimal | None = None
-    for n, (i, band) in enumerate(bands):
-        last = n == len(bands) - 1
-        label = band.get("label", band.get("id"))
-        low = _decimal(band.get("min"))
-        if band.get("id") in ids[:n]:
-            problems.append((ERROR, ("bands", i, "id"), f"duplicate band id {band.get('id')!r}"))
-        if last and band.get("min") is not None:
-            problems.append(
-                (
-                    ERROR,
-                    ("bands", i, "min"),
-                    f"the last band ({label}) takes every total "
-                    "below the band above it, so it has no 'min'",
-                )
-            )
-        if not last and band.get("min") is None:
-            problems.append(
-                (ERROR, ("bands", i), f"band {label} needs a 'min' (only the last band has none)")
-            )
-        if low is not None:
-            if previous is not None and low >= previous:
-                problems.append(
-                    (
-                        ERROR,
-                        ("bands", i, "min"),
-                        f"bands go from highest to lowest: min "
-                        f"{low} of {label} is not below {previous}",
-                    )
-                )
-            previous = low
-    return problems
-
-
-# --- loading -------------------------------------------------------------------------------
-
-
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML has it (its wheels do): a rubric parses ten times faster."""
-
-
-class _UniqueKeyLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """A safe loader that refuses a key given twice in one mapping (YAML would keep the last)."""
-
-
-def _construct_mapping(
-    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
-) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if not isinstance(key, str | int | float | bool) and key is not None:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be plain text", key_node.start_mark
-            )
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
-    return mapping
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """The document and its node tree (for line numbers), from one parse."""
-    loader = _UniqueKeyLoader(text)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    finally:
-        loader.dispose()
-    return data, root
-
-
-def _yaml_path(loc: tuple[str | int, ...]) -> str:
-    """('criteria', 2, 'children', 0, 'max') → 'criteria[2].children[0].max'."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _clean_loc(loc: tuple[str | int, ...]) -> list[str | int]:
-    """Drop the union tags pydantic puts in locations (…, 'method', 'ratio', 'numerator')."""
-    parts: list[str | int] = []
-    for i, part in enumerate(loc):
-        if i and loc[i - 1] == "method" and part in METHOD_TYPES:
-            continue  # the tag itself; a field of the same name after it is kept (levels.levels)
-        parts.append(part)
-    return parts
-
-
-def _line_of(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int:
-    """The line of the deepest YAML node on `loc` (1-based)."""
-    node = root
-    line = 1 if root is None else root.start_mark.line + 1
-    for part in loc:
-        nxt: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value == part:
-                    nxt, line = value, key.start_mark.line + 1
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(part, int)
-            and 0 <= part < len(node.value)
-        ):
-            nxt = node.value[part]
-            line = nxt.start_mark.line + 1
-        if nxt is None:
-            break
-        node = nxt
-    return line
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem the rubric checker found, located by file, line and YAML path."""
-
-    severity: str
-    """"error" (the rubric cannot be used) or "warning" (it can, but look)."""
-    source: str
-    line: int
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        flag = "warning: " if self.severity == WARNING else ""
-        return f"{self.source}:{self.line}: {flag}{self.path}: {self.message}"
-
-
-@dataclass(frozen=True)
-class RubricCheck:
-    """What `check_rubric` found: the rubric (None if it has errors) and every finding."""
-
-    source: str
-    rubric: Rubric | None
-    findings: tuple[Finding, ...]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == WARNING]
-
-
-def check_rubric_text(text: str, source: str = "<rubric>") -> RubricCheck:
-    """Check rubric YAML text: schema, cross-field rules and warnings, every finding at once.
-    Raises RubricError only when the text is not YAML or not a mapping."""
-    try:
-        data, root = _load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RubricError(source, [f"{where}: not valid YAML: {problem}"]) from exc
-    if not isinstance(data, dict):
-        raise RubricError(
-            source,
-            [
-                f"{source}:1: expected a mapping of rubric fields "
-                f"(id, version, title, …), found {type(data).__name__}"
-            ],
-        )
-    problems: list[Problem] = []
-    rubric: Rubric | None = None
-    schema_ok = True
-    try:
-        rubric = Rubric.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        deeper = [tuple(e["loc"]) for e in errors]
-        for err in errors:
-            loc = tuple(err["loc"])
-            if err["type"] == "too_short" and any(d[: len(loc)] == loc != d for d in deeper):
-                continue  # pydantic's echo of a failed item ("at least 1 item after validation")
-            if err["type"] != "rubric_rules":  # those are found on the YAML itself, below
-                schema_ok = False
-                clean = tuple(_clean_loc(loc))
-                problems.append((ERROR, clean, err["msg"].removeprefix("Value error, ")))
-    # NOTE: the cross-field rules run on the data as loaded, also when the schema failed
-    # (pydantic would skip them): every problem is reported at once.
-    problems.extend(_rule_problems(data, schema_ok))
-    if rubric is not None:
-        problems.extend(_model_problems(rubric))
-    findings = sorted(
-        (
-            Finding(sev, source, _line_of(root, loc), _yaml_path(loc), msg)
-            for sev, loc, msg in problems
-        ),
-        key=lambda f: (f.line, f.severity),
-    )
-    ok = not any(f.severity == ERROR for f in findings)
-    return RubricCheck(source, rubric if ok else None, tuple(findings))
-
-
-def _model_problems(rubric: Rubric) -> list[Problem]:
-    """Rules that need the built model: the top band reachable in every group."""
-    problems: list[Problem] = []
-    top = rubric.bands[0] if rubric.bands else None
-    if top is None or top.min is None:
-        return problems
-    for g in rubric.groups:
-        best = rubric.published_max(g.id) + rubric.bonus_max(g.id)
-        if best < top.min:
-            problems.append(
-                (
-                    WARNING,
-                    ("bands", 0, "min"),
-                    f"no unit of group {g.id} can reach band {top.label} (from {top.min}): "
-                    f"its maximum with bonus is {best}",
-                )
-            )
-    return problems
-
-
-def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
-    """Parse rubric YAML text; `source` names it in messages. Raises RubricError with every
-    error found (warnings are ignored here: see `check_rubric_text`)."""
-    checked = check_rubric_text(text, source)
-    if checked.rubric is None:
-        raise RubricError(source, [str(f) for f in checked.errors])
-    return checked.rubric
-
-
-def check_rubric(path: str | Path) -> RubricCheck:
-    """Check a rubric file, or a bundled rubric by its id. Raises RubricError if it cannot be
-    read or is not YAML."""
-    source = str(path)
-    file = Path(path)
-    if not file.exists() and (bundled := bundled_rubric_path(source)) is not None:
-        file = bundled
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        known = ", ".join(bundled_rubric_ids())
-        raise RubricError(
-            source, [f"{source}: cannot read the rubric: {exc} (bundled rubrics: {known})"]
-        ) from exc
-    return check_rubric_text(text, source)
-
-
-def load_rubric(path: str | Path, warn: Callable[[Finding], None] | None = None) -> Rubric:
-    """Load a rubric from a YAML file, or a bundled rubric by its id (`tiengiang-2020`).
-
-    Raises RubricError with every error found; `warn` is called with each warning.
-    """
-    checked = check_rubric(path)
-    if checked.rubric is None:
-        raise RubricError(checked.source, [str(f) for f in checked.errors])
-    if warn is not None:
-        for finding in checked.warnings:
-            warn(finding)
-    return checked.rubric
-
-
-def bundled_rubric_ids() -> list[str]:
-    """The ids of the rubrics shipped inside the package."""
-    folder = resources.files("ictscore.rubric") / "bundled"
-    return sorted(
-        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
-    )
-
-
-def bundled_rubric_path(rubric_id: str) -> Path | None:
-    """The file of a bundled rubric, or None."""
-    if rubric_id not in bundled_rubric_ids():
-        return None
-    return Path(str(resources.files("ictscore.rubric") / "bundled" / f"{rubric_id}.yaml"))

@@ -265,52 +265,7 @@ def _zip_kind(
         ) from exc
     with archive:
         infos = archive.infolist()
-        names_seen: set[str] = set()
-        for info in infos:  # no spreadsheet program writes a part twice; readers differ on it
-            if info.filename in names_seen:
-                raise fail(
-                    Msg(
-                        "the zip archive holds two parts named {part} (no spreadsheet "
-                        "application writes that): not read; ask the unit to save it again",
-                        part=info.filename,
-                    )
-                )
-            names_seen.add(info.filename)
-        if len(infos) > MAX_ZIP_ENTRIES:
-            raise fail(
-                Msg(
-                    "the archive holds {count} parts, above the limit of {limit}",
-                    count=len(infos),
-                    limit=MAX_ZIP_ENTRIES,
-                ),
-                IssueCode.TOO_LARGE,
-            )
-        total = 0
-        for info in infos:
-            total += info.file_size
-            if info.file_size > 1024 * 1024 and info.file_size > MAX_PART_RATIO * max(
-                info.compress_size, 1
-            ):
-                raise fail(
-                    Msg(
-                        "part {part} would unpack from {packed} bytes to {size} (a zip bomb?): "
-                        "not read",
-                        part=info.filename,
-                        packed=info.compress_size,
-                        size=info.file_size,
-                    ),
-                    IssueCode.TOO_LARGE,
-                )
-        if total > MAX_UNZIPPED_BYTES:
-            raise fail(
-                Msg(
-                    "the workbook unpacks to {size} MiB, above the limit of {limit} MiB (a zip "
-                    "bomb?): not read",
-                    size=round(total / 1024 / 1024),
-                    limit=MAX_UNZIPPED_BYTES // 1024 // 1024,
-                ),
-                IssueCode.TOO_LARGE,
-            )
+        _check_parts(infos, fail)
         read = _check_extent(archive, infos, fail, max_rows)
         names = {info.filename for info in infos}
         mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
@@ -326,12 +281,68 @@ def _zip_kind(
                     ),
                     IssueCode.UNSAFE_XML,
                 )
+    return _package_kind(names, mimetype, fail), read
+
+
+def _check_parts(infos: list[zipfile.ZipInfo], fail: Callable[..., WorkbookError]) -> None:
+    """The archive's directory: no part twice, not too many parts, nothing that unpacks to far
+    more than it is (a zip bomb)."""
+    names_seen: set[str] = set()
+    for info in infos:  # no spreadsheet program writes a part twice; readers differ on it
+        if info.filename in names_seen:
+            raise fail(
+                Msg(
+                    "the zip archive holds two parts named {part} (no spreadsheet "
+                    "application writes that): not read; ask the unit to save it again",
+                    part=info.filename,
+                )
+            )
+        names_seen.add(info.filename)
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise fail(
+            Msg(
+                "the archive holds {count} parts, above the limit of {limit}",
+                count=len(infos),
+                limit=MAX_ZIP_ENTRIES,
+            ),
+            IssueCode.TOO_LARGE,
+        )
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_PART_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise fail(
+                Msg(
+                    "part {part} would unpack from {packed} bytes to {size} (a zip bomb?): "
+                    "not read",
+                    part=info.filename,
+                    packed=info.compress_size,
+                    size=info.file_size,
+                ),
+                IssueCode.TOO_LARGE,
+            )
+    if total > MAX_UNZIPPED_BYTES:
+        raise fail(
+            Msg(
+                "the workbook unpacks to {size} MiB, above the limit of {limit} MiB (a zip "
+                "bomb?): not read",
+                size=round(total / 1024 / 1024),
+                limit=MAX_UNZIPPED_BYTES // 1024 // 1024,
+            ),
+            IssueCode.TOO_LARGE,
+        )
+
+
+def _package_kind(names: set[str], mimetype: bytes, fail: Callable[..., WorkbookError]) -> Kind:
+    """What a safe zip archive holds, by its parts: a workbook of some kind, or refused."""
     if "xl/workbook.xml" in names:
-        return "xlsx", read
+        return "xlsx"
     if "xl/workbook.bin" in names:
-        return "xlsb", read
+        return "xlsb"
     if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-        return "ods", read
+        return "ods"
     if "word/document.xml" in names:
         raise fail(Msg("a Word document (.docx), not a spreadsheet"), IssueCode.NOT_A_SPREADSHEET)
     if "ppt/presentation.xml" in names:

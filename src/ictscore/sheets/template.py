@@ -11,16 +11,20 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ictscore.errors import UsageError
 from ictscore.numbers import excel_number_format, plain, vn_number
 from ictscore.roster import Unit
-from ictscore.rubric.methods import Levels, Normalised, Slot, SlotKind
-from ictscore.rubric.model import Criterion, Node, Rubric
+from ictscore.rubric.compiled import GroupPlan, PlannedCriterion
+from ictscore.rubric.methods import Levels, Slot, SlotKind
+from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
+from ictscore.sheets.instructions import write_instructions
 from ictscore.sheets.printing import set_page
 from ictscore.version import __version__
 
@@ -36,9 +40,10 @@ _UNLOCKED = Protection(locked=False)
 
 
 def build_template(rubric: Rubric, unit: Unit, password: str | None = None) -> Workbook:
-    """The score sheet of `unit`: the criteria of its group; inputs unlocked, the rest locked."""
+    """The score sheet of `unit`: the criteria of its group; inputs unlocked, the rest locked.
+    Raises UsageError when the unit's group is not one of the rubric's."""
     if rubric.group(unit.group) is None:
-        raise ValueError(f"unit {unit.code}: group {unit.group!r} is not in rubric {rubric.id}")
+        raise UsageError(f"unit {unit.code}: group {unit.group!r} is not in rubric {rubric.id}")
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -47,7 +52,7 @@ def build_template(rubric: Rubric, unit: Unit, password: str | None = None) -> W
     meta = wb.create_sheet(layout.META_SHEET)
     _write_meta(meta, rubric, unit)
     _write_score_sheet(wb, ws, rubric, unit, _Lists(meta))
-    _write_instructions(instructions, rubric, unit)
+    write_instructions(instructions, rubric, unit)
     for sheet in (ws, wb[layout.INSTRUCTIONS_SHEET]):
         _protect(sheet, password)
     wb.security = WorkbookProtection(lockStructure=True)
@@ -94,8 +99,6 @@ class _Lists:
 
     def add(self, labels: tuple[str, ...], worths: tuple[Decimal, ...]) -> tuple[str, str]:
         """The absolute ranges of the labels and of their worths."""
-        from openpyxl.utils import get_column_letter
-
         col = self.next_col
         self.next_col += 2
         for row, (label, worth) in enumerate(zip(labels, worths, strict=True), start=1):
@@ -119,12 +122,12 @@ def _write_score_sheet(
 ) -> None:
     group = rubric.group(unit.group)
     assert group is not None
+    plan = rubric.plan(unit.group)
     for col, width in layout.COLUMN_WIDTHS.items():
         ws.column_dimensions[col].width = width
     last_col = layout.COL_EVIDENCE
-    base, bonus = rubric.base_max(unit.group), rubric.bonus_max(unit.group)
-    published = rubric.published_max(unit.group)
-    penalty = rubric.penalty_max(unit.group)
+    base, bonus = plan.base_max, plan.bonus_max
+    published, penalty = plan.published_max, plan.penalty_max
     maxima = f"Điểm tối đa: {vn_number(base)} điểm"
     if published != base:
         maxima += f", quy đổi về thang {vn_number(published)} điểm"
@@ -157,14 +160,12 @@ def _write_score_sheet(
         cell.border = _BORDER
     ws.row_dimensions[header_row].height = 32
 
-    nodes = rubric.nodes_for(unit.group)
-    row_of = {n.criterion.id: header_row + 1 + i for i, n in enumerate(nodes)}
-    for node in nodes:
-        _write_criterion_row(wb, ws, rubric, unit.group, node, row_of, lists)
+    row_of = {c.id: header_row + 1 + i for i, c in enumerate(plan.criteria)}
+    for entry in plan.criteria:
+        _write_criterion_row(wb, ws, plan, entry, row_of, lists)
 
-    total_row = header_row + len(nodes) + 1
-    total_formula = _total_formula(rubric, [n.criterion for n in nodes if n.depth == 0], row_of)
-    _summary_row(ws, total_row, layout.TOTAL_LABEL, total_formula, rubric.precision)
+    total_row = header_row + len(plan.criteria) + 1
+    _summary_row(ws, total_row, layout.TOTAL_LABEL, _total_formula(plan, row_of), plan.precision)
     ws[f"{layout.COL_MAX}{total_row}"] = float(published + bonus)
     _define(wb, layout.TOTAL_NAME, ws, f"{layout.COL_POINTS}{total_row}")
     if rubric.bands:  # a rubric without bands classifies nothing: no band row
@@ -198,47 +199,49 @@ def _write_score_sheet(
     ws.oddFooter.left.text = f"{unit.code} — {rubric.id} {rubric.version}"
 
 
-def _total_formula(rubric: Rubric, areas: list[Criterion], row_of: dict[str, int]) -> str:
+def _total_formula(plan: GroupPlan, row_of: dict[str, int]) -> str:
     """Base areas (rescaled where the rubric says so) + bonus − penalty, not below 0."""
 
+    def rows(kind: str) -> list[int]:
+        return [row_of[a] for a in plan.areas if plan.by_id[a].kind == kind]
+
     def cells(kind: str) -> str:
-        return ",".join(f"{layout.COL_POINTS}{row_of[a.id]}" for a in areas if a.kind == kind)
+        return ",".join(f"{layout.COL_POINTS}{row}" for row in rows(kind))
 
     formula = f"SUM({cells('base')})"
-    if rubric.not_applicable == "rescale" and rubric.scale is not None:
-        base_max = "+".join(f"{layout.COL_MAX}{row_of[a.id]}" for a in areas if a.kind == "base")
-        formula = f"{formula}*{rubric.scale}/({base_max})"
+    if plan.rescale_to is not None:
+        base_max = "+".join(f"{layout.COL_MAX}{row}" for row in rows("base"))
+        formula = f"{formula}*{plan.rescale_to}/({base_max})"
     if bonus := cells("bonus"):
         formula += f"+SUM({bonus})"
     if penalty := cells("penalty"):
         formula += f"-SUM({penalty})"
-    if not rubric.negative_total:
+    if not plan.negative_total:
         formula = f"MAX(0,{formula})"
-    return f"=ROUND({formula},{rubric.precision})"
+    return f"=ROUND({formula},{plan.precision})"
 
 
 def _write_criterion_row(
     wb: Workbook,
     ws: Worksheet,
-    rubric: Rubric,
-    group: str,
-    node: Node,
+    plan: GroupPlan,
+    entry: PlannedCriterion,
     row_of: dict[str, int],
     lists: _Lists,
 ) -> None:
-    c = node.criterion
+    c = entry.criterion
     row = row_of[c.id]
-    max_points = rubric.max_for(c, group)
+    max_points = entry.max
     cells: dict[str, Any] = {
         layout.COL_ID: c.id,
-        layout.COL_TITLE: ("    " * node.depth) + c.title,
+        layout.COL_TITLE: ("    " * entry.depth) + c.title,
         layout.COL_MAX: float(max_points),
     }
     rule_parts = []
     if c.method is not None:
         rule_parts.append(c.method.describe(max_points))
     else:
-        rule_parts.append(_parent_rule(rubric, c, max_points))
+        rule_parts.append(_parent_rule(entry))
     if c.guidance:
         rule_parts.append(c.guidance)
     cells[layout.COL_RULE] = "\n".join(rule_parts)
@@ -268,18 +271,18 @@ def _write_criterion_row(
                 refs["labels"], refs["worths"] = listed
             _write_input(wb, ws, c.id, slot, f"{col}{row}", listed, c.method.describe(max_points))
             used.add(col)
-        ws[points_cell] = c.method.formula(refs, max_points, rubric.precision)
+        ws[points_cell] = c.method.formula(refs, max_points, plan.precision)
         ev = ws[f"{layout.COL_EVIDENCE}{row}"]
         ev.protection = _UNLOCKED
         ev.fill = _INPUT_FILL
         _define(wb, layout.evidence_name(c.id), ws, f"{layout.COL_EVIDENCE}{row}")
     else:
-        kids = ",".join(f"{layout.COL_POINTS}{row_of[k.id]}" for k in c.children if k.id in row_of)
-        combined = f"MAX({kids})" if c.combine == "best_of" else f"SUM({kids})"
-        if rubric.is_capped(c):
-            combined = f"MIN({combined},{c.max})"
+        kids = ",".join(f"{layout.COL_POINTS}{row_of[k]}" for k in entry.children)
+        combined = f"MAX({kids})" if entry.combine == "best_of" else f"SUM({kids})"
+        if entry.cap is not None:
+            combined = f"MIN({combined},{entry.cap})"
         ws[points_cell] = "=" + combined
-    ws[points_cell].number_format = excel_number_format(rubric.precision)
+    ws[points_cell].number_format = excel_number_format(plan.precision)
     _define(wb, layout.points_name(c.id), ws, points_cell)
 
     for col in layout.HEADERS:
@@ -302,17 +305,18 @@ def _wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def _parent_rule(rubric: Rubric, c: Criterion, max_points: Decimal) -> str:
-    if c.combine == "best_of":
+def _parent_rule(entry: PlannedCriterion) -> str:
+    if entry.combine == "best_of":
         text = "Tính điểm cho trường hợp có điểm cao nhất."
     else:
         text = "Tổng điểm các tiêu chí thành phần"
-        if rubric.is_capped(c):
-            text += f", tối đa {vn_number(max_points)} điểm"
+        if entry.cap is not None:
+            text += f", tối đa {vn_number(entry.max)} điểm"
         text += "."
-    if c.kind == "bonus":
+    kind = entry.criterion.kind  # its own: a part of a bonus area is not announced as a bonus
+    if kind == "bonus":
         text = "Điểm thưởng, cộng vào tổng điểm. " + text
-    elif c.kind == "penalty":
+    elif kind == "penalty":
         text = "Điểm trừ, trừ vào tổng điểm. " + text
     return text
 
@@ -416,95 +420,3 @@ def _define(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
     row = ref[len(col) :]
     quoted = "'" + ws.title.replace("'", "''") + "'"
     wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted}!${col}${row}")
-
-
-def _write_instructions(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
-    ws.column_dimensions["A"].width = 110
-    lines = [
-        ("HƯỚNG DẪN ĐIỀN BẢNG ĐIỂM", Font(bold=True, size=14)),
-        (f"{rubric.title} ({rubric.issuer})", Font(italic=True)),
-        (f"Đơn vị: {unit.name} (mã {unit.code})", Font(bold=True)),
-        ("", Font()),
-        ('1. Chỉ nhập vào các ô màu vàng ở trang "Bảng điểm"; các ô khác đã được khóa.', Font()),
-        (
-            "2. Mỗi ô nhập có ghi chú khi chọn ô, nêu cần nhập gì (điểm tự chấm, Có/Không, một "
-            "mức trong danh sách, số liệu hoặc tỷ lệ phần trăm) và cách tính điểm; cột "
-            '"Cách tính điểm, minh chứng cần có" ghi đầy đủ cách tính của từng tiêu chí.',
-            Font(),
-        ),
-        ("3. " + _data_rules(rubric, unit), Font()),
-        (
-            '4. Ghi số hiệu, ngày, trích yếu văn bản làm minh chứng ở cột "Minh chứng, ghi chú".',
-            Font(),
-        ),
-        (
-            '5. Cột "Điểm (tự tính)" và tổng điểm chỉ để tham khảo; '
-            f"{rubric.issuer} tính lại toàn bộ điểm từ số liệu đã nhập.",
-            Font(),
-        ),
-        (
-            f"6. Điểm được làm tròn đến {rubric.precision} chữ số thập phân."
-            + (
-                " Xếp loại theo tổng điểm: " + "; ".join(_band_text(rubric)) + "."
-                if rubric.bands
-                else ""
-            ),
-            Font(),
-        ),
-        (
-            "7. Không đổi tên, thêm, xóa hay sắp xếp lại các trang và các dòng tiêu chí; không "
-            "sửa mã tiêu chí, nội dung và điểm tối đa.",
-            Font(),
-        ),
-        (
-            "8. Có thể lưu tệp dưới dạng .xlsx (Excel hoặc LibreOffice). Kiểm tra trước khi gửi: "
-            "ictscore check <tệp>.",
-            Font(),
-        ),
-    ]
-    for row, (text, font) in enumerate(lines, start=1):
-        cell = ws.cell(row, 1, text)
-        cell.font = font
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    set_page(ws, landscape=False)
-
-
-def _data_rules(rubric: Rubric, unit: Unit) -> str:
-    """Instruction 3: how to type figures, for the kinds of input this unit's sheet has."""
-    slots = [
-        (n.criterion.method, s)
-        for n in rubric.nodes_for(unit.group)
-        if n.criterion.method is not None
-        for s in n.criterion.method.slots(rubric.max_for(n.criterion, unit.group))
-    ]
-    parts = ["Số liệu là số thực tế của đơn vị (không phải điểm); điểm được tính từ số liệu."]
-    if any(s.percent for _, s in slots):
-        parts.append("Tỷ lệ phần trăm nhập dạng 85% (không nhập 85 thay cho 85%).")
-    if any(s.key == "fraction" for _, s in slots):
-        parts.append("Tỷ lệ dạng số thập phân nhập từ 0 đến 1 (ví dụ 0,85).")
-    if any(s.key == "denominator" for _, s in slots):
-        parts.append("Với tỷ lệ nhập tử số và mẫu số, mẫu số phải lớn hơn 0.")
-    if any(s.integer for _, s in slots):
-        parts.append("Số lượng (số cuộc họp, số phần mềm…) là số nguyên.")
-    if any(isinstance(m, Normalised) for m, _ in slots):
-        parts.append(
-            "Tiêu chí so với đơn vị cao nhất trong khối: Sở tính điểm khi tổng hợp, nên ô điểm "
-            "của tiêu chí đó và tổng điểm tạm tính trong bảng chưa gồm điểm này."
-        )
-    return " ".join(parts)
-
-
-def _band_text(rubric: Rubric) -> list[str]:
-    """["Tốt: từ 100 điểm", "Khá: từ 95 đến dưới 100 điểm", …, "Yếu: dưới 90 điểm"]."""
-    out: list[str] = []
-    upper = None
-    for band in rubric.bands:
-        if band.min is None:
-            assert upper is not None
-            out.append(f"{band.label}: dưới {vn_number(upper)} điểm")
-        elif upper is None:
-            out.append(f"{band.label}: từ {vn_number(band.min)} điểm trở lên")
-        else:
-            out.append(f"{band.label}: từ {vn_number(band.min)} đến dưới {vn_number(upper)} điểm")
-        upper = band.min
-    return out
