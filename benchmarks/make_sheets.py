@@ -144,7 +144,7 @@ def _examples() -> Any:
 
 
 def _init_worker() -> None:
-    from ictscore.rubric.model import load_rubric
+    from ictscore.rubric.load import load_rubric
 
     _STATE["rubric"] = load_rubric(RUBRIC)
     _STATE["examples"] = _examples()

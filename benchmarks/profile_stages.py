@@ -12,11 +12,11 @@ process, on every file of the set (warm cache), and timed per file:
 - formula scan     reader._formula_problems (zip + sheet XML again, for formulas without results)
 - parse rows       reader._read_meta + reader._parse_rows (SheetData)
 - read_workbook    the real reader, all of the above (the sum of the parts, measured on its own)
-- grade_sheet      batch.grade_sheet (origin check, roster look-up, validate.evaluate_sheet), and
+- grade_sheet      units.grade_sheet (origin check, roster look-up, validate.evaluate_sheet), and
                    evaluate_sheet alone
 - pickle           pickle.dumps/loads of the SheetData (what a reading worker sends back) and of
-                   the worker's result (batch.Graded, since grading moved into the workers)
-- compact          batch.compact, the parent's interning of each result
+                   the worker's result (workers.Graded, since grading moved into the workers)
+- compact          workers.compact, the parent's interning of each result
 
 then the batch-level steps once (assemble: normalise, settle, rank; the table rendering; JSON;
 the roster look-ups), the real worker pools (read_isolated, grade_files) against the in-process
@@ -47,10 +47,10 @@ sys.path.insert(0, str(HERE))
 import make_sheets  # noqa: E402
 
 from ictscore.errors import CellRef  # noqa: E402
-from ictscore.grading import batch  # noqa: E402
+from ictscore.grading import discovery, groups, pipeline, units, workers  # noqa: E402
 from ictscore.grading.validate import evaluate_sheet  # noqa: E402
 from ictscore.roster import load_units  # noqa: E402
-from ictscore.rubric.model import load_rubric  # noqa: E402
+from ictscore.rubric.load import load_rubric  # noqa: E402
 from ictscore.sheets import filecheck, layout, reader  # noqa: E402
 
 
@@ -106,9 +106,9 @@ def main() -> None:
     by_code = {u.code: u for u in roster.units}
     n = len(paths)
 
-    grade_sheet = getattr(batch, "grade_sheet", None) or batch._grade_one
-    Graded = getattr(batch, "Graded", None)  # what a worker sends back (since d5ff1a6)
-    compact = getattr(batch, "compact", None)
+    grade_sheet = units.grade_sheet
+    Graded = getattr(workers, "Graded", None)  # what a worker sends back (since d5ff1a6)
+    compact = getattr(workers, "compact", None)
     stages: dict[str, list[float]] = {}
 
     def add(label: str, seconds: float) -> None:
@@ -130,9 +130,9 @@ def main() -> None:
         t, formulas = timed(lambda: reader._formula_problems(_formula_arg(inspected)))
         add("formula scan (_formula_problems)", t)
         t, _ = timed(
-            lambda: reader._parse_rows(str(p), rows, reader._read_meta(meta_rows), formulas)
+            lambda: reader._parse_rows(str(p), rows, reader.read_record(meta_rows), formulas)
         )
-        add("parse rows (_read_meta+_parse_rows)", t)
+        add("parse rows (read_record+_parse_rows)", t)
         t, sheet = timed(lambda: reader.read_workbook(p, str(p)))
         add("= read_workbook (all of the above)", t)
         sheets.append(sheet)
@@ -175,7 +175,7 @@ def main() -> None:
             "file check (inspect_file)",
             "calamine open + to_python x2",
             "formula scan (_formula_problems)",
-            "parse rows (_read_meta+_parse_rows)",
+            "parse rows (read_record+_parse_rows)",
         )
     )
     print(
@@ -184,13 +184,13 @@ def main() -> None:
     )
 
     print("\nBatch-level steps, once for the whole set:")
-    assemble = getattr(batch, "assemble", None)
+    assemble = groups.assemble
     if assemble is not None:
         t, report = timed(lambda: assemble(rubric, outcomes, roster))
         print(
             f"  assemble (duplicates, missing, normalise, settle, rank): {t:7.2f} s ({t / n * 1000:.2f} ms/sheet)"
         )
-    t, report = timed(lambda: batch.grade_sheets(rubric, sheets, roster))
+    t, report = timed(lambda: pipeline.grade_sheets(rubric, sheets, roster))
     print(
         f"  grade_sheets (grade every sheet + assemble):            {t:7.2f} s ({t / n * 1000:.2f} ms/sheet)"
     )
@@ -212,7 +212,7 @@ def main() -> None:
     print(f"  the same as plain text (a file or a pipe):              {t:7.2f} s")
     t, _ = timed(lambda: export.to_json(report, rubric))
     print(f"  to_json:                                                {t:7.2f} s")
-    t, _ = timed(lambda: batch.find_sheets(sheets_dir))
+    t, _ = timed(lambda: discovery.find_sheets(sheets_dir))
     print(f"  find_sheets:                                            {t:7.2f} s")
     big = make_sheets.roster_rows(10_000)
     with tempfile.TemporaryDirectory() as tmp:
@@ -229,7 +229,7 @@ def main() -> None:
         f"\nread_isolated (the worker pool, reading only) over {n:,} files: {t:.2f} s; "
         f"read_workbook in one process: {one:.2f} s ({one / t:.2f}x)"
     )
-    grade_files = getattr(batch, "grade_files", None)
+    grade_files = workers.grade_files
     if grade_files is not None:
         loop = one + sum(stages["grade_sheet (origin, roster, evaluate)"])
         t, _ = timed(lambda: grade_files(paths, rubric, roster))
@@ -244,7 +244,7 @@ def main() -> None:
     prof = cProfile.Profile()
     prof.enable()
     read = [reader.read_workbook(p, str(p)) for p in paths]
-    rep = batch.grade_sheets(rubric, read, roster)  # grade_sheet on each + assemble
+    rep = pipeline.grade_sheets(rubric, read, roster)  # grade_sheet on each + assemble
     Console(file=io.StringIO(), width=200).print(render.report_tables(rep, rubric))
     prof.disable()
     out = io.StringIO()

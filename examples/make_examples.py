@@ -29,8 +29,9 @@ from typing import Any
 import openpyxl
 
 from ictscore.roster import Unit, load_units
+from ictscore.rubric.load import load_rubric
 from ictscore.rubric.methods import NO, YES, Thresholds
-from ictscore.rubric.model import Rubric, load_rubric
+from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.fill import fill_workbook
 from ictscore.sheets.template import build_template

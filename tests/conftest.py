@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from ictscore.cli import app
 from ictscore.roster import Unit
-from ictscore.rubric.model import Rubric, load_rubric, parse_rubric
+from ictscore.rubric.load import load_rubric, parse_rubric
+from ictscore.rubric.model import Rubric
 from ictscore.sheets.fill import fill_workbook
 from ictscore.sheets.template import build_template
 

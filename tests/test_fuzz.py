@@ -27,7 +27,8 @@ from ictscore.grading.results import Report, Status
 from ictscore.grading.workers import read_sheets
 from ictscore.issues import Issue
 from ictscore.roster import Unit
-from ictscore.rubric.model import Rubric, load_rubric
+from ictscore.rubric.load import load_rubric
+from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.fill import fill_workbook
 from ictscore.sheets.template import build_template

@@ -25,8 +25,9 @@ from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Status, UnitResult
 from ictscore.grading.workers import read_sheets
 from ictscore.roster import Unit, load_units
+from ictscore.rubric.load import load_rubric
 from ictscore.rubric.methods import Normalised, Ratio, Thresholds
-from ictscore.rubric.model import Rubric, load_rubric
+from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.fill import fill_workbook
 from ictscore.sheets.reader import read_workbook

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from ictscore.grading.validate import parse_slot
+from ictscore.grading.cells import parse_slot
 from ictscore.rubric.methods import Method, Normalised
 from ictscore.sheets.reader import RawCell
 

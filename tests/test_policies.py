@@ -18,7 +18,9 @@ from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.grading.workers import read_sheets
 from ictscore.roster import Unit
-from ictscore.rubric.model import Rubric, check_rubric_text, parse_rubric
+from ictscore.rubric.lint import check_rubric_text
+from ictscore.rubric.load import parse_rubric
+from ictscore.rubric.model import Rubric
 from tests.conftest import Run
 
 POLICY = textwrap.dedent(

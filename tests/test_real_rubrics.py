@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from ictscore.grading.batch import grade_sheets
+from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.grading.scoring import Reference
 from ictscore.issues import Severity

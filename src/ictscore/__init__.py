@@ -40,8 +40,8 @@ _EXPORTS = {
     "write_report": "ictscore.reports.export",
     "write_json": "ictscore.reports.export",
     "to_csv": "ictscore.reports.export",
-    "load_rubric": "ictscore.rubric.model",
-    "parse_rubric": "ictscore.rubric.model",
+    "load_rubric": "ictscore.rubric.load",
+    "parse_rubric": "ictscore.rubric.load",
     "Rubric": "ictscore.rubric.model",
     "load_units": "ictscore.roster",
     "Roster": "ictscore.roster",
@@ -83,7 +83,8 @@ if TYPE_CHECKING:
     from ictscore.issues import CellRef, Issue, IssueCode
     from ictscore.reports.export import to_csv, write_json, write_report
     from ictscore.roster import Roster, Unit, load_units
-    from ictscore.rubric.model import Rubric, load_rubric, parse_rubric
+    from ictscore.rubric.load import load_rubric, parse_rubric
+    from ictscore.rubric.model import Rubric
     from ictscore.sheets.fill import fill_workbook
     from ictscore.sheets.reader import read_workbook
     from ictscore.sheets.template import build_template

@@ -20,13 +20,15 @@ from rich.console import Console
 from rich.markup import escape
 
 from ictscore.errors import ExportError, IctscoreError, UsageError
+from ictscore.issues import Severity
 from ictscore.version import __version__
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
     from ictscore.grading.results import Report
     from ictscore.i18n import Lang
+    from ictscore.issues import Finding
     from ictscore.roster import Roster, Unit
-    from ictscore.rubric.model import Finding, Rubric
+    from ictscore.rubric.model import Rubric
 
 EXIT_OK, EXIT_ISSUES, EXIT_ERROR = 0, 1, 2
 RICH_ROWS = 1000
@@ -167,7 +169,7 @@ def template(
     """
     from ictscore.reports.export import save_workbook
     from ictscore.roster import load_units, sheet_file_name
-    from ictscore.rubric.model import load_rubric
+    from ictscore.rubric.load import load_rubric
     from ictscore.sheets.template import build_template
 
     with _exit_on_error():
@@ -439,7 +441,7 @@ def rubric_check(
     Example: ictscore rubric check my-rubric.yaml
     """
     findings = _rubric_findings(rubric)
-    errors = sum(1 for f in findings if f.severity == "error")
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
     if fmt is CheckFormat.json:
@@ -453,7 +455,8 @@ def _rubric_findings(rubric: str) -> list[Finding]:
     """Every finding of the rubric check; a file that is not YAML is one located error. Exits
     (code 2) when there is no such file."""
     from ictscore.errors import RubricError
-    from ictscore.rubric.model import Finding, check_rubric
+    from ictscore.issues import Finding
+    from ictscore.rubric.load import check_rubric
 
     try:
         return list(check_rubric(rubric).findings)
@@ -461,18 +464,17 @@ def _rubric_findings(rubric: str) -> list[Finding]:
         if not Path(rubric).is_file():
             err_console.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_ERROR) from exc
-        findings = []
-        for problem in exc.problems:  # not YAML: one located error
-            where, _, message = problem.partition(": ")
-            line = int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else 1
-            findings.append(Finding("error", rubric, line, "(document)", message))
-        return findings
+        # not YAML: one located error, shown as a finding of the whole document
+        return [
+            Finding(f.severity, rubric, f.line or 1, f.path or "(document)", f.message)
+            for f in exc.findings
+        ]
 
 
 def _print_findings_json(rubric: str, findings: list[Finding], failed: bool) -> None:
     import json
 
-    errors = sum(1 for f in findings if f.severity == "error")
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     payload = {
         "rubric": rubric,
         "ok": not failed,
@@ -494,14 +496,14 @@ def _print_findings_json(rubric: str, findings: list[Finding], failed: bool) -> 
 
 def _print_findings(rubric: str, findings: list[Finding], failed: bool) -> None:
     for f in findings:
-        style = "red" if f.severity == "error" else "yellow"
+        style = "red" if f.severity is Severity.ERROR else "yellow"
         out_console.print(
             f"{escape(f.source)}:{f.line}: [{style}]{f.severity}[/]: "
             f"{escape(f.path)}: {escape(f.message)}",
             highlight=False,
             soft_wrap=True,
         )
-    errors = sum(1 for f in findings if f.severity == "error")
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     verdict = (
         "[red]not usable[/]"
         if errors
@@ -527,7 +529,7 @@ def rubric_show(
     Example: ictscore rubric show tiengiang-2020 --group xa
     """
     from ictscore.reports import terminal as render
-    from ictscore.rubric.model import load_rubric
+    from ictscore.rubric.load import load_rubric
 
     with _exit_on_error():
         rb = load_rubric(rubric, _warn)

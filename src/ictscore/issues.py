@@ -319,7 +319,7 @@ class Issue:
         return self.severity is Severity.ERROR
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A problem in an input file the author fixes by editing it (a rubric, a units roster),
     located by file, line and path in the document: `rubric.yaml:42: criteria[2].max: …`.
@@ -336,21 +336,6 @@ class Finding:
     path: str
     """Where in the document (`criteria[2].children[0].max`); "" when nowhere in particular."""
     message: str
-
-    def __init__(
-        self,
-        severity: Severity | str,
-        source: str,
-        line: int | None,
-        path: str,
-        message: str,
-    ) -> None:
-        # NOTE: the severity may be given by its value ("error"): it is stored as a Severity.
-        object.__setattr__(self, "severity", Severity(severity))
-        object.__setattr__(self, "source", source)
-        object.__setattr__(self, "line", line)
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"

@@ -23,7 +23,7 @@ from typing import Any
 import openpyxl
 
 from ictscore.roster import Unit
-from ictscore.rubric.model import load_rubric
+from ictscore.rubric.load import load_rubric
 from ictscore.sheets import layout
 from ictscore.sheets.fill import fill_workbook
 from ictscore.sheets.template import build_template

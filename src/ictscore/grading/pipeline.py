@@ -24,9 +24,9 @@ from ictscore.grading.results import Report
 from ictscore.grading.rubric_choice import check_made, pick_rubric, resolve_rubric
 from ictscore.grading.units import grade_sheet
 from ictscore.grading.workers import Advance, grade_files, read_sheets
-from ictscore.issues import Issue
+from ictscore.issues import Finding, Issue
 from ictscore.roster import Roster, load_units
-from ictscore.rubric.model import Finding, Rubric
+from ictscore.rubric.model import Rubric
 from ictscore.sheets.reader import SheetData
 
 Progress = Callable[[int, int], None]

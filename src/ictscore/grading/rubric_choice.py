@@ -14,8 +14,9 @@ from pathlib import Path
 from ictscore.errors import IctscoreError, RubricChoiceError
 from ictscore.grading.discovery import LOCAL_RUBRIC
 from ictscore.grading.workers import read_sheets
-from ictscore.issues import Issue
-from ictscore.rubric.model import Finding, Rubric, bundled_rubric_path, load_rubric
+from ictscore.issues import Finding, Issue
+from ictscore.rubric.load import bundled_rubric_path, load_rubric
+from ictscore.rubric.model import Rubric
 from ictscore.sheets.reader import SheetData
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ictscore.grading.cells import number_of, read_slot, shorten, shown, squash
-from ictscore.grading.cells import parse_slot as parse_slot  # tests/test_methods.py
 from ictscore.grading.results import InputValue, Status, UnitResult
 from ictscore.grading.scoring import finish, publish
 from ictscore.issues import Issue, IssueCode, Severity

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -33,55 +33,7 @@ from ictscore.rubric.compiled import GroupPlan, compile_group
 from ictscore.rubric.methods import Method
 from ictscore.rubric.rules import rule_findings, yaml_path
 
-if TYPE_CHECKING:
-    # TODO(#11): re-exported for the modules that import them from here; import them from
-    # ictscore.rubric (or lint.py, load.py, issues.py) instead, then drop these.
-    from ictscore.issues import Finding
-    from ictscore.rubric.lint import RubricCheck, check_rubric_text
-    from ictscore.rubric.load import (
-        bundled_rubric_ids,
-        bundled_rubric_path,
-        check_rubric,
-        load_rubric,
-        parse_rubric,
-    )
-
-__all__ = [
-    "Band",
-    "Criterion",
-    "Finding",
-    "Group",
-    "Node",
-    "Rubric",
-    "RubricCheck",
-    "Unranked",
-    "bundled_rubric_ids",
-    "bundled_rubric_path",
-    "check_rubric",
-    "check_rubric_text",
-    "load_rubric",
-    "parse_rubric",
-]
-
-_MOVED = {
-    "Finding": "ictscore.issues",
-    "RubricCheck": "ictscore.rubric.lint",
-    "check_rubric_text": "ictscore.rubric.lint",
-    "bundled_rubric_ids": "ictscore.rubric.load",
-    "bundled_rubric_path": "ictscore.rubric.load",
-    "check_rubric": "ictscore.rubric.load",
-    "load_rubric": "ictscore.rubric.load",
-    "parse_rubric": "ictscore.rubric.load",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """The names that moved to lint.py and load.py, imported when first asked for here."""
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["Band", "Criterion", "Group", "Node", "Rubric", "Unranked"]
 
 
 def _nfc(text: str) -> str:
