@@ -159,7 +159,7 @@ def _apply_one(
     measures = dict(result.measures)
     entries: dict[str, Appraisal] = {}
     not_applicable: dict[str, str] = {}
-    applicable = {n.criterion.id: n.criterion for n in rubric.nodes_for(result.group)}
+    applicable = {c.id: c.criterion for c in rubric.plan(result.group).criteria}
     seen: set[str] = set()
     for row in rows:
         problem = _row_problem(rubric, result, form, row, applicable, seen)
@@ -316,7 +316,7 @@ def _appraised_problem(
         return (IssueCode.NOT_A_NUMBER, Msg("expected a number, found {raw}", raw=repr(raw)))
     if appraised < 0:
         return (IssueCode.BELOW_MINIMUM, Msg("{value} is below 0", value=appraised))
-    max_points = rubric.max_for(c, result.group)
+    max_points = rubric.plan(result.group).max_of(c.id)
     if not isinstance(c.method, Normalised) and appraised > max_points:
         return (
             IssueCode.ABOVE_MAXIMUM,

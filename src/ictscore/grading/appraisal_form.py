@@ -104,8 +104,8 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
     for result in results:
         if result.status is not Status.GRADED:
             continue
-        for node in rubric.nodes_for(result.group):
-            c = node.criterion
+        for entry in rubric.plan(result.group).criteria:
+            c = entry.criterion
             if c.method is None:
                 continue
             row += 1
@@ -116,7 +116,7 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
                 result.name,
                 c.id,
                 ("(số liệu) " if normalised else "") + c.title,
-                float(rubric.max_for(c, result.group)),
+                float(entry.max),
                 float(own) if own is not None else None,
             ]
             for col, value in zip(HEADERS, values, strict=False):

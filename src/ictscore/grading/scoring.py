@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ictscore.numbers import round_half_up
 from ictscore.rubric.methods import Normalised
-from ictscore.rubric.model import Band, Criterion, Rubric
+from ictscore.rubric.model import Band, Rubric
 
 if TYPE_CHECKING:  # results.py imports Reference from here
     from ictscore.grading.results import UnitResult
@@ -70,27 +70,27 @@ def total_up(
     `skip` (marked not applicable for this unit) and criteria not applying to `group` count
     nowhere, and lower the unit's base maximum.
     """
+    plan = rubric.plan(group)
     subtotals: dict[str, Decimal] = {}
 
-    def visit(c: Criterion) -> Decimal:
-        if c.is_leaf:
-            return leaf_points.get(c.id, _ZERO)
-        kids = [visit(ch) for ch in rubric.applicable_children(c, group, skip)]
-        combined = (max(kids) if kids else _ZERO) if c.combine == "best_of" else sum(kids, _ZERO)
-        subtotals[c.id] = rubric.combine_cap(c, combined)
-        return subtotals[c.id]
+    def visit(cid: str) -> Decimal:
+        entry = plan.by_id[cid]
+        if entry.is_leaf:
+            return leaf_points.get(cid, _ZERO)
+        subtotals[cid] = entry.combine_points([visit(ch) for ch in plan.children_of(cid, skip)])
+        return subtotals[cid]
 
     by_kind = {"base": _ZERO, "bonus": _ZERO, "penalty": _ZERO}
-    for area in rubric.criteria:
-        if rubric.max_for(area, group, skip) > 0:  # it, or one of its parts, applies
-            by_kind[area.kind] += visit(area)
+    for area in plan.areas:
+        if plan.max_of(area, skip) > 0:  # it, or one of its parts, applies to the unit
+            by_kind[plan.by_id[area].kind] += visit(area)
     base, bonus, penalty = by_kind["base"], by_kind["bonus"], by_kind["penalty"]
-    base_max = rubric.base_max(group, skip)
+    base_max = plan.unit_base_max(skip)
     scaled = base
-    if rubric.not_applicable == "rescale" and rubric.scale is not None and base_max:
-        scaled = base * rubric.scale / base_max
+    if plan.rescale_to is not None and base_max:
+        scaled = base * plan.rescale_to / base_max
     raw, total = base + bonus - penalty, scaled + bonus - penalty
-    if not rubric.negative_total:
+    if not plan.negative_total:
         raw, total = max(raw, _ZERO), max(total, _ZERO)
     return Totals(subtotals, base, base_max, bonus, penalty, raw, publish(total, rubric))
 
@@ -116,15 +116,15 @@ def normalise(
     """
     points: dict[K, dict[str, Decimal]] = {unit: {} for unit in measures}
     references: list[Reference] = []
-    for node in rubric.nodes_for(group):
-        c = node.criterion
+    for entry in rubric.plan(group).criteria:
+        c = entry.criterion
         if not isinstance(c.method, Normalised):
             continue
         values = {unit: m[c.id] for unit, m in measures.items() if c.id in m}
         if not values:
             continue
         best = max(values.values())
-        max_points = rubric.max_for(c, group)
+        max_points = entry.max
         for unit, value in values.items():
             points[unit][c.id] = publish(Normalised.against(value, best, max_points), rubric)
         leaders = tuple(sorted(str(u) for u, v in values.items() if v == best and best > 0))

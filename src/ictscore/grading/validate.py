@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,7 +36,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
     by_id: dict[str, list[CriterionRow]] = defaultdict(list)
     for row in sheet.rows:
         by_id[row.id].append(row)
-    expected = rubric.nodes_for(group)
+    expected = rubric.plan(group).nodes
     issues = _stray_rows(rubric, sheet, by_id, {n.criterion.id for n in expected}, group)
     if _blank(rubric, expected, by_id, group):
         issues.append(
@@ -153,7 +154,7 @@ def _score_rows(
     rubric: Rubric,
     sheet: SheetData,
     by_id: dict[str, list[CriterionRow]],
-    expected: list[Node],
+    expected: Sequence[Node],
     group: str,
 ) -> _Scored:
     """Every applicable criterion's row: its fixed cells checked, its leaf scored."""
@@ -177,7 +178,7 @@ def _score_rows(
             )
             continue
         row = found[0]
-        max_points = rubric.max_for(c, group)
+        max_points = rubric.plan(group).by_id[c.id].max
         out.issues.extend(_fixed_cells(sheet, row, c, max_points))
         if c.method is None:
             continue
@@ -214,14 +215,15 @@ def _result(
 
 
 def _blank(
-    rubric: Rubric, expected: list[Node], by_id: dict[str, list[CriterionRow]], group: str
+    rubric: Rubric, expected: Sequence[Node], by_id: dict[str, list[CriterionRow]], group: str
 ) -> bool:
     """True when the sheet has its leaf rows but no input cell of any of them holds a value.
     (A sheet without the rows is not blank: its criteria are reported missing.)"""
+    plan = rubric.plan(group)
     leaves = [n.criterion for n in expected if n.criterion.method and n.criterion.id in by_id]
     for c in leaves:
         assert c.method is not None
-        count = len(c.method.slots(rubric.max_for(c, group)))
+        count = len(c.method.slots(plan.by_id[c.id].max))
         if any(not raw.blank for raw in by_id[c.id][0].inputs[:count]):
             return False
     return bool(leaves)
