@@ -21,6 +21,7 @@ from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.filecheck import inspect_file
 from ictscore.sheets.reader import RawCell, ReadSheet, cell_text, column_letter, read_record
+from ictscore.sheets.template import write_record
 
 SHEET: Final = "Thẩm định"
 FORM_ROWS: Final = 200_000
@@ -135,19 +136,13 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
     ws.protection.autoFilter = False
     ws.protection.sort = False
     ws.protection.formatColumns = False
-    meta = wb.create_sheet(layout.META_SHEET)
-    for r, (key, value) in enumerate(
-        {
-            "format": FORMAT,
-            "rubric_id": rubric.id,
-            "rubric_version": rubric.version,
-            "rubric_hash": rubric.content_hash,
-        }.items(),
-        start=1,
-    ):
-        meta.cell(r, 1, key)
-        meta.cell(r, 2, value)
-    meta.sheet_state = "veryHidden"
+    record = {
+        "format": FORMAT,
+        "rubric_id": rubric.id,
+        "rubric_version": rubric.version,
+        "rubric_hash": rubric.content_hash,
+    }
+    write_record(wb.create_sheet(layout.META_SHEET), record)
     return wb
 
 

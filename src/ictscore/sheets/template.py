@@ -6,6 +6,7 @@ layout.py; the formulas are for the unit's eyes only — grading recomputes ever
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -50,7 +51,7 @@ def build_template(rubric: Rubric, unit: Unit, password: str | None = None) -> W
     ws.title = layout.SCORE_SHEET
     instructions = wb.create_sheet(layout.INSTRUCTIONS_SHEET)
     meta = wb.create_sheet(layout.META_SHEET)
-    _write_meta(meta, rubric, unit)
+    write_record(meta, meta_values(rubric, unit))
     _write_score_sheet(wb, ws, rubric, unit, _Lists(meta))
     write_instructions(instructions, rubric, unit)
     for sheet in (ws, wb[layout.INSTRUCTIONS_SHEET]):
@@ -79,8 +80,11 @@ def meta_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
     }
 
 
-def _write_meta(ws: Worksheet, rubric: Rubric, unit: Unit) -> None:
-    for row, (key, value) in enumerate(meta_values(rubric, unit).items(), start=1):
+def write_record(ws: Worksheet, values: Mapping[str, str]) -> None:
+    """Write the hidden record of a workbook ictscore makes (a key and a value per row, in the
+    very hidden layout.META_SHEET): the score sheet's (`meta_values`) or the appraisal form's.
+    `reader.read_record` reads it back."""
+    for row, (key, value) in enumerate(values.items(), start=1):
         ws.cell(row, 1, key)
         cell = ws.cell(row, 2, value)
         cell.data_type = "s"  # a unit name like "=HYPERLINK(…)" is text, never a formula
