@@ -21,7 +21,13 @@ from ictscore.reports.data import (
     unit_dict,
     write_json,
 )
-from ictscore.reports.files import atomic_write, safe_text, save_workbook, write_text
+from ictscore.reports.files import (
+    atomic_write,
+    exists_error,
+    safe_text,
+    save_workbook,
+    write_text,
+)
 from ictscore.reports.page import build_html
 from ictscore.reports.workbook import build_results_workbook
 from ictscore.rubric.model import Rubric
@@ -59,7 +65,7 @@ def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None
             "write the results somewhere else"
         )
     if path.exists() and not overwrite:
-        raise ExportError(f"{path}: already exists (use --force to overwrite)")
+        raise exists_error(path)
 
 
 def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = False) -> None:

@@ -30,7 +30,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], overwrite: bool = Fa
     leaves no temporary file and does not touch an existing `path`.
     """
     if path.exists() and not overwrite:
-        raise ExportError(f"{path}: already exists (use --force to overwrite)")
+        raise exists_error(path)
     parent = path.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +51,11 @@ def atomic_write(path: Path, write: Callable[[Path], None], overwrite: bool = Fa
         raise ExportError(f"{path}: cannot write: {exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def exists_error(path: Path) -> ExportError:
+    """The refusal to overwrite an output the user did not say may go."""
+    return ExportError(f"{path}: already exists (use --force to overwrite)")
 
 
 def _umask() -> int:

@@ -155,15 +155,25 @@ def build_tables(report: Report, rubric: Rubric) -> ReportTables:
     others: list[UnitResult] = []
     for u in report.units:
         members.get(u.group, others).append(u)
+    changes = appraisal_changes(report.units)
     return ReportTables(
-        groups=tuple(ranked_table(rubric, g, members[g.id]) for g in rubric.groups),
+        groups=tuple(
+            ranked_table(rubric, g, members[g.id], [c for c in changes if c.unit.group == g.id])
+            for g in rubric.groups
+        ),
         others=tuple(others),
-        changes=appraisal_changes(report.units),
+        changes=changes,
     )
 
 
-def ranked_table(rubric: Rubric, group: Group, units: list[UnitResult]) -> RankedTable:
-    """The ranked table of `group`, from its units in the report's order."""
+def ranked_table(
+    rubric: Rubric,
+    group: Group,
+    units: list[UnitResult],
+    changes: Iterable[AppraisalChange] | None = None,
+) -> RankedTable:
+    """The ranked table of `group`, from its units in the report's order (`changes`: theirs,
+    when the caller has them already)."""
     columns = _columns(rubric, group, units)
     areas = [c.area for c in columns if c.area is not None]
     rows = tuple(_row(rubric, u, areas) for u in units)
@@ -174,7 +184,7 @@ def ranked_table(rubric: Rubric, group: Group, units: list[UnitResult]) -> Ranke
         rows=rows,
         banded=bool(rubric.bands),
         caption=_caption(rubric, units),
-        changes=appraisal_changes(units),
+        changes=appraisal_changes(units) if changes is None else tuple(changes),
     )
 
 
