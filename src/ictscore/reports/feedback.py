@@ -13,6 +13,8 @@ Issue messages shown to units come from the message catalogue (i18n.py, gettext)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -43,9 +45,27 @@ def vi_message(issue: Issue) -> str:
     return explain(issue, "vi")
 
 
-def feedback_workbook(rubric: Rubric, report: Report, unit: UnitResult) -> Any:
+@dataclass(frozen=True)
+class Peers:
+    """What a graded unit's feedback compares it with: its group's graded units and each
+    criterion's mean over them. Made once per group (`peers`), not once per unit."""
+
+    graded: int
+    means: Mapping[str, Decimal]
+
+
+def peers(report: Report, rubric: Rubric, group: str) -> Peers:
+    graded = sum(1 for u in report.units if u.group == group and u.status is Status.GRADED)
+    means = {m.criterion: m.mean for m in criterion_means(report, rubric, group)}
+    return Peers(graded, means)
+
+
+def feedback_workbook(
+    rubric: Rubric, report: Report, unit: UnitResult, of_group: Peers | None = None
+) -> Any:
     """The unit's feedback workbook (openpyxl), from a copy of its own .xlsx/.xlsm when it has
-    one; the original file is only read."""
+    one; the original file is only read. `of_group`: the unit's `peers`, when the caller has
+    them already."""
     wb = None
     if unit.file and Path(unit.file).suffix.lower() in (".xlsx", ".xlsm"):
         try:
@@ -70,7 +90,9 @@ def feedback_workbook(rubric: Rubric, report: Report, unit: UnitResult) -> Any:
         wb = openpyxl.Workbook()
         wb.remove(wb.active)
     summary = wb.create_sheet("Phản hồi", 0)
-    _summary(summary, rubric, report, unit)
+    if unit.status is Status.GRADED and of_group is None:
+        of_group = peers(report, rubric, unit.group)
+    _summary(summary, rubric, unit, of_group)
     wb.active = 0
     return wb
 
@@ -100,12 +122,12 @@ def _place(issue: Issue, unit: UnitResult) -> str:
     return where.cell or ""
 
 
-def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
+def _summary(ws: Any, rubric: Rubric, unit: UnitResult, of_group: Peers | None) -> None:
     """The "Phản hồi" sheet: who the unit is and its result, what it lost, where the appraisal
     changed its self-score, and its problems; laid out to print on one page."""
-    _head(ws, rubric, report, unit)
-    if unit.status is Status.GRADED:
-        _achievement(ws, rubric, report, unit)
+    _head(ws, rubric, unit, of_group)
+    if of_group is not None:
+        _achievement(ws, rubric, unit, of_group.means)
         _appraisal(ws, rubric.precision, unit)
     if unit.issues:
         _section(
@@ -126,7 +148,7 @@ def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _head(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
+def _head(ws: Any, rubric: Rubric, unit: UnitResult, of_group: Peers | None) -> None:
     """Title, rubric, the unit, its group and status; when graded, total, band and rank."""
     p = rubric.precision
     group = rubric.group(unit.group)
@@ -139,14 +161,13 @@ def _head(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
         (labels.GROUP, group.label if group else unit.group),
         (labels.STATUS, labels.STATUS_LABELS[unit.status]),
     ]
-    if unit.status is Status.GRADED:
-        peers = sum(1 for u in report.units if u.group == unit.group and u.status is Status.GRADED)
+    if of_group is not None:
         lines += [
             (labels.TOTAL_POINTS, vn_number(unit.total or Decimal(0), p)),
             (labels.BAND, band.label if band else ""),
             (
                 "Thứ hạng trong nhóm",
-                "không xếp hạng" if unit.unranked else f"{unit.rank}/{peers}",
+                "không xếp hạng" if unit.unranked else f"{unit.rank}/{of_group.graded}",
             ),
         ]
         if appraised(unit) and unit.self_total is not None:
@@ -159,11 +180,10 @@ def _head(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
         row[0].font = Font(bold=True)
 
 
-def _achievement(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
+def _achievement(ws: Any, rubric: Rubric, unit: UnitResult, means: Mapping[str, Decimal]) -> None:
     """The criteria where the unit lost the most against the maximum, and against the mean of
     its group (five each; penalties left out)."""
     p = rubric.precision
-    means = {m.criterion: m.mean for m in criterion_means(report, rubric, unit.group)}
     titles = {n.criterion.id: n.criterion.title for n in rubric.walk()}
     leaves = [
         (cid, rubric.max_for(c, unit.group), unit.points[cid])
@@ -256,10 +276,17 @@ def write_feedback(
     """One feedback workbook per unit with a sheet, atomically, into `folder`."""
     written: list[Path] = []
     taken: set[str] = set()
+    groups: dict[str, Peers] = {}
     for unit in report.units:
         if unit.status is Status.MISSING or not unit.file:
             continue
+        of_group = None
+        if unit.status is Status.GRADED:
+            if unit.group not in groups:
+                groups[unit.group] = peers(report, rubric, unit.group)
+            of_group = groups[unit.group]
         target = folder / feedback_name(unit, taken)
-        save_workbook(feedback_workbook(rubric, report, unit), target, overwrite=overwrite)
+        wb = feedback_workbook(rubric, report, unit, of_group)
+        save_workbook(wb, target, overwrite=overwrite)
         written.append(target)
     return written
