@@ -275,9 +275,8 @@ def _group_sheet(wb: Workbook, rubric: Rubric, ranked: RankedTable, number_forma
     _header(ws, 3)
     numeric = [i for i, c in enumerate(columns, start=1) if c.numeric]
     band_col = next(i for i, c in enumerate(columns, start=1) if c.id == "band")
-    for row in ranked.rows:
+    for r, row in enumerate(ranked.rows, start=4):  # counted: ws.max_row scans every cell
         ws.append([safe_text(_value(row, c)) for c in columns])
-        r = ws.max_row
         for col in numeric:
             ws.cell(r, col).number_format = number_format
         if row.band and row.band.color in _BAND_FILLS:
@@ -363,7 +362,8 @@ def _matrix_sheet(
     for cell in ws[2]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.font = Font(italic=True, size=9)
-    for u in graded:
+    # NOTE: rows are counted here: ws.max_row scans every cell, once a cell made it quadratic
+    for r, u in enumerate(graded, start=4):
         ws.append(
             [
                 safe_text(u.code),
@@ -372,14 +372,15 @@ def _matrix_sheet(
             ]
         )
         for col in range(3, 3 + len(means)):
-            ws.cell(ws.max_row, col).number_format = number_format
+            ws.cell(r, col).number_format = number_format
+    r = 4 + len(graded)
     ws.append(["", "Trung bình", *(_float(m.mean) for m in means)])
     for col in range(3, 3 + len(means)):
-        ws.cell(ws.max_row, col).number_format = number_format
-        ws.cell(ws.max_row, col).font = Font(bold=True)
+        ws.cell(r, col).number_format = number_format
+        ws.cell(r, col).font = Font(bold=True)
     ws.append(["", "Tỷ lệ đạt (%)", *(_float(m.share) for m in means)])
     for i, m in enumerate(means):
-        cell = ws.cell(ws.max_row, 3 + i)
+        cell = ws.cell(r + 1, 3 + i)
         cell.number_format = "0.0"
         cell.font = Font(bold=True)
         if m.share < 60 and rubric.area_kind(m.criterion) != "penalty":  # weak across the group
