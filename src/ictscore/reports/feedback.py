@@ -13,16 +13,24 @@ Issue messages shown to units come from the message catalogue (i18n.py, gettext)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import explain
 from ictscore.issues import Issue
 from ictscore.numbers import vn_number
-from ictscore.reports.export import STATUS_LABELS
+from ictscore.reports import labels
+from ictscore.reports.files import save_workbook
 from ictscore.reports.summary import criterion_means
+from ictscore.reports.tables import appraisal_changes, appraised
 from ictscore.roster import ascii_slug
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
@@ -37,13 +45,27 @@ def vi_message(issue: Issue) -> str:
     return explain(issue, "vi")
 
 
-def feedback_workbook(rubric: Rubric, report: Report, unit: UnitResult) -> Any:
-    """The unit's feedback workbook (openpyxl), from a copy of its own .xlsx/.xlsm when it has
-    one; the original file is only read."""
-    import openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
+@dataclass(frozen=True)
+class Peers:
+    """What a graded unit's feedback compares it with: its group's graded units and each
+    criterion's mean over them. Made once per group (`peers`), not once per unit."""
 
+    graded: int
+    means: Mapping[str, Decimal]
+
+
+def peers(report: Report, rubric: Rubric, group: str) -> Peers:
+    graded = sum(1 for u in report.units if u.group == group and u.status is Status.GRADED)
+    means = {m.criterion: m.mean for m in criterion_means(report, rubric, group)}
+    return Peers(graded, means)
+
+
+def feedback_workbook(
+    rubric: Rubric, report: Report, unit: UnitResult, of_group: Peers | None = None
+) -> Any:
+    """The unit's feedback workbook (openpyxl), from a copy of its own .xlsx/.xlsm when it has
+    one; the original file is only read. `of_group`: the unit's `peers`, when the caller has
+    them already."""
     wb = None
     if unit.file and Path(unit.file).suffix.lower() in (".xlsx", ".xlsm"):
         try:
@@ -68,7 +90,9 @@ def feedback_workbook(rubric: Rubric, report: Report, unit: UnitResult) -> Any:
         wb = openpyxl.Workbook()
         wb.remove(wb.active)
     summary = wb.create_sheet("Phản hồi", 0)
-    _summary(summary, rubric, report, unit)
+    if unit.status is Status.GRADED and of_group is None:
+        of_group = peers(report, rubric, unit.group)
+    _summary(summary, rubric, unit, of_group)
     wb.active = 0
     return wb
 
@@ -98,105 +122,13 @@ def _place(issue: Issue, unit: UnitResult) -> str:
     return where.cell or ""
 
 
-def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    p = rubric.precision
-    group = rubric.group(unit.group)
-    peers = [u for u in report.units if u.group == unit.group and u.status is Status.GRADED]
-    band = rubric.band(unit.band)
-    lines: list[tuple[str, Any]] = [
-        ("PHẢN HỒI KẾT QUẢ CHẤM ĐIỂM", None),
-        (rubric.title, None),
-        ("Đơn vị", unit.display_name),
-        ("Mã đơn vị", unit.code),
-        ("Nhóm", group.label if group else unit.group),
-        ("Trạng thái", STATUS_LABELS[unit.status]),
-    ]
-    if unit.status is Status.GRADED:
-        lines += [
-            ("Tổng điểm", vn_number(unit.total or Decimal(0), p)),
-            ("Xếp loại", band.label if band else ""),
-            (
-                "Thứ hạng trong nhóm",
-                "không xếp hạng" if unit.unranked else f"{unit.rank}/{len(peers)}",
-            ),
-        ]
-        if unit.self_total is not None and unit.self_total != unit.total:
-            lines.append(("Tổng điểm tự chấm", vn_number(unit.self_total, p)))
-    for label, value in lines:
-        _append(ws, [label, value])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"].font = Font(italic=True)
-    for row in ws.iter_rows(min_row=3, max_row=ws.max_row, max_col=1):
-        row[0].font = Font(bold=True)
-
-    if unit.status is Status.GRADED:
-        means = {m.criterion: m.mean for m in criterion_means(report, rubric, unit.group)}
-        titles = {n.criterion.id: n.criterion.title for n in rubric.walk()}
-        leaves = [
-            (cid, rubric.max_for(c, unit.group), unit.points[cid])
-            for cid in unit.points
-            if (c := rubric.criterion(cid)) is not None and rubric.area_kind(cid) != "penalty"
-        ]
-        lost = sorted(leaves, key=lambda t: (t[2] - t[1], t[0]))[:5]
-        _section(
-            ws,
-            "Tiêu chí mất nhiều điểm nhất so với điểm tối đa",
-            [
-                ["Tiêu chí", "Nội dung", "Điểm đạt", "Điểm tối đa", "Còn thiếu"],
-                *(
-                    [cid, titles[cid], vn_number(pts, p), vn_number(mx, p), vn_number(mx - pts, p)]
-                    for cid, mx, pts in lost
-                    if pts < mx
-                ),
-            ],
-        )
-        behind = sorted(
-            ((cid, pts, means[cid]) for cid, _, pts in leaves if cid in means and pts < means[cid]),
-            key=lambda t: (t[1] - t[2], t[0]),
-        )[:5]
-        _section(
-            ws,
-            "Tiêu chí thấp hơn điểm trung bình của nhóm",
-            [
-                ["Tiêu chí", "Nội dung", "Điểm đạt", "Trung bình nhóm", "Chênh lệch"],
-                *(
-                    [
-                        cid,
-                        titles[cid],
-                        vn_number(pts, p),
-                        vn_number(mean, p),
-                        vn_number(pts - mean, p),
-                    ]
-                    for cid, pts, mean in behind
-                ),
-            ],
-        )
-        changed = [
-            (cid, a)
-            for cid, a in unit.appraisal.items()
-            if a.not_applicable or unit.points.get(cid) != unit.self_points.get(cid)
-        ]
-        if changed:
-            _section(
-                ws,
-                "Kết quả thẩm định khác điểm tự chấm",
-                [
-                    ["Tiêu chí", "Tự chấm", "Thẩm định", "Ghi chú"],
-                    *(
-                        [
-                            cid,
-                            vn_number(unit.self_points.get(cid) or Decimal(0), p),
-                            "Không áp dụng"
-                            if a.not_applicable
-                            else vn_number(unit.points.get(cid) or Decimal(0), p),
-                            a.not_applicable or a.note or "",
-                        ]
-                        for cid, a in changed
-                    ),
-                ],
-            )
+def _summary(ws: Any, rubric: Rubric, unit: UnitResult, of_group: Peers | None) -> None:
+    """The "Phản hồi" sheet: who the unit is and its result, what it lost, where the appraisal
+    changed its self-score, and its problems; laid out to print on one page."""
+    _head(ws, rubric, unit, of_group)
+    if of_group is not None:
+        _achievement(ws, rubric, unit, of_group.means)
+        _appraisal(ws, rubric.precision, unit)
     if unit.issues:
         _section(
             ws,
@@ -216,9 +148,105 @@ def _summary(ws: Any, rubric: Rubric, report: Report, unit: UnitResult) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _section(ws: Any, title: str, rows: list[list[Any]]) -> None:
-    from openpyxl.styles import Font, PatternFill
+def _head(ws: Any, rubric: Rubric, unit: UnitResult, of_group: Peers | None) -> None:
+    """Title, rubric, the unit, its group and status; when graded, total, band and rank."""
+    p = rubric.precision
+    group = rubric.group(unit.group)
+    band = rubric.band(unit.band)
+    lines: list[tuple[str, Any]] = [
+        ("PHẢN HỒI KẾT QUẢ CHẤM ĐIỂM", None),
+        (rubric.title, None),
+        (labels.UNIT, unit.display_name),
+        ("Mã đơn vị", unit.code),
+        (labels.GROUP, group.label if group else unit.group),
+        (labels.STATUS, labels.STATUS_LABELS[unit.status]),
+    ]
+    if of_group is not None:
+        lines += [
+            (labels.TOTAL_POINTS, vn_number(unit.total or Decimal(0), p)),
+            (labels.BAND, band.label if band else ""),
+            (
+                "Thứ hạng trong nhóm",
+                "không xếp hạng" if unit.unranked else f"{unit.rank}/{of_group.graded}",
+            ),
+        ]
+        if appraised(unit) and unit.self_total is not None:
+            lines.append(("Tổng điểm tự chấm", vn_number(unit.self_total, p)))
+    for label, value in lines:
+        _append(ws, [label, value])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"].font = Font(italic=True)
+    for row in ws.iter_rows(min_row=3, max_row=ws.max_row, max_col=1):
+        row[0].font = Font(bold=True)
 
+
+def _achievement(ws: Any, rubric: Rubric, unit: UnitResult, means: Mapping[str, Decimal]) -> None:
+    """The criteria where the unit lost the most against the maximum, and against the mean of
+    its group (five each; penalties left out)."""
+    p = rubric.precision
+    titles = {n.criterion.id: n.criterion.title for n in rubric.walk()}
+    leaves = [
+        (cid, rubric.max_for(c, unit.group), unit.points[cid])
+        for cid in unit.points
+        if (c := rubric.criterion(cid)) is not None and rubric.area_kind(cid) != "penalty"
+    ]
+    lost = sorted(leaves, key=lambda t: (t[2] - t[1], t[0]))[:5]
+    _section(
+        ws,
+        "Tiêu chí mất nhiều điểm nhất so với điểm tối đa",
+        [
+            [labels.CRITERION, "Nội dung", "Điểm đạt", "Điểm tối đa", "Còn thiếu"],
+            *(
+                [cid, titles[cid], vn_number(pts, p), vn_number(mx, p), vn_number(mx - pts, p)]
+                for cid, mx, pts in lost
+                if pts < mx
+            ),
+        ],
+    )
+    behind = sorted(
+        ((cid, pts, means[cid]) for cid, _, pts in leaves if cid in means and pts < means[cid]),
+        key=lambda t: (t[1] - t[2], t[0]),
+    )[:5]
+    _section(
+        ws,
+        "Tiêu chí thấp hơn điểm trung bình của nhóm",
+        [
+            [labels.CRITERION, "Nội dung", "Điểm đạt", "Trung bình nhóm", labels.DIFFERENCE],
+            *(
+                [cid, titles[cid], vn_number(pts, p), vn_number(mean, p), vn_number(pts - mean, p)]
+                for cid, pts, mean in behind
+            ),
+        ],
+    )
+
+
+def _appraisal(ws: Any, p: int, unit: UnitResult) -> None:
+    """Where the appraisal changed the unit's points or marked a criterion not applicable (a
+    note or an appraised value alone, points unchanged, is not listed to the unit)."""
+    changed = [c for c in appraisal_changes([unit]) if c.changes_points]
+    if not changed:
+        return
+    _section(
+        ws,
+        "Kết quả thẩm định khác điểm tự chấm",
+        [
+            [labels.CRITERION, labels.SELF_SCORE, labels.APPRAISED, labels.NOTE],
+            *(
+                [
+                    c.criterion,
+                    vn_number(c.self_points or Decimal(0), p),
+                    labels.NOT_APPLICABLE
+                    if c.not_applicable
+                    else vn_number(c.points or Decimal(0), p),
+                    c.not_applicable or c.note or "",
+                ]
+                for c in changed
+            ),
+        ],
+    )
+
+
+def _section(ws: Any, title: str, rows: list[list[Any]]) -> None:
     ws.append([])
     ws.append([title])
     ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
@@ -246,14 +274,19 @@ def write_feedback(
     rubric: Rubric, report: Report, folder: Path, overwrite: bool = False
 ) -> list[Path]:
     """One feedback workbook per unit with a sheet, atomically, into `folder`."""
-    from ictscore.reports.export import save_workbook
-
     written: list[Path] = []
     taken: set[str] = set()
+    groups: dict[str, Peers] = {}
     for unit in report.units:
         if unit.status is Status.MISSING or not unit.file:
             continue
+        of_group = None
+        if unit.status is Status.GRADED:
+            if unit.group not in groups:
+                groups[unit.group] = peers(report, rubric, unit.group)
+            of_group = groups[unit.group]
         target = folder / feedback_name(unit, taken)
-        save_workbook(feedback_workbook(rubric, report, unit), target, overwrite=overwrite)
+        wb = feedback_workbook(rubric, report, unit, of_group)
+        save_workbook(wb, target, overwrite=overwrite)
         written.append(target)
     return written

@@ -12,9 +12,9 @@ from html import escape
 
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.numbers import vn_number
-from ictscore.reports.export import STATUS_LABELS
+from ictscore.reports import labels
 from ictscore.reports.summary import GroupSummary, summarise
-from ictscore.reports.terminal import max_text
+from ictscore.reports.tables import Column, Kind, RankedTable, Row, build_tables, figure
 from ictscore.rubric.model import Rubric
 
 _BAND_COLOURS = {
@@ -115,19 +115,16 @@ def build_html(report: Report, rubric: Rubric) -> str:
     ]
     if rubric.bands:
         parts.append(_bands_chart(rubric, summaries))
-    for group in rubric.groups:
-        members = [u for u in report.units if u.group == group.id]
-        if not members:
+    for ranked in build_tables(report, rubric).groups:
+        if not ranked.rows:
             continue
-        parts.append(f'<h2 id="nhom-{escape(group.id)}">{escape(group.label)}</h2>')
-        areas = [a for a in rubric.criteria if rubric.max_for(a, group.id) > 0]
-        legend = " · ".join(f"{escape(a.id)}: {escape(a.title)}" for a in areas)
+        parts.append(f'<h2 id="nhom-{escape(ranked.group.id)}">{escape(ranked.group.label)}</h2>')
+        legend = " · ".join(f"{escape(a.area or '')}: {escape(a.title)}" for a in ranked.areas)
         parts.append(
-            f'<p class="meta">{escape(max_text(rubric, group.id).capitalize())}. '
-            f"Lĩnh vực: {legend}</p>"
+            f'<p class="meta">{escape(ranked.max_text.capitalize())}. {labels.AREAS}: {legend}</p>'
         )
-        parts.append(_totals_chart(rubric, members))
-        parts.append(_group_table(rubric, group.id, members))
+        parts.append(_totals_chart(rubric, ranked.units))
+        parts.append(_group_table(ranked, rubric.precision, rubric))
     parts.append(f"<script>{_SCRIPT}</script></body></html>")
     return "\n".join(parts) + "\n"
 
@@ -145,13 +142,11 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
     names = {u.code: u.display_name for u in report.units}
     p = rubric.precision
     head = [
-        "Nhóm",
-        "Đã chấm",
-        "Không hợp lệ",
-        "Chưa nộp",
-        "Điểm trung bình",
-        "Cao nhất",
-        "Thấp nhất",
+        labels.GROUP,
+        *labels.STATUS_LABELS.values(),
+        labels.MEAN,
+        labels.HIGHEST,
+        labels.LOWEST,
         *(b.label for b in rubric.bands),
     ]
     rows = []
@@ -187,46 +182,45 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
     )
 
 
-def _group_table(rubric: Rubric, group_id: str, members: list[UnitResult]) -> str:
-    p = rubric.precision
-    areas = [a for a in rubric.criteria if rubric.max_for(a, group_id) > 0]
-    group = rubric.group(group_id)
-    by_parent = group is not None and group.rank_within == "parent"
-    head: list[tuple[str, bool]] = [("Hạng", True)]
-    if by_parent:
-        head.append(("Hạng (cấp trên)", True))
-    head += [("Mã", False), ("Đơn vị", False)]
-    head += [(f"{a.id}{' (−)' if a.kind == 'penalty' else ''}", True) for a in areas]
-    head += [("Tổng điểm", True), ("Xếp loại", False)]
+_PAGE_COLUMNS = frozenset({"rank", "parent_rank", "code", "unit", "total", "band"})
+
+
+def _group_table(ranked: RankedTable, precision: int, rubric: Rubric) -> str:
+    columns = [c for c in ranked.columns if c.id in _PAGE_COLUMNS or c.kind is Kind.AREA]
     rows = []
-    for u in members:
-        graded = u.status is Status.GRADED
-        rank = "KXH" if u.unranked else (str(u.rank) if u.rank else "—")
-        cells = [f'<td class="num" data-sort="{u.rank or ""}">{rank}</td>']
-        if by_parent:
-            cells.append(f'<td class="num">{u.parent_rank or "—"}</td>')
-        cells.append(f"<td>{escape(u.code)}</td>")
-        cells.append(f"<td>{escape(u.display_name)}</td>")
-        for a in areas:
-            cells.append(
-                _num_cell(u.subtotals.get(a.id, u.points.get(a.id)) if graded else None, p)
-            )
-        cells.append(_num_cell(u.total, p))
-        band = rubric.band(u.band)
-        if graded and band is not None:
-            colour = _band_colour(rubric, band.id)
-            label = f'<span class="band" style="background:{colour}">{escape(band.label)}</span>'
-        else:
-            label = f'<span class="muted">{escape(STATUS_LABELS[u.status])}</span>'
-        cells.append(f"<td>{label}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+    for row in ranked.rows:
+        cells = "".join(_page_cell(row, c, precision, rubric) for c in columns)
+        rows.append(f"<tr>{cells}</tr>")
     header = "".join(
-        f'<th class="sortable{" num" if numeric else ""}">{escape(h)}</th>' for h, numeric in head
+        f'<th class="sortable{" num" if c.right_aligned else ""}">'
+        f"{escape(labels.TOTAL_POINTS if c.id == 'total' else c.label)}</th>"
+        for c in columns
     )
     return (
-        f'<div class="scroll"><table class="sortable" id="bang-{escape(group_id)}"><thead><tr>'
-        f"{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<div class="scroll"><table class="sortable" id="bang-{escape(ranked.group.id)}"><thead>'
+        f"<tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _page_cell(row: Row, column: Column, precision: int, rubric: Rubric) -> str:
+    value = row.cells.get(column.id)
+    if column.id == "rank":
+        rank = labels.UNRANKED_MARK if row.unranked else str(value or "—")
+        return f'<td class="num" data-sort="{value or ""}">{rank}</td>'
+    if column.id == "parent_rank":
+        return f'<td class="num">{value or "—"}</td>'
+    if column.id == "band":
+        if row.graded and row.band is not None:
+            colour = _band_colour(rubric, row.band.id)
+            label = (
+                f'<span class="band" style="background:{colour}">{escape(row.band.label)}</span>'
+            )
+        else:
+            label = f'<span class="muted">{escape(labels.STATUS_LABELS[row.unit.status])}</span>'
+        return f"<td>{label}</td>"
+    if column.numeric:
+        return _num_cell(figure(value), precision)
+    return f"<td>{escape(str(value))}</td>"
 
 
 def _totals_chart(rubric: Rubric, members: list[UnitResult]) -> str:

@@ -20,7 +20,8 @@ from rich.text import Text
 
 
 def plain_text(renderable: RenderableType) -> str:
-    """`renderable` (a Group of Tables and Texts, as render.py builds) as plain text."""
+    """`renderable` (a Group of Tables and Texts, as terminal.py builds them from the table
+    model) as plain text."""
     return "".join(f"{line.rstrip()}\n" for line in _lines(renderable))
 
 
@@ -32,7 +33,7 @@ def _lines(renderable: RenderableType) -> Iterator[str]:
         yield from _table(renderable)
     elif isinstance(renderable, Text | str):
         yield from (_plain(renderable).splitlines() or [""])
-    else:  # anything else render.py may build one day: rich lays it out
+    else:  # anything else terminal.py may build one day: rich lays it out
         console = Console(width=160, record=True, file=io.StringIO(), color_system=None)
         console.print(renderable)
         yield from console.export_text().splitlines()
@@ -43,7 +44,7 @@ def _plain(cell: RenderableType | None) -> str:
         return ""
     if isinstance(cell, Text):
         return cell.plain
-    if isinstance(cell, str):  # render.py escapes markup in what it writes: undo that
+    if isinstance(cell, str):  # terminal.py escapes markup in what it writes: undo that
         return Text.from_markup(cell).plain if "[" in cell else cell
     return "".join(_lines(cell))
 

@@ -1,7 +1,9 @@
-"""Rich renderables built from a Report. Returns them; never prints (cli.py does)."""
+"""Rich renderables built from a Report (its tables from reports.tables), a rubric, issues and a
+comparison. Returns them; never prints (cli.py does)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from rich import box
@@ -15,8 +17,19 @@ from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import SEVERITY, SUMMARY, Lang, explain, t
 from ictscore.issues import Issue
 from ictscore.numbers import vn_number
+from ictscore.reports import labels
 from ictscore.reports.compare import Comparison
-from ictscore.reports.export import OTHER_GROUPS_LABEL, STATUS_LABELS
+from ictscore.reports.tables import (
+    AppraisalChange,
+    Column,
+    Kind,
+    RankedTable,
+    Row,
+    appraisal_changes,
+    build_tables,
+    figure,
+    ranked_table,
+)
 from ictscore.rubric.methods import Count, Levels, Normalised, Ratio, Thresholds, YesNo
 from ictscore.rubric.model import Criterion, Rubric
 
@@ -26,7 +39,8 @@ def _n(value: Decimal | None, precision: int) -> str:
 
 
 def area_legend(rubric: Rubric) -> Text:
-    text = Text("Lĩnh vực: ", style="bold")
+    """ "Lĩnh vực: 1 Hạ tầng · 2 …": every area of the rubric, above the group tables."""
+    text = Text(f"{labels.AREAS}: ", style="bold")
     for i, area in enumerate(rubric.criteria):
         if i:
             text.append(" · ")
@@ -38,137 +52,105 @@ def area_legend(rubric: Rubric) -> Text:
 def group_table(report: Report, rubric: Rubric, group_id: str) -> Table | None:
     """The ranked table of one group, with band counts in the caption; None if it has no units."""
     group = rubric.group(group_id)
-    units = [u for u in report.units if u.group == group_id]
-    if group is None or not units:
+    if group is None:
         return None
-    p = rubric.precision
-    areas = [a for a in rubric.criteria if rubric.max_for(a, group_id) > 0]
+    units = [u for u in report.units if u.group == group_id]
+    return ranked_rich_table(ranked_table(rubric, group, units), rubric.precision)
+
+
+_SHOWN = frozenset({"rank", "parent_rank", "code", "unit", "self_total", "raw_total", "total"})
+_NO_WRAP = frozenset({"rank", "parent_rank", "code", "self_total", "raw_total", "total", "band"})
+
+
+def ranked_rich_table(ranked: RankedTable, precision: int) -> Table | None:
+    """`ranked` as a rich Table; None if the group has no units."""
+    if not ranked.rows:
+        return None
     table = Table(
-        title=f"{group.label} — {max_text(rubric, group_id)}",
+        title=f"{ranked.group.label} — {ranked.max_text}",
         box=box.SIMPLE_HEAD,
         title_justify="left",
         title_style="bold",
         caption_justify="left",
     )
-    by_parent = group.rank_within == "parent"
-    appraised = any(u.self_total is not None and u.self_total != u.total for u in units)
-    rescaled = any(u.raw_total is not None and u.raw_total != u.total for u in units)
-    table.add_column("Hạng", justify="right", no_wrap=True)
-    if by_parent:
-        table.add_column("Hạng (cấp trên)", justify="right", no_wrap=True)
-    table.add_column("Mã", no_wrap=True)
-    table.add_column("Đơn vị", min_width=20, ratio=1)
-    for area in areas:
-        table.add_column(area.id + (" (−)" if area.kind == "penalty" else ""), justify="right")
-    if appraised:
-        table.add_column("Tự chấm", justify="right", no_wrap=True)
-    if rescaled:
-        table.add_column("Chưa quy đổi", justify="right", no_wrap=True)
-    table.add_column("Tổng", justify="right", style="bold", no_wrap=True)
-    if rubric.bands:
-        table.add_column("Xếp loại", no_wrap=True)
-    for u in units:
-        cells: list[RenderableType] = [_rank(u)]
-        if by_parent:
-            cells.append(str(u.parent_rank) if u.parent_rank else "—")
-        cells += [escape(u.code), escape(u.display_name)]
-        graded = u.status is Status.GRADED
-        cells += [_n(u.subtotals.get(a.id, u.points.get(a.id)), p) if graded else "" for a in areas]
-        if appraised:
-            cells.append(_n(u.self_total, p) if graded else "")
-        if rescaled:
-            cells.append(_n(u.raw_total, p) if graded else "")
-        cells.append(_n(u.total, p) if graded else "—")
-        if rubric.bands:
-            band = rubric.band(u.band)
-            if graded and band is not None:
-                cells.append(Text(band.label, style=f"bold {band.color}"))
-            elif not graded:
-                cells.append(Text(STATUS_LABELS[u.status], style="red"))
-            else:
-                cells.append("")
-        table.add_row(*cells)
-    counts = [f"{b.label}: {sum(1 for u in units if u.band == b.id)}" for b in rubric.bands]
-    others = [
-        f"{label}: {n}"
-        for s, label in STATUS_LABELS.items()
-        if s is not Status.GRADED and (n := sum(1 for u in units if u.status is s))
+    columns = [
+        c
+        for c in ranked.columns
+        if c.id in _SHOWN or c.kind is Kind.AREA or (c.id == "band" and ranked.banded)
     ]
-    unranked = [f"{u.code}: {u.unranked}" for u in units if u.unranked]
-    if unranked:
-        others.append("Không xếp hạng — " + "; ".join(unranked))
-    table.caption = "  ".join([" · ".join(counts), *others]).strip()
+    for c in columns:
+        table.add_column(
+            c.label,
+            justify="right" if c.right_aligned else "left",
+            style="bold" if c.id == "total" else None,
+            no_wrap=c.id in _NO_WRAP,
+            min_width=20 if c.id == "unit" else None,
+            ratio=1 if c.id == "unit" else None,
+        )
+    for row in ranked.rows:
+        table.add_row(*(_cell(row, c, precision) for c in columns))
+    table.caption = ranked.caption
     return table
 
 
-def _rank(u: UnitResult) -> str:
-    if u.status is Status.GRADED and u.unranked:
-        return "KXH"  # không xếp hạng
-    return str(u.rank) if u.rank else "—"
+def _cell(row: Row, column: Column, precision: int) -> RenderableType:
+    value = row.cells.get(column.id)
+    if column.id == "rank":
+        return labels.UNRANKED_MARK if row.graded and row.unranked else str(value or "—")
+    if column.id == "parent_rank":
+        return str(value) if value else "—"
+    if column.id == "band":
+        return _band(row)
+    if column.id == "total":
+        return _n(figure(value), precision) if row.graded else "—"
+    if column.numeric:
+        return _n(figure(value), precision) if row.graded else ""
+    return escape(str(value))
 
 
-def max_text(rubric: Rubric, group_id: str) -> str:
-    """ "tối đa 100 điểm (+10 thưởng, −5 trừ)", with the scale when totals are rescaled."""
-    text = f"tối đa {vn_number(rubric.published_max(group_id))} điểm"
-    extra = []
-    if bonus := rubric.bonus_max(group_id):
-        extra.append(f"+{vn_number(bonus)} thưởng")
-    if penalty := rubric.penalty_max(group_id):
-        extra.append(f"−{vn_number(penalty)} trừ")
-    if rubric.not_applicable == "rescale":
-        extra.append("quy đổi")
-    return text + (f" ({', '.join(extra)})" if extra else "")
+def _band(row: Row) -> RenderableType:
+    if row.graded and row.band is not None:
+        return Text(row.band.label, style=f"bold {row.band.color}")
+    if not row.graded:
+        return Text(labels.STATUS_LABELS[row.unit.status], style="red")
+    return ""
 
 
 def appraisal_table(report: Report, rubric: Rubric) -> Table | None:
     """Every criterion where the appraisal differs from the self-score, or marks it not
     applicable, with the council's note; None when there is none."""
+    return appraisal_rich_table(appraisal_changes(report.units), rubric.precision)
+
+
+def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> Table | None:
+    """The appraisal's changes as a rich Table; None when there is none."""
+    if not changes:
+        return None
     table = Table(
-        title="Thẩm định: điểm khác điểm tự chấm",
+        title=labels.APPRAISAL_TITLE,
         box=box.SIMPLE_HEAD,
         title_justify="left",
         title_style="bold",
     )
-    for header in ("Mã", "Đơn vị", "Tiêu chí"):
+    for header in (labels.CODE, labels.UNIT, labels.CRITERION):
         table.add_column(header)
-    for header in ("Tự chấm", "Thẩm định", "Chênh lệch"):
+    for header in (labels.SELF_SCORE, labels.APPRAISED, labels.DIFFERENCE):
         table.add_column(header, justify="right")
-    table.add_column("Ghi chú")
-    p = rubric.precision
-    for u in report.units:
-        for cid, entry in u.appraisal.items():
-            own = u.self_points.get(cid)
-            if entry.not_applicable:
-                table.add_row(
-                    escape(u.code),
-                    escape(u.name),
-                    cid,
-                    _n(own, p),
-                    "KAD",
-                    "",
-                    escape(
-                        f"Không áp dụng: {entry.not_applicable}"
-                        + (f". {entry.note}" if entry.note else "")
-                    ),
-                )
-                continue
-            final = u.points.get(cid)
-            if final == own and entry.value is None and not entry.note:
-                continue  # appraised, but nothing changed and nothing said
-            diff = final - own if final is not None and own is not None else None
-            note = entry.note or ("(chưa ghi lý do)" if diff else "")
-            if entry.value is not None:
-                note = f"Số liệu thẩm định: {vn_number(entry.value)}. {note}".strip()
-            table.add_row(
-                escape(u.code),
-                escape(u.name),
-                cid,
-                _n(own, p),
-                _n(final, p),
-                _n(diff, p),
-                escape(note),
+    table.add_column(labels.NOTE)
+    p = precision
+    for c in changes:
+        head = (escape(c.unit.code), escape(c.unit.name), c.criterion, _n(c.self_points, p))
+        if c.not_applicable:
+            note = f"{labels.NOT_APPLICABLE}: {c.not_applicable}" + (
+                f". {c.note}" if c.note else ""
             )
-    return table if table.row_count else None
+            table.add_row(*head, labels.NOT_APPLICABLE_MARK, "", escape(note))
+            continue
+        note = c.note or (labels.NO_REASON if c.difference else "")
+        if c.value is not None:
+            note = f"{labels.APPRAISED_VALUE}: {vn_number(c.value)}. {note}".strip()
+        table.add_row(*head, _n(c.points, p), _n(c.difference, p), escape(note))
+    return table
 
 
 def references_table(report: Report, rubric: Rubric) -> Table | None:
@@ -176,12 +158,12 @@ def references_table(report: Report, rubric: Rubric) -> Table | None:
     if not report.references:
         return None
     table = Table(
-        title="Tiêu chí so với đơn vị cao nhất trong khối",
+        title=labels.REFERENCES_TITLE,
         box=box.SIMPLE_HEAD,
         title_justify="left",
         title_style="bold",
     )
-    for header in ("Khối", "Tiêu chí", "Giá trị cao nhất", "Đơn vị đạt"):
+    for header in (labels.BLOCK, labels.CRITERION, labels.BEST_VALUE, labels.BEST_UNITS):
         table.add_column(header)
     for ref in report.references:
         group = rubric.group(ref.group)
@@ -189,42 +171,51 @@ def references_table(report: Report, rubric: Rubric) -> Table | None:
             escape(group.label if group else ref.group),
             ref.criterion,
             vn_number(ref.best),
-            escape(", ".join(ref.units) or "(mọi đơn vị bằng 0: 0 điểm)"),
+            escape(", ".join(ref.units) or labels.NO_BEST_UNIT),
         )
     return table
 
 
 def report_tables(report: Report, rubric: Rubric) -> RenderableType:
+    """The title, the areas, each group's ranked table, the units outside the groups, who set
+    each normalisation reference and the appraisal's changes."""
+    tables = build_tables(report, rubric)
     parts: list[RenderableType] = [
         Text(f"{rubric.title} ({rubric.id} {rubric.version})", style="bold"),
         area_legend(rubric),
     ]
-    for g in rubric.groups:
-        table = group_table(report, rubric, g.id)
+    for ranked in tables.groups:
+        table = ranked_rich_table(ranked, rubric.precision)
         if table is not None:
             parts.append(table)
-    others = [u for u in report.units if rubric.group(u.group) is None]
-    if others:  # sheets made for a group this rubric does not have: listed, never hidden
-        table = Table(
-            title=f"{OTHER_GROUPS_LABEL} ({len(others)})",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            title_style="bold red",
-        )
-        for header in ("Mã", "Đơn vị", "Nhóm", "Trạng thái"):
-            table.add_column(header)
-        for u in others:
-            table.add_row(
-                escape(u.code),
-                escape(u.display_name),
-                escape(u.group or "?"),
-                Text(STATUS_LABELS[u.status], style="red"),
-            )
-        parts.append(table)
-    for extra in (references_table(report, rubric), appraisal_table(report, rubric)):
+    if tables.others:  # sheets made for a group this rubric does not have: listed, never hidden
+        parts.append(_others_table(tables.others))
+    for extra in (
+        references_table(report, rubric),
+        appraisal_rich_table(tables.changes, rubric.precision),
+    ):
         if extra is not None:
             parts.append(extra)
     return RichGroup(*parts)
+
+
+def _others_table(others: Sequence[UnitResult]) -> Table:
+    table = Table(
+        title=f"{labels.OTHER_GROUPS_LABEL} ({len(others)})",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        title_style="bold red",
+    )
+    for header in (labels.CODE, labels.UNIT, labels.GROUP, labels.STATUS):
+        table.add_column(header)
+    for u in others:
+        table.add_row(
+            escape(u.code),
+            escape(u.display_name),
+            escape(u.group or "?"),
+            Text(labels.STATUS_LABELS[u.status], style="red"),
+        )
+    return table
 
 
 def rubric_table(rubric: Rubric, group: str | None = None) -> RenderableType:
@@ -236,8 +227,8 @@ def rubric_table(rubric: Rubric, group: str | None = None) -> RenderableType:
         title_justify="left",
         title_style="bold",
     )
-    table.add_column("Mã", no_wrap=True)
-    table.add_column("Tiêu chí", ratio=1, min_width=30)
+    table.add_column(labels.CODE, no_wrap=True)
+    table.add_column(labels.CRITERION, ratio=1, min_width=30)
     for g in groups:
         table.add_column(g.id, justify="right", no_wrap=True)
     table.add_column("Cách tính", max_width=28)
@@ -334,14 +325,22 @@ def comparison_tables(c: Comparison) -> RenderableType:
     """The year-on-year comparison: the headline first, then groups, units and criteria."""
     parts: list[RenderableType] = [Text(c.headline, style="bold")]
     groups = Table(title="Điểm trung bình theo nhóm", box=box.SIMPLE_HEAD, title_justify="left")
-    for header in ("Nhóm", "Năm trước", "Năm nay", "Thay đổi"):
-        groups.add_column(header, justify="left" if header == "Nhóm" else "right")
+    for header in (labels.GROUP, "Năm trước", "Năm nay", "Thay đổi"):
+        groups.add_column(header, justify="left" if header == labels.GROUP else "right")
     for label, a, b in c.group_means:
         diff = b - a if a is not None and b is not None else None
         groups.add_row(escape(label), _n(a, 2), _n(b, 2), _signed(diff))
     parts.append(groups)
     units = Table(title="Từng đơn vị", box=box.SIMPLE_HEAD, title_justify="left")
-    for header in ("Mã", "Đơn vị", "Năm trước", "Năm nay", "Thay đổi", "Xếp loại", "Hạng"):
+    for header in (
+        labels.CODE,
+        labels.UNIT,
+        "Năm trước",
+        "Năm nay",
+        "Thay đổi",
+        labels.BAND,
+        labels.RANK,
+    ):
         units.add_column(header)
     order = {g: i for i, g in enumerate(c.group_order)}
     moved = {"both": 0, "new": 1, "not graded": 2, "gone": 3}
@@ -372,8 +371,8 @@ def comparison_tables(c: Comparison) -> RenderableType:
         crit = Table(
             title="Điểm trung bình từng tiêu chí", box=box.SIMPLE_HEAD, title_justify="left"
         )
-        for header in ("Tiêu chí", "Năm trước", "Năm nay", "Thay đổi"):
-            crit.add_column(header, justify="left" if header == "Tiêu chí" else "right")
+        for header in (labels.CRITERION, "Năm trước", "Năm nay", "Thay đổi"):
+            crit.add_column(header, justify="left" if header == labels.CRITERION else "right")
         for k in sorted(c.criteria, key=lambda k: k.change):
             label = k.criterion if k.last_id == k.criterion else f"{k.last_id} → {k.criterion}"
             crit.add_row(label, _n(k.last_mean, 2), _n(k.this_mean, 2), _signed(k.change))

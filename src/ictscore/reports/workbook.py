@@ -1,9 +1,11 @@
-"""build_results_workbook(report, rubric) → an openpyxl Workbook: a ranked sheet per group and a
-sheet of issues, in Vietnamese. The caller saves it (export.save_workbook)."""
+"""build_results_workbook(report, rubric) → an openpyxl Workbook: a summary, a ranked sheet per
+group (from reports.tables), a criteria matrix per group, the appraisal's changes and the
+issues, in Vietnamese. The caller saves it (files.save_workbook)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,9 +18,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import explain
 from ictscore.numbers import excel_number_format, vn_number
-from ictscore.reports.export import OTHER_GROUPS_LABEL, STATUS_LABELS, safe_text
+from ictscore.reports import labels
+from ictscore.reports.files import safe_text
 from ictscore.reports.summary import GroupSummary, criterion_means, summarise
-from ictscore.reports.terminal import max_text
+from ictscore.reports.tables import (
+    AppraisalChange,
+    Column,
+    Kind,
+    RankedTable,
+    Row,
+    build_tables,
+    figure,
+)
 from ictscore.rubric.model import Rubric
 from ictscore.sheets.printing import set_page
 
@@ -36,94 +47,117 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
     assert first is not None
     wb.remove(first)
     number_format = excel_number_format(rubric.precision)
+    tables = build_tables(report, rubric)
     _summary_sheet(wb, report, rubric, summarise(report, rubric))
-    for group in rubric.groups:
-        _group_sheet(wb, report, rubric, group.id, number_format)
+    for ranked in tables.groups:
+        _group_sheet(wb, rubric, ranked, number_format)
     for group in rubric.groups:
         _matrix_sheet(wb, report, rubric, group.id, number_format)
-    others = [u for u in report.units if rubric.group(u.group) is None]
-    if others:  # sheets made for a group this rubric does not have: listed, never hidden
-        ws = wb.create_sheet(_sheet_title("Ngoài các nhóm", wb))
-        ws.append([OTHER_GROUPS_LABEL])
-        ws["A1"].font = Font(bold=True, size=13)
-        ws.append([])
-        ws.append(["Mã", "Tên đơn vị", "Nhóm", "Trạng thái", "Tệp"])
-        for u in others:
-            ws.append(
-                [
-                    safe_text(v)
-                    for v in (u.code, u.name, u.group, STATUS_LABELS[u.status], u.file or "")
-                ]
-            )
-        _finish(ws, [12, 40, 16, 14, 36])
-    cuts = [
-        (u, cid, a)
-        for u in report.units
-        for cid, a in u.appraisal.items()
-        if a.not_applicable
-        or a.value is not None
-        or a.note
-        or u.points.get(cid) != u.self_points.get(cid)
-    ]
-    if cuts:
-        ws = wb.create_sheet("Thẩm định")
-        ws.append(["Mã", "Tên đơn vị", "Tiêu chí", "Tự chấm", "Thẩm định", "Chênh lệch", "Ghi chú"])
-        _header(ws, 1)
-        for u, cid, a in cuts:
-            own, final = u.self_points.get(cid), u.points.get(cid)
-            diff = final - own if final is not None and own is not None else None
-            note = (f"Không áp dụng: {a.not_applicable}. " if a.not_applicable else "") + (
-                a.note or ("(chưa ghi lý do)" if diff else "")
-            )
-            if a.value is not None:
-                note = f"Số liệu thẩm định: {vn_number(a.value)}. {note}"
-            ws.append(
-                [
-                    safe_text(v)
-                    for v in (
-                        u.code,
-                        u.name,
-                        cid,
-                        _float(own),
-                        "KAD" if a.not_applicable else _float(final),
-                        _float(diff),
-                        note.strip(),
-                    )
-                ]
-            )
-        _finish(ws, [12, 36, 10, 10, 10, 10, 70], header_row=1)
+    if tables.others:  # sheets made for a group this rubric does not have: listed, never hidden
+        _others_sheet(wb, tables.others)
+    if tables.changes:
+        _appraisal_sheet(wb, tables.changes)
     if report.references:
-        ws = wb.create_sheet("Giá trị cao nhất khối")
-        ws.append(["Khối", "Tiêu chí", "Giá trị cao nhất", "Đơn vị đạt"])
-        _header(ws, 1)
-        for ref in report.references:
-            found = rubric.group(ref.group)
-            ws.append(
-                [
-                    safe_text(v)
-                    for v in (
-                        found.label if found else ref.group,
-                        ref.criterion,
-                        float(ref.best),
-                        ", ".join(ref.units) or "(mọi đơn vị bằng 0: 0 điểm)",
-                    )
-                ]
-            )
-        _finish(ws, [24, 10, 16, 60], header_row=1)
+        _references_sheet(wb, report, rubric)
     missing = [u for u in report.units if u.status is Status.MISSING]
     if missing:
-        ws = wb.create_sheet("Chưa nộp")
-        ws.append(["Mã", "Tên đơn vị", "Nhóm", "Thuộc"])
-        _header(ws, 1)
-        for u in missing:
-            known = rubric.group(u.group)
-            label = known.label if known else u.group
-            ws.append([safe_text(v) for v in (u.code, u.name, label, u.parent_name or "")])
-        _finish(ws, [12, 40, 24, 30], header_row=1)
-    ws = wb.create_sheet("Vấn đề")
-    ws.append(["Vị trí", "Mức độ", "Mã lỗi", "Đơn vị", "Nội dung"])
+        _missing_sheet(wb, rubric, missing)
+    _issues_sheet(wb, report)
+    return wb
+
+
+def _others_sheet(wb: Workbook, others: Sequence[UnitResult]) -> None:
+    ws = wb.create_sheet(_sheet_title("Ngoài các nhóm", wb))
+    ws.append([labels.OTHER_GROUPS_LABEL])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([])
+    ws.append([labels.CODE, labels.UNIT_NAME, labels.GROUP, labels.STATUS, labels.FILE])
+    for u in others:
+        ws.append(
+            [
+                safe_text(v)
+                for v in (u.code, u.name, u.group, labels.STATUS_LABELS[u.status], u.file or "")
+            ]
+        )
+    _finish(ws, [12, 40, 16, 14, 36])
+
+
+def _appraisal_sheet(wb: Workbook, changes: Sequence[AppraisalChange]) -> None:
+    ws = wb.create_sheet(labels.APPRAISED)
+    ws.append(
+        [
+            labels.CODE,
+            labels.UNIT_NAME,
+            labels.CRITERION,
+            labels.SELF_SCORE,
+            labels.APPRAISED,
+            labels.DIFFERENCE,
+            labels.NOTE,
+        ]
+    )
     _header(ws, 1)
-    for issue in report.issues:
+    for c in changes:
+        diff = c.difference
+        note = (f"{labels.NOT_APPLICABLE}: {c.not_applicable}. " if c.not_applicable else "") + (
+            c.note or (labels.NO_REASON if diff else "")
+        )
+        if c.value is not None:
+            note = f"{labels.APPRAISED_VALUE}: {vn_number(c.value)}. {note}"
+        ws.append(
+            [
+                safe_text(v)
+                for v in (
+                    c.unit.code,
+                    c.unit.name,
+                    c.criterion,
+                    _float(c.self_points),
+                    labels.NOT_APPLICABLE_MARK if c.not_applicable else _float(c.points),
+                    _float(diff),
+                    note.strip(),
+                )
+            ]
+        )
+    _finish(ws, [12, 36, 10, 10, 10, 10, 70], header_row=1)
+
+
+def _references_sheet(wb: Workbook, report: Report, rubric: Rubric) -> None:
+    ws = wb.create_sheet("Giá trị cao nhất khối")
+    ws.append([labels.BLOCK, labels.CRITERION, labels.BEST_VALUE, labels.BEST_UNITS])
+    _header(ws, 1)
+    for ref in report.references:
+        found = rubric.group(ref.group)
+        ws.append(
+            [
+                safe_text(v)
+                for v in (
+                    found.label if found else ref.group,
+                    ref.criterion,
+                    float(ref.best),
+                    ", ".join(ref.units) or labels.NO_BEST_UNIT,
+                )
+            ]
+        )
+    _finish(ws, [24, 10, 16, 60], header_row=1)
+
+
+def _missing_sheet(wb: Workbook, rubric: Rubric, missing: Sequence[UnitResult]) -> None:
+    ws = wb.create_sheet(labels.STATUS_LABELS[Status.MISSING])
+    ws.append([labels.CODE, labels.UNIT_NAME, labels.GROUP, labels.PARENT])
+    _header(ws, 1)
+    for u in missing:
+        known = rubric.group(u.group)
+        label = known.label if known else u.group
+        ws.append([safe_text(v) for v in (u.code, u.name, label, u.parent_name or "")])
+    _finish(ws, [12, 40, 24, 30], header_row=1)
+
+
+def _issues_sheet(wb: Workbook, report: Report) -> None:
+    ws = wb.create_sheet("Vấn đề")
+    ws.append(["Vị trí", "Mức độ", "Mã lỗi", labels.UNIT, "Nội dung"])
+    _header(ws, 1)
+    located = [*((i, "") for i in report.issues)]
+    located += [(i, u.code) for u in report.units for i in u.issues]
+    for issue, code in located:
         ws.append(
             [
                 safe_text(v)
@@ -131,27 +165,12 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
                     str(issue.where or ""),
                     _severity(issue.severity.value),
                     issue.code,
-                    "",
+                    code,
                     explain(issue, "vi"),
                 )
             ]
         )
-    for u in report.units:
-        for issue in u.issues:
-            ws.append(
-                [
-                    safe_text(v)
-                    for v in (
-                        str(issue.where or ""),
-                        _severity(issue.severity.value),
-                        issue.code,
-                        u.code,
-                        explain(issue, "vi"),
-                    )
-                ]
-            )
     _finish(ws, [50, 10, 22, 14, 90], header_row=1)
-    return wb
 
 
 def _header(ws: Worksheet, row: int) -> None:
@@ -175,18 +194,16 @@ def _summary_sheet(
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([f"Tổng hợp kết quả theo nhóm — {rubric.issuer}, năm {rubric.year}"])
     headers = [
-        "Nhóm",
+        labels.GROUP,
         "Điểm tối đa",
-        "Đã chấm",
-        "Không hợp lệ",
-        "Chưa nộp",
-        "Điểm trung bình",
+        *labels.STATUS_LABELS.values(),
+        labels.MEAN,
         "TB so với tối đa (%)",
-        "Cao nhất",
+        labels.HIGHEST,
         "Đơn vị cao nhất",
-        "Thấp nhất",
+        labels.LOWEST,
         "Đơn vị thấp nhất",
-        "Chênh lệch",
+        labels.DIFFERENCE,
         *(f"Số đơn vị {b.label}" for b in rubric.bands),
         *(f"Tỷ lệ {b.label}" for b in rubric.bands),
     ]
@@ -240,77 +257,48 @@ def _summary_sheet(
         ws.add_chart(chart, f"A{len(summaries) + 6}")
 
 
-def _group_sheet(
-    wb: Workbook, report: Report, rubric: Rubric, group_id: str, number_format: str
-) -> None:
+_GROUP_SHEET_COLUMNS = frozenset({"rank", "parent_rank", "code", "name", "parent", "band"})
+_GROUP_SHEET_COLUMNS |= {"self_total", "appraisal_difference", "raw_total", "total"}
+_GROUP_SHEET_COLUMNS |= {"status", "file"}
+_WIDTHS = {"rank": 6, "parent_rank": 8, "code": 12, "name": 36, "parent": 22, "band": 12}
+_WIDTHS |= {"status": 14, "file": 36}
+
+
+def _group_sheet(wb: Workbook, rubric: Rubric, ranked: RankedTable, number_format: str) -> None:
     """The ranked table of one group, and a chart of its totals with the band thresholds."""
-    group = rubric.group(group_id)
-    assert group is not None
-    ws = wb.create_sheet(_sheet_title(group.label, wb))
-    areas = [a for a in rubric.criteria if rubric.max_for(a, group_id) > 0]
-    members = [u for u in report.units if u.group == group_id]
-    by_parent = group.rank_within == "parent"
-    appraised = any(u.self_total is not None and u.self_total != u.total for u in members)
-    rescaled = any(u.raw_total is not None and u.raw_total != u.total for u in members)
-    numeric = [
-        *(f"{a.id}. {a.title}" for a in areas),
-        *(["Tự chấm", "Chênh lệch thẩm định"] if appraised else []),
-        *(["Chưa quy đổi"] if rescaled else []),
-        "Tổng điểm",
-    ]
-    headers = [
-        "Hạng",
-        *(["Hạng (cấp trên)"] if by_parent else []),
-        "Mã",
-        "Tên đơn vị",
-        "Thuộc",
-        *numeric,
-        "Xếp loại",
-        "Trạng thái",
-        "Tệp",
-    ]
-    ws.append([f"{rubric.title} — {group.label}"])
+    ws = wb.create_sheet(_sheet_title(ranked.group.label, wb))
+    columns = [c for c in ranked.columns if c.id in _GROUP_SHEET_COLUMNS or c.kind is Kind.AREA]
+    ws.append([f"{rubric.title} — {ranked.group.label}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(["Điểm " + max_text(rubric, group_id)])
-    ws.append(headers)
+    ws.append(["Điểm " + ranked.max_text])
+    ws.append([_heading(c) for c in columns])
     _header(ws, 3)
-    first_num = 5 + (1 if by_parent else 0)
-    total_col = first_num + len(numeric) - 1
-    for u in members:
-        band = rubric.band(u.band)
-        graded = u.status is Status.GRADED
-        values: list[Decimal | None] = [
-            u.subtotals.get(a.id, u.points.get(a.id)) if graded else None for a in areas
-        ]
-        if appraised:
-            diff = (
-                u.total - u.self_total if u.total is not None and u.self_total is not None else None
-            )
-            values += [u.self_total, diff]
-        if rescaled:
-            values.append(u.raw_total)
-        values.append(u.total)
-        row: list[Any] = [
-            "KXH" if u.unranked else u.rank,
-            *([u.parent_rank] if by_parent else []),
-            u.code,
-            u.name,
-            u.parent_name or "",
-            *(_float(v) for v in values),
-            band.label if band else "",
-            STATUS_LABELS[u.status],
-            u.file or "",
-        ]
-        ws.append([safe_text(v) for v in row])
-        r = ws.max_row
-        for col in range(first_num, total_col + 1):
+    numeric = [i for i, c in enumerate(columns, start=1) if c.numeric]
+    band_col = next(i for i, c in enumerate(columns, start=1) if c.id == "band")
+    for r, row in enumerate(ranked.rows, start=4):  # counted: ws.max_row scans every cell
+        ws.append([safe_text(_value(row, c)) for c in columns])
+        for col in numeric:
             ws.cell(r, col).number_format = number_format
-        if band and band.color in _BAND_FILLS:
-            fill = PatternFill("solid", fgColor=_BAND_FILLS[band.color])
-            ws.cell(r, total_col + 1).fill = fill
-    widths = [6, *([8] if by_parent else []), 12, 36, 22, *([11] * len(numeric)), 12, 14, 36]
-    _finish(ws, widths)
-    _totals_chart(ws, rubric, members, total_col, first_num - 3)
+        if row.band and row.band.color in _BAND_FILLS:
+            fill = PatternFill("solid", fgColor=_BAND_FILLS[row.band.color])
+            ws.cell(r, band_col).fill = fill
+    _finish(ws, [11 if c.numeric else _WIDTHS[c.id] for c in columns])
+    total_col = next(i for i, c in enumerate(columns, start=1) if c.id == "total")
+    code_col = next(i for i, c in enumerate(columns, start=1) if c.id == "code")
+    _totals_chart(ws, rubric, ranked.units, total_col, code_col)
+
+
+def _heading(column: Column) -> str:
+    if column.kind is Kind.AREA:
+        return f"{column.area}. {column.title}"
+    return labels.TOTAL_POINTS if column.id == "total" else column.label
+
+
+def _value(row: Row, column: Column) -> Any:
+    value = row.cells.get(column.id)
+    if column.id == "rank" and row.unranked:
+        return labels.UNRANKED_MARK
+    return _float(figure(value)) if column.numeric else value
 
 
 def _totals_chart(
@@ -362,13 +350,20 @@ def _matrix_sheet(
     ws.append([f"Điểm từng tiêu chí — {group.label}"])
     ws["A1"].font = Font(bold=True, size=13)
     titles = {n.criterion.id: n.criterion.title for n in rubric.walk()}
-    ws.append(["", "Tiêu chí", *(titles[m.criterion] for m in means)])
-    ws.append(["Mã", "Tên đơn vị", *(f"{m.criterion} (tối đa {vn_number(m.max)})" for m in means)])
+    ws.append(["", labels.CRITERION, *(titles[m.criterion] for m in means)])
+    ws.append(
+        [
+            labels.CODE,
+            labels.UNIT_NAME,
+            *(f"{m.criterion} (tối đa {vn_number(m.max)})" for m in means),
+        ]
+    )
     _header(ws, 3)
     for cell in ws[2]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.font = Font(italic=True, size=9)
-    for u in graded:
+    # NOTE: rows are counted here: ws.max_row scans every cell, once a cell made it quadratic
+    for r, u in enumerate(graded, start=4):
         ws.append(
             [
                 safe_text(u.code),
@@ -377,14 +372,15 @@ def _matrix_sheet(
             ]
         )
         for col in range(3, 3 + len(means)):
-            ws.cell(ws.max_row, col).number_format = number_format
+            ws.cell(r, col).number_format = number_format
+    r = 4 + len(graded)
     ws.append(["", "Trung bình", *(_float(m.mean) for m in means)])
     for col in range(3, 3 + len(means)):
-        ws.cell(ws.max_row, col).number_format = number_format
-        ws.cell(ws.max_row, col).font = Font(bold=True)
+        ws.cell(r, col).number_format = number_format
+        ws.cell(r, col).font = Font(bold=True)
     ws.append(["", "Tỷ lệ đạt (%)", *(_float(m.share) for m in means)])
     for i, m in enumerate(means):
-        cell = ws.cell(ws.max_row, 3 + i)
+        cell = ws.cell(r + 1, 3 + i)
         cell.number_format = "0.0"
         cell.font = Font(bold=True)
         if m.share < 60 and rubric.area_kind(m.criterion) != "penalty":  # weak across the group

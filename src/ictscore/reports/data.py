@@ -1,0 +1,232 @@
+"""A Report as data: the JSON contract ("ictscore-report/1", documented in the README, read
+by scripts and by `ictscore compare`) and the CSV, one row per unit. Text only; writing files
+is export.py's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any, Final, TextIO
+
+from ictscore.grading.results import Report, Status, UnitResult
+from ictscore.i18n import explain
+from ictscore.issues import Issue
+from ictscore.reports.files import safe_text
+from ictscore.rubric.model import Rubric
+from ictscore.version import __version__
+
+REPORT_FORMAT = "ictscore-report/1"
+
+
+def _num(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def issue_dict(issue: Issue) -> dict[str, Any]:
+    where = issue.where
+    return {
+        "code": issue.code,
+        "severity": issue.severity.value,
+        "message": str(issue.message),
+        "message_vi": explain(issue, "vi"),
+        "file": where.file if where else None,
+        "sheet": where.sheet if where else None,
+        "cell": where.cell if where else None,
+        "criterion": issue.criterion,
+        "location": str(where) if where else None,
+    }
+
+
+def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
+    band = rubric.band(unit.band)
+    known = rubric.group(unit.group) is not None
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "group": unit.group,
+        "parent": unit.parent,
+        "parent_name": unit.parent_name,
+        "file": unit.file,
+        "status": unit.status.value,
+        "rank": unit.rank,
+        "parent_rank": unit.parent_rank,
+        "unranked": unit.unranked,
+        "total": _num(unit.total),
+        "raw_total": _num(unit.raw_total),
+        "self_total": _num(unit.self_total),
+        "band": unit.band,
+        "band_label": band.label if band else None,
+        "max": _num(rubric.published_max(unit.group)) if known else None,
+        "base_max": _num(unit.base_max),
+        "bonus_max": _num(rubric.bonus_max(unit.group)) if known else None,
+        "penalty_max": _num(rubric.penalty_max(unit.group)) if known else None,
+        "subtotals": {k: _num(v) for k, v in unit.subtotals.items()},
+        "points": {k: _num(v) for k, v in unit.points.items()},
+        "self_points": {k: _num(v) for k, v in unit.self_points.items()},
+        "measures": {k: _num(v) for k, v in unit.measures.items()},
+        "not_applicable": dict(unit.not_applicable),
+        "appraisal": {
+            cid: {
+                "self_points": _num(unit.self_points.get(cid)),
+                "appraised_points": _num(a.points),
+                "appraised_value": _num(a.value),
+                "difference": _num(
+                    unit.points[cid] - unit.self_points[cid]
+                    if cid in unit.points and cid in unit.self_points
+                    else None
+                ),
+                "not_applicable": a.not_applicable,
+                "note": a.note,
+                "location": str(a.where) if a.where else None,
+            }
+            for cid, a in unit.appraisal.items()
+        },
+        "inputs": {
+            cid: {
+                slot: {
+                    "value": _num(v.value) if isinstance(v.value, Decimal) else v.value,
+                    "cell": v.cell,
+                }
+                for slot, v in slots.items()
+            }
+            for cid, slots in unit.inputs.items()
+        },
+        "evidence": dict(unit.evidence),
+        "issues": [issue_dict(i) for i in unit.issues],
+    }
+
+
+def report_dict(report: Report, rubric: Rubric) -> dict[str, Any]:
+    """The JSON contract: rubric, groups, bands, units, batch-level issues, summary."""
+    return {**_report_head(report, rubric), "units": [unit_dict(u, rubric) for u in report.units]}
+
+
+_UNITS_HERE: Final = "\x00units\x00"
+"""Where the units go in the JSON text: written one at a time (see `write_json`)."""
+
+
+def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
+    """The report as `report_dict`, with a placeholder for the units."""
+    groups = []
+    for g in rubric.groups:
+        members = [u for u in report.units if u.group == g.id]
+        groups.append(
+            {
+                "id": g.id,
+                "label": g.label,
+                "max": _num(rubric.published_max(g.id)),
+                "base_max": _num(rubric.base_max(g.id)),
+                "bonus_max": _num(rubric.bonus_max(g.id)),
+                "penalty_max": _num(rubric.penalty_max(g.id)),
+                "rank_within": g.rank_within,
+                **{s.value: sum(1 for u in members if u.status is s) for s in Status},
+                "bands": {b.id: sum(1 for u in members if u.band == b.id) for b in rubric.bands},
+            }
+        )
+    all_issues = report.all_issues
+    return {
+        "format": REPORT_FORMAT,
+        "generator": f"ictscore {__version__}",
+        "rubric": {
+            "id": report.rubric_id,
+            "version": report.rubric_version,
+            "hash": report.rubric_hash,
+            "title": rubric.title,
+            "year": rubric.year,
+            "precision": rubric.precision,
+            "not_applicable": rubric.not_applicable,
+            "scale": _num(rubric.scale),
+            "appraisal": rubric.appraisal,
+            "tie_breaks": list(rubric.tie_breaks),
+        },
+        "groups": groups,
+        "bands": [{"id": b.id, "label": b.label, "min": _num(b.min)} for b in rubric.bands],
+        "areas": [
+            {"id": a.id, "title": a.title, "kind": a.kind, "bonus": a.kind == "bonus"}
+            for a in rubric.criteria
+        ],
+        "units": _UNITS_HERE,
+        "references": [
+            {
+                "group": r.group,
+                "criterion": r.criterion,
+                "best": _num(r.best),
+                "units": list(r.units),
+            }
+            for r in report.references
+        ],
+        "issues": [issue_dict(i) for i in report.issues],
+        "summary": {
+            "units": len(report.units),
+            **{s.value: sum(1 for u in report.units if u.status is s) for s in Status},
+            "errors": sum(1 for i in all_issues if i.is_error),
+            "warnings": sum(1 for i in all_issues if not i.is_error),
+            "ok": report.ok,
+        },
+    }
+
+
+def to_json(report: Report, rubric: Rubric) -> str:
+    buf = io.StringIO()
+    write_json(report, rubric, buf)
+    return buf.getvalue()
+
+
+def write_json(report: Report, rubric: Rubric, out: TextIO) -> None:
+    """The JSON of `report_dict`, written a unit at a time, one unit per line: the text of
+    10,000 units is never held whole, and each unit is encoded by json's C encoder (an indented
+    dump goes through its pure-Python one, ten times slower). The rest is indented by 2."""
+    head = json.dumps(_report_head(report, rubric), ensure_ascii=False, indent=2)
+    before, after = head.split(json.dumps(_UNITS_HERE), 1)
+    out.write(before)
+    if not report.units:
+        out.write("[]")
+    for i, unit in enumerate(report.units):
+        out.write("[\n    " if i == 0 else ",\n    ")
+        out.write(json.dumps(unit_dict(unit, rubric), ensure_ascii=False))
+    if report.units:
+        out.write("\n  ]")
+    out.write(after + "\n")
+
+
+def csv_rows(report: Report, rubric: Rubric) -> list[dict[str, Any]]:
+    """One row per unit; area subtotals as `area_<id>` columns."""
+    rows = []
+    for u in report.units:
+        row: dict[str, Any] = {
+            "group": u.group,
+            "rank": u.rank,
+            "parent_rank": u.parent_rank,
+            "code": u.code,
+            "name": u.name,
+            "parent": u.parent_name or "",
+            "status": u.status.value,
+            "total": u.total,
+            "raw_total": u.raw_total,
+            "self_total": u.self_total,
+            "band": band.label if (band := rubric.band(u.band)) else "",
+            "unranked": u.unranked or "",
+        }
+        for area in rubric.criteria:
+            row[f"area_{area.id}"] = u.subtotals.get(area.id, u.points.get(area.id))
+        row["errors"] = sum(1 for i in u.issues if i.is_error)
+        row["warnings"] = sum(1 for i in u.issues if not i.is_error)
+        row["file"] = u.file or ""
+        rows.append(row)
+    return rows
+
+
+def to_csv(report: Report, rubric: Rubric) -> str:
+    rows = csv_rows(report, rubric)
+    buf = io.StringIO()
+    fields = list(rows[0]) if rows else ["group", "rank", "code", "name", "status", "total"]
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else safe_text(v)) for k, v in row.items()})
+    return buf.getvalue()
