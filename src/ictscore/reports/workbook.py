@@ -257,11 +257,23 @@ def _summary_sheet(
         ws.add_chart(chart, f"A{len(summaries) + 6}")
 
 
-_GROUP_SHEET_COLUMNS = frozenset({"rank", "parent_rank", "code", "name", "parent", "band"})
-_GROUP_SHEET_COLUMNS |= {"self_total", "appraisal_difference", "raw_total", "total"}
-_GROUP_SHEET_COLUMNS |= {"status", "file"}
-_WIDTHS = {"rank": 6, "parent_rank": 8, "code": 12, "name": 36, "parent": 22, "band": 12}
-_WIDTHS |= {"status": 14, "file": 36}
+_WIDTHS = {
+    "rank": 6,
+    "parent_rank": 8,
+    "code": 12,
+    "name": 36,
+    "parent": 22,
+    "band": 12,
+    "status": 14,
+    "file": 36,
+}
+"""The group sheet's columns besides the figures (areas, self-score, raw total, total: 11)."""
+_GROUP_SHEET_COLUMNS = frozenset(_WIDTHS) | {
+    "self_total",
+    "appraisal_difference",
+    "raw_total",
+    "total",
+}
 
 
 def _group_sheet(wb: Workbook, rubric: Rubric, ranked: RankedTable, number_format: str) -> None:
