@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 
 from ictscore.errors import ExportError
-from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Report
+from ictscore.grading.workers import read_sheets
 from ictscore.reports import export
 from ictscore.reports.data import to_csv, to_json
 from ictscore.reports.page import build_html

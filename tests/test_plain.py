@@ -6,7 +6,8 @@ import io
 
 from rich.console import Console
 
-from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading.pipeline import grade_sheets
+from ictscore.grading.workers import read_sheets
 from ictscore.reports import terminal as render
 from ictscore.reports.plain import plain_text
 from ictscore.roster import load_units

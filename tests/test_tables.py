@@ -11,14 +11,15 @@ import openpyxl
 import pytest
 from rich.console import Console
 
-from ictscore.grading import appraisal as ap
-from ictscore.grading.batch import grade_sheets, read_sheets
+from ictscore.grading import appraisal_form as ap
+from ictscore.grading.pipeline import grade_sheets
 from ictscore.grading.results import Report
+from ictscore.grading.workers import read_sheets
 from ictscore.reports import labels, terminal
 from ictscore.reports.page import build_html
 from ictscore.reports.tables import Kind, build_tables
 from ictscore.reports.workbook import build_results_workbook
-from ictscore.rubric.model import Rubric, parse_rubric
+from ictscore.rubric import Rubric, parse_rubric
 from ictscore.sheets.fill import fill_workbook
 from ictscore.sheets.template import build_template
 from tests.test_policies import POLICY, UNITS, VALUES, _fill_form

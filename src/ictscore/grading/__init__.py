@@ -11,6 +11,5 @@
                     normalisation, totals (scoring.py), ranks
 - results.py        the Report and UnitResult it returns
 
-Imports rubric, roster and sheets; never reports. batch.py keeps the names of the former module
-for callers not yet moved.
+Imports rubric, roster and sheets; never reports.
 """
