@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, assert_never
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
     from ictscore.grading.results import Report
     from ictscore.i18n import Lang
     from ictscore.issues import Finding
+    from ictscore.reports.publication import Publication
     from ictscore.roster import Roster, Unit
     from ictscore.rubric.model import Rubric
 
@@ -250,6 +252,25 @@ def grade(
         bool, typer.Option(help="Read links to files outside DIR (not followed by default).")
     ] = False,
     jobs: JobsOpt = None,
+    issuer: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT",
+            help="Who publishes the results, at the head of the page and the workbook "
+            "(default: the rubric's issuer).",
+        ),
+    ] = None,
+    decision: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT",
+            help='The decision the results are attached to, e.g. "Quyết định số 12/QĐ-UBND".',
+        ),
+    ] = None,
+    decision_date: Annotated[
+        datetime | None,
+        typer.Option(metavar="YYYY-MM-DD", formats=["%Y-%m-%d"], help="The decision's date."),
+    ] = None,
 ) -> None:
     """Validate, total, classify and rank every sheet in DIR (.xlsx, .xlsm, .xls, .ods, .xlsb).
 
@@ -258,6 +279,7 @@ def grade(
     """
     from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output
+    from ictscore.reports.publication import Publication
 
     outputs = output or []
     with _exit_on_error():
@@ -276,7 +298,8 @@ def grade(
                 warn=_warn,
             )
             report = grade_folder(folder, options)
-        _emit(report, fmt, outputs, force, quiet, lang.value)
+        publication = Publication(issuer, decision, decision_date.date() if decision_date else None)
+        _emit(report, fmt, outputs, force, quiet, lang.value, publication)
         if feedback is not None:
             _write_feedback(report, feedback, force)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
@@ -573,13 +596,14 @@ def _emit(
     force: bool,
     quiet: bool,
     lang: Lang = "en",
+    publication: Publication | None = None,
 ) -> None:
     from ictscore.reports import export
     from ictscore.reports import terminal as render
 
     rubric = _rubric(report)
     for target in outputs:
-        export.write_report(report, rubric, target, overwrite=force)
+        export.write_report(report, rubric, target, overwrite=force, publication=publication)
     match fmt:
         case OutputFormat.table:
             tables = render.report_tables(report, rubric)

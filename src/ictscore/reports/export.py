@@ -29,6 +29,7 @@ from ictscore.reports.files import (
     write_text,
 )
 from ictscore.reports.page import build_html
+from ictscore.reports.publication import Publication
 from ictscore.reports.workbook import build_results_workbook
 from ictscore.rubric.model import Rubric
 
@@ -68,8 +69,15 @@ def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None
         raise exists_error(path)
 
 
-def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = False) -> None:
-    """Write the report as .json, .csv, .xlsx or .html, chosen by the file's suffix."""
+def write_report(
+    report: Report,
+    rubric: Rubric,
+    path: Path,
+    overwrite: bool = False,
+    publication: Publication | None = None,
+) -> None:
+    """Write the report as .json, .csv, .xlsx or .html, chosen by the file's suffix; the page and
+    the workbook carry the `publication` details at their head."""
     match path.suffix.lower():
         case ".json":
 
@@ -81,9 +89,9 @@ def write_report(report: Report, rubric: Rubric, path: Path, overwrite: bool = F
         case ".csv":
             write_text(path, to_csv(report, rubric), overwrite)
         case ".xlsx":
-            save_workbook(build_results_workbook(report, rubric), path, overwrite)
+            save_workbook(build_results_workbook(report, rubric, publication), path, overwrite)
         case ".html":
-            write_text(path, build_html(report, rubric), overwrite)
+            write_text(path, build_html(report, rubric, publication), overwrite)
         case _:
             raise _unknown_type(path)
 

@@ -1,6 +1,6 @@
 """The Vietnamese labels the report writers share: unit statuses, column headers, the marks
 written in cells ("KXH", "KAD"), the headings of the appraisal and reference tables, and the
-maximum of a group as a phrase (`max_text`).
+maximum of a group as a phrase (`max_text`), and the one band palette (`band_colour`).
 
 The terminal, plain-text, workbook, page and feedback writers read their shared words here, so
 no writer imports another for a label. A label only one writer uses stays in that writer.
@@ -78,3 +78,36 @@ def max_text(rubric: Rubric, group_id: str) -> str:
     if rubric.not_applicable == "rescale":
         extra.append("quy đổi")
     return text + (f" ({', '.join(extra)})" if extra else "")
+
+
+# --- the band palette -----------------------------------------------------------------------
+_BAND_COLOURS: Final = {
+    "green": "#2e7d32",
+    "bright_green": "#43a047",
+    "cyan": "#0277bd",
+    "bright_cyan": "#0288d1",
+    "blue": "#1565c0",
+    "bright_blue": "#1e88e5",
+    "yellow": "#f9a825",
+    "bright_yellow": "#fbc02d",
+    "orange": "#ef6c00",
+    "magenta": "#ad1457",
+    "bright_magenta": "#d81b60",
+    "red": "#c62828",
+    "bright_red": "#e53935",
+    "white": "#90a4ae",
+    "black": "#263238",
+    "default": "#546e7a",
+}
+_PALETTE: Final = ("#2e7d32", "#0277bd", "#f9a825", "#c62828", "#6a1b9a", "#00838f", "#5d4037")
+"""For bands without a known colour: distinct colours by their position, best first."""
+
+
+def band_colour(rubric: Rubric, band_id: str | None) -> str:
+    """The one colour of a band (#rrggbb) on the page, in the workbook and on the terminal: the
+    rubric's colour name for it, else a distinct colour by its position (best first)."""
+    for i, band in enumerate(rubric.bands):
+        if band.id == band_id:
+            known = _BAND_COLOURS.get(band.color)
+            return known if known and band.color != "default" else _PALETTE[i % len(_PALETTE)]
+    return _BAND_COLOURS["default"]

@@ -13,39 +13,10 @@ from html import escape
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
+from ictscore.reports.publication import Publication
 from ictscore.reports.summary import GroupSummary, summarise
 from ictscore.reports.tables import Column, Kind, RankedTable, Row, build_tables, figure
 from ictscore.rubric.model import Rubric
-
-_BAND_COLOURS = {
-    "green": "#2e7d32",
-    "bright_green": "#43a047",
-    "cyan": "#0277bd",
-    "bright_cyan": "#0288d1",
-    "blue": "#1565c0",
-    "bright_blue": "#1e88e5",
-    "yellow": "#f9a825",
-    "bright_yellow": "#fbc02d",
-    "orange": "#ef6c00",
-    "magenta": "#ad1457",
-    "bright_magenta": "#d81b60",
-    "red": "#c62828",
-    "bright_red": "#e53935",
-    "white": "#90a4ae",
-    "black": "#263238",
-    "default": "#546e7a",
-}
-_PALETTE = ("#2e7d32", "#0277bd", "#f9a825", "#c62828", "#6a1b9a", "#00838f", "#5d4037")
-"""For bands without a known colour: distinct colours by their position, best first."""
-
-
-def _band_colour(rubric: Rubric, band_id: str | None) -> str:
-    for i, band in enumerate(rubric.bands):
-        if band.id == band_id:
-            known = _BAND_COLOURS.get(band.color)
-            return known if known and band.color != "default" else _PALETTE[i % len(_PALETTE)]
-    return _BAND_COLOURS["default"]
-
 
 _CSS = """
 :root { font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; color: #1d2733; }
@@ -97,10 +68,12 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
 """
 
 
-def build_html(report: Report, rubric: Rubric) -> str:
-    """The page: title, summary per group, the band chart, then per group a chart of totals
-    and a sortable ranked table."""
+def build_html(report: Report, rubric: Rubric, publication: Publication | None = None) -> str:
+    """The page: title, publication details, summary per group, the band chart, then per group a
+    chart of totals and a sortable ranked table."""
     summaries = summarise(report, rubric)
+    publication = publication or Publication()
+    decision = publication.decision_line()
     parts = [
         "<!DOCTYPE html>",
         '<html lang="vi"><head><meta charset="utf-8">',
@@ -108,8 +81,9 @@ def build_html(report: Report, rubric: Rubric) -> str:
         f"<title>{escape(rubric.title)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{escape(rubric.title)}</h1>",
-        f'<p class="meta">{escape(rubric.issuer)} · năm {rubric.year} · bảng điểm '
+        f'<p class="meta">{escape(publication.issuer_of(rubric))} · năm {rubric.year} · bảng điểm '
         f"{escape(rubric.id)} phiên bản {escape(rubric.version)}</p>",
+        f'<p class="meta decision">{escape(decision)}</p>' if decision else "",
         "<h2>Tổng hợp theo nhóm</h2>",
         _summary_table(rubric, summaries, report),
     ]
@@ -211,7 +185,7 @@ def _page_cell(row: Row, column: Column, precision: int, rubric: Rubric) -> str:
         return f'<td class="num">{value or "—"}</td>'
     if column.id == "band":
         if row.graded and row.band is not None:
-            colour = _band_colour(rubric, row.band.id)
+            colour = labels.band_colour(rubric, row.band.id)
             label = (
                 f'<span class="band" style="background:{colour}">{escape(row.band.label)}</span>'
             )
@@ -245,7 +219,7 @@ def _totals_chart(rubric: Rubric, members: list[UnitResult]) -> str:
 
     shapes = []
     for i, u in enumerate(graded):
-        colour = _band_colour(rubric, u.band)
+        colour = labels.band_colour(rubric, u.band)
         x = left + i * (bar + gap)
         assert u.total is not None
         shapes.append(
@@ -288,7 +262,7 @@ def _bands_chart(rubric: Rubric, summaries: list[GroupSummary]) -> str:
             if not s.graded or not b.count:
                 continue
             w = bar_w * b.count / s.graded
-            colour = _band_colour(rubric, band.id)
+            colour = labels.band_colour(rubric, band.id)
             shapes.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" fill="{colour}">'
                 f"<title>{escape(b.label)}: {b.count}/{b.of}</title></rect>"
@@ -297,7 +271,7 @@ def _bands_chart(rubric: Rubric, summaries: list[GroupSummary]) -> str:
     legend_y = 8 + len(summaries) * row + 8
     x = float(label_w)
     for band in rubric.bands:
-        colour = _band_colour(rubric, band.id)
+        colour = labels.band_colour(rubric, band.id)
         shapes.append(
             f'<rect x="{x:.0f}" y="{legend_y}" width="12" height="12" fill="{colour}"/>'
             f'<text x="{x + 16:.0f}" y="{legend_y + 11}" font-size="12">{escape(band.label)}</text>'

@@ -20,6 +20,7 @@ from ictscore.i18n import explain
 from ictscore.numbers import excel_number_format, vn_number
 from ictscore.reports import labels
 from ictscore.reports.files import safe_text
+from ictscore.reports.publication import Publication
 from ictscore.reports.summary import GroupSummary, criterion_means, summarise
 from ictscore.reports.tables import (
     AppraisalChange,
@@ -37,7 +38,9 @@ _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _BAND_FILLS = {"green": "C6EFCE", "cyan": "DDEBF7", "yellow": "FFEB9C", "red": "FFC7CE"}
 
 
-def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
+def build_results_workbook(
+    report: Report, rubric: Rubric, publication: Publication | None = None
+) -> Workbook:
     """The results workbook, in Vietnamese, ready to attach to the decision: a summary sheet,
     a ranked sheet per group (with its chart), a criteria matrix per group, units outside the
     rubric's groups, units that sent nothing, the appraisal's cuts, who set each normalisation
@@ -48,7 +51,7 @@ def build_results_workbook(report: Report, rubric: Rubric) -> Workbook:
     wb.remove(first)
     number_format = excel_number_format(rubric.precision)
     tables = build_tables(report, rubric)
-    _summary_sheet(wb, report, rubric, summarise(report, rubric))
+    _summary_sheet(wb, report, rubric, summarise(report, rubric), publication or Publication())
     for ranked in tables.groups:
         _group_sheet(wb, rubric, ranked, number_format)
     for group in rubric.groups:
@@ -185,14 +188,24 @@ def _units_text(units: tuple[str, ...], report_units: dict[str, UnitResult]) -> 
 
 
 def _summary_sheet(
-    wb: Workbook, report: Report, rubric: Rubric, summaries: list[GroupSummary]
+    wb: Workbook,
+    report: Report,
+    rubric: Rubric,
+    summaries: list[GroupSummary],
+    publication: Publication,
 ) -> None:
     """Per group: counts, mean, highest and lowest (and who), spread, mean as a share of the
     maximum, and each band as "19/20 (95%)"; a chart of the bands per group."""
     ws = wb.create_sheet("Tổng hợp")
     ws.append([f"{rubric.title}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"Tổng hợp kết quả theo nhóm — {rubric.issuer}, năm {rubric.year}"])
+    decision = publication.decision_line()
+    ws.append(
+        [
+            f"Tổng hợp kết quả theo nhóm — {publication.issuer_of(rubric)}, năm {rubric.year}"
+            + (f" — {decision}" if decision else "")
+        ]
+    )
     headers = [
         labels.GROUP,
         "Điểm tối đa",
