@@ -220,3 +220,16 @@ def test_check_lists_the_issues_after_the_points() -> None:
     assert "Trạng thái: Không hợp lệ" in text
     assert text.index("Vấn đề (1):") < text.index("error[not-a-number]")
     assert text.index("Trạng thái") < text.index("Vấn đề (1):")
+
+
+def test_bands_take_the_one_palette(tiengiang: Rubric) -> None:
+    """The terminal colours a band as the page and the workbook do (labels.band_colour)."""
+    from ictscore.reports import labels
+
+    report = _big_group(tiengiang)
+    console = Console(file=io.StringIO(), width=120, force_terminal=True, color_system="truecolor")
+    console.print(render.report_tables(report, tiengiang, 120))
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    for band in tiengiang.bands:
+        r, g, b = (int(labels.band_colour(tiengiang, band.id)[i : i + 2], 16) for i in (1, 3, 5))
+        assert f"38;2;{r};{g};{b}m{band.label}" in out, band.label

@@ -455,7 +455,13 @@ def _print_cards(report: Report, lang: Lang) -> None:
     rubric = _rubric(report)
     provisional = frozenset(ref.criterion for ref in report.references)
     cards = [
-        unit_card(rubric, u, [render.issue_text(i, lang) for i in u.issues], provisional)
+        unit_card(
+            rubric,
+            u,
+            [render.issue_text(i, lang) for i in u.issues],
+            provisional,
+            terminal=out_console.is_terminal,
+        )
         for u in report.units
         if u.status.value != "missing"
     ]

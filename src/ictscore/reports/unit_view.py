@@ -12,6 +12,7 @@ from typing import Final
 from rich import box
 from rich.console import Group as RichGroup
 from rich.console import RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -36,9 +37,11 @@ def unit_card(
     unit: UnitResult,
     issues: Sequence[RenderableType] = (),
     provisional: frozenset[str] = frozenset(),
+    terminal: bool = False,
 ) -> RenderableType:
     """One unit vertically; `issues` as the caller renders them (in the reader's language),
-    `provisional`: the criteria scored against the group's best unit (this sheet alone)."""
+    `provisional`: the criteria scored against the group's best unit (this sheet alone).
+    `terminal`: for rich on a terminal (a wrapped title keeps its indent); else for plain text."""
     group = rubric.group(unit.group)
     heading = Text(f"{unit.display_name}", style="bold")
     heading.append(f" — {labels.CODE} {unit.code}")
@@ -47,7 +50,7 @@ def unit_card(
     if unit.file:
         parts.append(Text(f"{labels.FILE}: {unit.file}", style="dim"))
     if group is not None:
-        parts.append(_criteria(rubric, unit, provisional))
+        parts.append(_criteria(rubric, unit, provisional, terminal))
     parts.extend(_standing(rubric, unit))
     if provisional & set(unit.points):
         parts.append(Text(PROVISIONAL, style="italic"))
@@ -60,7 +63,9 @@ def unit_card(
     return RichGroup(*parts)
 
 
-def _criteria(rubric: Rubric, unit: UnitResult, provisional: frozenset[str]) -> Table:
+def _criteria(
+    rubric: Rubric, unit: UnitResult, provisional: frozenset[str], terminal: bool
+) -> Table:
     plan = rubric.plan(unit.group)
     skip = frozenset(unit.not_applicable)
     table = Table(box=box.SIMPLE_HEAD, show_edge=True)
@@ -75,9 +80,12 @@ def _criteria(rubric: Rubric, unit: UnitResult, provisional: frozenset[str]) -> 
             shown = labels.NOT_APPLICABLE_MARK
         else:
             shown = _n(points, rubric.precision) + (PROVISIONAL_MARK if c.id in provisional else "")
+        title: RenderableType = Text("  " * c.depth + c.criterion.title, style=style)
+        if terminal:  # wrapped lines keep the indent
+            title = Padding(Text(c.criterion.title, style=style), (0, 0, 0, 2 * c.depth))
         table.add_row(
             Text(c.id, style=style),
-            Text("  " * c.depth + c.criterion.title, style=style),
+            title,
             Text(shown, style=style),
             Text(vn_number(plan.max_of(c.id, skip)), style=style),
         )
