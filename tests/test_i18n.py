@@ -234,3 +234,11 @@ def test_check_notes_provisional_points_in_the_language_asked(run: Run):
     assert "Note:" not in vi.stderr
     card = run("check", sheet, "--lang", "vi")  # the card marks the points and says why
     assert "5,00 *" in card.stdout and "* Tạm tính:" in card.stdout
+
+
+def test_what_was_written_is_said_in_the_language_asked(run: Run, tmp_path: Path):
+    out = tmp_path / "r.json"
+    vi = run("grade", EXAMPLES / "sheets", "--lang", "vi", "-q", "-o", out)
+    assert vi.stderr.splitlines()[-1] == f"Đã ghi {out}"
+    en = run("grade", EXAMPLES / "sheets", "-q", "-o", out, "--force")
+    assert en.stderr.splitlines()[-1] == f"Wrote {out}"

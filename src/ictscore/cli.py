@@ -348,7 +348,7 @@ def grade(
         publication = Publication(issuer, decision, decision_date.date() if decision_date else None)
         _emit(report, fmt, outputs, force, quiet, lang.value, publication)
         if feedback is not None:
-            _write_feedback(report, feedback, force)
+            _write_feedback(report, feedback, force, lang.value)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
 
@@ -678,14 +678,16 @@ def _check_feedback(feedback: Path | None, folder: Path, force: bool) -> None:
         )
 
 
-def _write_feedback(report: Report, feedback: Path, force: bool) -> None:
+def _write_feedback(report: Report, feedback: Path, force: bool, lang: Lang = "en") -> None:
     from ictscore.reports.feedback import write_feedback
 
     written = write_feedback(_rubric(report), report, feedback, overwrite=force)
-    err_console.print(
-        f"Wrote {len(written)} feedback workbook(s) to {escape(str(feedback))}",
-        highlight=False,
-    )
+    done = Msg(WROTE_FEEDBACK, count=len(written), folder=str(feedback))
+    err_console.print(escape(done.render(lang)), highlight=False)
+
+
+WROTE = N_("Wrote {path}")
+WROTE_FEEDBACK = N_("Wrote {count} feedback workbook(s) to {folder}")
 
 
 def _emit(
@@ -726,7 +728,7 @@ def _emit(
             err_console.print(render.issue_text(issue, lang), highlight=False, soft_wrap=True)
     err_console.print(render.summary_text(report, lang), highlight=False)
     for target in outputs:
-        err_console.print(f"Wrote {escape(str(target))}", highlight=False)
+        err_console.print(escape(Msg(WROTE, path=str(target)).render(lang)), highlight=False)
 
 
 @contextmanager
