@@ -5,6 +5,7 @@ unit's row; the columns left out are named in the caption with where to see them
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 import os
@@ -65,7 +66,9 @@ def vn(value: float | str) -> str:
     return f"{Decimal(str(value)):.2f}".replace(".", ",")
 
 
+@functools.cache
 def graded(*args: str | Path) -> list[dict[str, Any]]:
+    """The graded units of `ictscore ARGS --format json` (run once per ARGS)."""
     out = subprocess.run(
         [sys.executable, "-m", "ictscore", *map(str, args), "--format", "json"],
         capture_output=True,
