@@ -236,3 +236,17 @@ def test_bands_take_the_one_palette(tiengiang: Rubric) -> None:
     for band in tiengiang.bands:
         r, g, b = (int(labels.band_colour(tiengiang, band.id)[i : i + 2], 16) for i in (1, 3, 5))
         assert f"38;2;{r};{g};{b}m{band.label}" in out, band.label
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_rubric_show_keeps_every_method_on_a_narrow_terminal(
+    tiengiang: Rubric, columns: int
+) -> None:
+    from ictscore.reports.rubric_view import method_summary
+
+    lines = on_terminal(columns, "rubric", "show", "tiengiang-2020")
+    assert max(len(line) for line in lines) <= columns
+    text = " ".join(" ".join(lines).split())
+    assert f"{tiengiang.title} ({tiengiang.id} {tiengiang.version})" in text
+    for node in tiengiang.walk():  # each criterion's method, in Vietnamese, is on screen
+        assert method_summary(tiengiang, node.criterion, "vi") in text, node.criterion.id

@@ -658,7 +658,8 @@ def rubric_show(
         if group is not None and rb.group(group) is None:
             known = ", ".join(g.id for g in rb.groups)
             raise UsageError(f"{rubric}: no group {group!r} (groups: {known})")
-    out_console.print(rubric_table(rb, group, lang.value))
+    width = out_console.width if out_console.is_terminal else None  # piped: 160, as it was
+    out_console.print(rubric_table(rb, group, lang.value, width))
 
 
 def _rubric(report: Report) -> Rubric:

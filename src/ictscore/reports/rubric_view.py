@@ -7,6 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rich import box
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -45,32 +48,57 @@ _YES_NO = N_("yes/no")
 _DIRECT = N_("self-scored")
 
 
-def rubric_table(rubric: Rubric, group: str | None = None, lang: Lang = "vi") -> Table:
-    """The criteria tree, indented, with each group's maximum (or one group's) and the method."""
+_CRITERION_MIN = 30
+_METHOD_MAX = 28
+
+
+def rubric_table(
+    rubric: Rubric, group: str | None = None, lang: Lang = "vi", width: int | None = None
+) -> RenderableType:
+    """The criteria tree, indented, with each group's maximum (or one group's) and the method.
+
+    `width`: a terminal's. When the method column does not fit beside the criteria, each
+    method goes under its criterion's title, and the title is a line of its own above the
+    table (rich would otherwise drop the method column and crop the title)."""
     groups = [g for g in rubric.groups if group is None or g.id == group]
+    heading = f"{rubric.title} ({rubric.id} {rubric.version})"
+    columns = [
+        max(cell_len(t(_CODE, lang)), *(len(n.criterion.id) for n in rubric.walk())),
+        _CRITERION_MIN,
+        *(max(cell_len(g.id), 3) for g in groups),
+        _METHOD_MAX,
+    ]
+    inline = width is not None and sum(columns) + 3 * len(columns) + 1 > width
     table = Table(
-        title=f"{rubric.title} ({rubric.id} {rubric.version})",
+        title=heading if width is None else None,
         box=box.SIMPLE_HEAD,
         title_justify="left",
         title_style="bold",
     )
     table.add_column(t(_CODE, lang), no_wrap=True)
-    table.add_column(t(_CRITERION, lang), ratio=1, min_width=30)
+    table.add_column(t(_CRITERION, lang), ratio=1, min_width=_CRITERION_MIN)
     for g in groups:
         table.add_column(g.id, justify="right", no_wrap=True)
-    table.add_column(t(_METHOD, lang), max_width=28)
+    if not inline:
+        table.add_column(t(_METHOD, lang), max_width=_METHOD_MAX)
     for node in rubric.walk():
         c = node.criterion
         maxima = [rubric.max_for(c, g.id) for g in groups]
         if not any(maxima):
             continue
         style = "bold" if c.children else ""
-        title = "  " * node.depth + c.title
+        method = method_summary(rubric, c, lang)
+        title: RenderableType = Text("  " * node.depth + c.title, style=style)
+        if width is not None:  # on a terminal: wrapped lines keep the indent
+            text = Text(c.title, style=style)
+            if inline:
+                text.append(f"\n→ {method}", style="dim")
+            title = Padding(text, (0, 0, 0, 2 * node.depth))
         table.add_row(
             Text(c.id, style=style),
-            Text(title, style=style),
+            title,
             *(vn_number(m) if m else "—" for m in maxima),
-            method_summary(rubric, c, lang),
+            *(() if inline else (method,)),
         )
     table.add_section()
     rows = [(_BASE_MAX, [rubric.base_max(g.id) for g in groups])]
@@ -81,7 +109,7 @@ def rubric_table(rubric: Rubric, group: str | None = None, lang: Lang = "vi") ->
     for label, values in rows:
         if any(values):
             bold = Text(t(label, lang), style="bold")
-            table.add_row("", bold, *(vn_number(v) for v in values), "")
+            table.add_row("", bold, *(vn_number(v) for v in values), *(() if inline else ("",)))
     bands = "; ".join(
         f"{b.label}" + (f" ≥ {vn_number(b.min)}" if b.min is not None else "") for b in rubric.bands
     )
@@ -90,7 +118,7 @@ def rubric_table(rubric: Rubric, group: str | None = None, lang: Lang = "vi") ->
         t(_BANDS, lang).format(bands=bands) if bands else t(_NO_BANDS, lang)
     ) + f". {t(_GROUPS, lang).format(groups=named)}"
     table.caption_justify = "left"
-    return table
+    return table if width is None else Group(Text(heading, style="bold"), table)
 
 
 def method_summary(rubric: Rubric, c: Criterion, lang: Lang = "vi") -> str:
