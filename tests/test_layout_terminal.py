@@ -126,6 +126,17 @@ def test_on_a_wide_terminal_the_whole_table_shows() -> None:
     assert "Lĩnh vực:" in text
 
 
+@pytest.mark.parametrize("code", ["cuc-thue", "815"])
+def test_at_120_columns_a_group_that_fits_keeps_its_areas(code: str) -> None:
+    """Two spaces between columns instead of three, before any area is left out."""
+    lines = on_terminal(120, "grade", SHEETS)
+    unit = next(u for u in graded("grade", SHEETS) if u["code"] == code)
+    row = _row_of(lines, code)
+    figures = [vn(unit["subtotals"][a]) for a in "12345678"] + [vn(unit["total"])]
+    assert re.search(r"\s+".join(map(re.escape, figures)), row), row
+    assert row.rstrip().endswith(unit["band_label"]), row
+
+
 def _big_group(tiengiang: Rubric) -> Report:
     """173 graded communes (as the province has), with long names, ranked within districts."""
     sheets = sorted(SHEETS.glob("*.xlsx"))

@@ -105,6 +105,7 @@ def _fitted_table(
         title_justify="left",
         title_style="bold",
         caption_justify="left",
+        padding=(0, 0, 0, 1) if layout is not None and layout.tight else (0, 1),
     )
     shown = columns if layout is None else [c for c in columns if c.id in layout.widths]
     for c in shown:
@@ -235,6 +236,8 @@ def report_tables(report: Report, rubric: Rubric, width: int | None = None) -> R
     ]
     if width is None or any(areas for _, areas in fitted):
         parts.append(area_legend(rubric, width))
+        if width is not None:
+            parts.append(Text(""))
     for table, _ in fitted:
         parts.append(table)
         if width is not None:  # plain text puts a blank line after each table; rich does not
@@ -386,12 +389,15 @@ class Layout:
     """The terminal's width."""
     needed: int
     """The width the whole table needs (names up to _NAME_WITH_AREAS columns wide)."""
+    tight: bool = False
+    """Columns two spaces apart instead of three (to keep the areas on screen)."""
 
 
-def _table_width(widths: Iterable[int]) -> int:
-    """The width of a SIMPLE_HEAD table with padding 1 (its edge, padding and dividers)."""
+def _table_width(widths: Iterable[int], tight: bool = False) -> int:
+    """The width of a SIMPLE_HEAD table: its edges, and between columns a divider and the
+    padding (1 on each side; tight: on the left only)."""
     ws = list(widths)
-    return sum(ws) + 3 * len(ws) + 1
+    return sum(ws) + (2 if tight else 3) * len(ws) + 1
 
 
 _HEADERS = {"parent_rank": "Hạng\n(cấp trên)"}
@@ -426,28 +432,31 @@ def fit(
     columns: Sequence[Column], cells: Mapping[str, Sequence[RenderableType]], width: int
 ) -> Layout:
     """The columns of a ranked table that fit `width`, each as wide as its widest cell: the key
-    columns always; the areas, then the extra figures, then the code while they leave the name
-    room enough; the name takes what is left, and wraps."""
+    columns always; the areas (with the usual gaps, then with narrower ones), then the extra
+    figures, then the code while they leave the name room enough; the name takes what is left,
+    and wraps."""
     natural = {c.id: _natural(c, cells[c.id]) for c in columns}
     name = natural.get("unit", 0)
-    stages = [
-        {c.id for c in columns if c.kind is Kind.AREA},
-        {c.id for c in columns if c.id in _EXTRAS},
-        {"code"},
+    areas = {c.id for c in columns if c.kind is Kind.AREA}
+    extras = {c.id for c in columns if c.id in _EXTRAS}
+    stages: list[tuple[set[str], bool]] = [
+        (set(), False),
+        (set(), True),
+        (areas, False),
+        (areas | extras, False),
+        (areas | extras | {"code"}, False),
     ]
-    needed = _table_width(natural.values()) - name + min(name, _NAME_WITH_AREAS)
-    hidden: set[str] = set()
-    for i, stage in enumerate([set(), *stages]):
-        hidden |= stage
+    needed = _table_width(natural.values(), tight=True) - name + min(name, _NAME_WITH_AREAS)
+    for i, (hidden, tight) in enumerate(stages):
         shown = [c.id for c in columns if c.id not in hidden]
-        rest = _table_width(natural[cid] for cid in shown) - name
-        room = width - rest
-        if room >= min(name, _NAME_WITH_AREAS if i == 0 else _NAME_MIN) or i == len(stages):
+        room = width - (_table_width((natural[cid] for cid in shown), tight) - name)
+        least = _NAME_WITH_AREAS if areas and not hidden & areas else _NAME_MIN
+        if room >= min(name, least) or i == len(stages) - 1:
             widths = {cid: natural[cid] for cid in shown}
             if "unit" in widths:
                 widths["unit"] = max(min(name, room), 4)
             left_out = tuple(c.id for c in columns if c.id in hidden)
-            return Layout(widths, left_out, width, needed)
+            return Layout(widths, left_out, width, needed, tight)
     raise AssertionError("unreachable: the last stage always returns")
 
 
