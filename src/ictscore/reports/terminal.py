@@ -1,5 +1,9 @@
 """Rich renderables built from a Report (its tables from reports.tables), a rubric, issues and a
-comparison. Returns them; never prints (cli.py does)."""
+comparison. Returns them; never prints (cli.py does).
+
+On a terminal the ranked tables fit its width (`fit`): rank, name, total and band are never cut;
+the areas, the extra figures and the code give way first, and the caption says where to see
+them. Without a width (files and pipes, through plain.py) every column is there."""
 
 from __future__ import annotations
 
@@ -42,7 +46,7 @@ def _n(value: Decimal | None, precision: int) -> str:
 def area_legend(rubric: Rubric, width: int | None = None) -> Text:
     """ "Lĩnh vực: 1 Hạ tầng · 2 …": every area of the rubric, above the group tables; on a
     terminal (`width` given) one area a line, so that a narrow one reads it as a list."""
-    text = Text(f"{labels.AREAS}: ", style="bold")
+    text = Text(f"{labels.AREAS}:" + ("" if width is not None else " "), style="bold")
     for i, area in enumerate(rubric.criteria):
         if width is not None:
             text.append(f"\n  {area.id:>{_id_width(rubric)}}  ", style="bold")
