@@ -214,7 +214,9 @@ def test_check_one_sheet(run: Run, make_sheet, tmp_path: Path):
     assert result.exit_code == 0
     assert "28249" in result.stdout and "1 graded" in result.stderr
     bad = run("check", EXAMPLES / "mistakes" / "02-text-in-number-28291.xlsx")
-    assert bad.exit_code == 1 and "not-a-number" in bad.stderr
+    # the card lists the unit's issues after its points (stdout); stderr keeps the summary
+    assert bad.exit_code == 1 and "not-a-number" in bad.stdout
+    assert "0 graded, 1 invalid" in bad.stderr
     assert run("check", tmp_path / "missing.xlsx").exit_code == 2
     (tmp_path / "fake.xlsx").write_bytes(b"%PDF-1.4 not a workbook")
     fake = run("check", tmp_path / "fake.xlsx")

@@ -79,3 +79,29 @@ def test_the_library_example_runs(tmp_path, monkeypatch, capsys):
     written = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert len(printed) == len(written["units"]) > 32
     assert [line.split()[0] for line in printed] == [u["code"] for u in written["units"]]
+
+
+@pytest.mark.parametrize("command", [[], ["rubric"], *_commands()], ids=" ".join)
+def test_help_reads_cleanly_with_h_or_help(command: list[str]):
+    """`-h` is `--help`; no type placeholders (<bool>, <path>, <table|json|csv>)."""
+    from typer.testing import CliRunner
+
+    from ictscore.cli import app
+
+    short = CliRunner().invoke(app, [*command, "-h"], env={"COLUMNS": "100"})
+    long = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "100"})
+    assert short.exit_code == long.exit_code == 0, command
+    assert short.stdout == long.stdout
+    assert not re.search(r"<[a-z|\[\]]+>", long.stdout), long.stdout
+    assert "[default: no-" not in long.stdout  # a flag's default goes without saying
+
+
+def test_the_main_help_lists_the_exit_codes():
+    from typer.testing import CliRunner
+
+    from ictscore.cli import app
+
+    text = " ".join(CliRunner().invoke(app, ["--help"], env={"COLUMNS": "100"}).stdout.split())
+    assert "Exit codes: 0 done" in text and "· 1 done" in text and "· 2 could not run" in text
+    grade = CliRunner().invoke(app, ["grade", "--help"], env={"COLUMNS": "100"}).stdout
+    assert "table|json|csv" in grade and "en|vi" in grade

@@ -90,7 +90,7 @@ def test_lang_vi_prints_issues_and_summary_in_vietnamese(run: Run):
     assert "error[not-a-number] " in en.stderr and "0 graded, 7 invalid" in en.stderr
     assert vi.stdout == en.stdout  # the tables are Vietnamese either way
     check = run("check", folder / "02-text-in-number-28291.xlsx", "--lang", "vi")
-    assert "lỗi[not-a-number]" in check.stderr
+    assert "lỗi[not-a-number]" in check.stdout  # in the unit's card, after its points
 
 
 def test_feedback_uses_the_catalogue(run: Run, tmp_path: Path):
@@ -210,3 +210,35 @@ def test_messages_for_units_are_vietnamese_through_and_through(run: Run, tmp_pat
         "Mẫu số bằng 0: tỷ lệ không xác định. (tiêu chí 1.1: mẫu số (Tổng số CBCCVC của đơn vị) "
         "bằng 0; không tính được tỷ lệ)"
     )
+
+
+def test_rubric_show_speaks_the_language_asked(run: Run):
+    """Vietnamese by default (the rubric's titles are), English on request: the headings and
+    how each criterion is scored."""
+    vi = run("rubric", "show", "tiengiang-2020", "--group", "xa")
+    en = run("rubric", "show", "tiengiang-2020", "--group", "xa", "--lang", "en")
+    assert vi.exit_code == en.exit_code == 0
+    assert vi.stdout == run("rubric", "show", "tiengiang-2020", "-g", "xa", "--lang", "vi").stdout
+    for words in ("Cách tính", "tỷ lệ × tối đa (tử/mẫu số)", "có/không", "Tổng điểm cơ bản"):
+        assert words in vi.stdout
+    assert not re.search(r"\b(counts|percent|ratio|yes/no|sum)\b", vi.stdout)
+    for words in ("Method", "ratio × max (counts)", "yes/no", "Base maximum", "Bands: Tốt"):
+        assert words in en.stdout
+    assert "Hạ tầng kỹ thuật công nghệ thông tin" in en.stdout  # the rubric's own words
+
+
+def test_check_notes_provisional_points_in_the_language_asked(run: Run):
+    sheet = EXAMPLES / "sheets" / "28249-phuong-5.xlsx"
+    vi = run("check", sheet, "--lang", "vi", "--format", "json")
+    assert "Lưu ý: tiêu chí 1.2 được chấm so với đơn vị cao nhất trong khối" in vi.stderr
+    assert "Note:" not in vi.stderr
+    card = run("check", sheet, "--lang", "vi")  # the card marks the points and says why
+    assert "5,00 *" in card.stdout and "* Tạm tính:" in card.stdout
+
+
+def test_what_was_written_is_said_in_the_language_asked(run: Run, tmp_path: Path):
+    out = tmp_path / "r.json"
+    vi = run("grade", EXAMPLES / "sheets", "--lang", "vi", "-q", "-o", out)
+    assert vi.stderr.splitlines()[-1] == f"Đã ghi {out}"
+    en = run("grade", EXAMPLES / "sheets", "-q", "-o", out, "--force")
+    assert en.stderr.splitlines()[-1] == f"Wrote {out}"

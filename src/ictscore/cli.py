@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, assert_never
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
+from typer import _click as click
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from ictscore.errors import ExportError, IctscoreError, UsageError
 from ictscore.issues import Severity
+from ictscore.messages import N_, Msg
 from ictscore.version import __version__
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
@@ -37,13 +40,57 @@ RICH_ROWS = 1000
 """Ranked tables up to this many units are laid out by rich on a terminal (colours, wrapping
 to its width); larger ones, and any table written to a file or a pipe, as plain text."""
 
+EXIT_CODES = (
+    "Exit codes: 0 done, every expected sheet graded, no errors (warnings allowed) · 1 done, "
+    "but some sheets have errors or are missing (the report is still printed and written) · "
+    "2 could not run (bad arguments, rubric or roster, unreadable folder, output not writable)."
+)
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+
+
+def _tidy_help(params: list[click.Parameter]) -> None:
+    """Help without type placeholders: a flag shows none (nor its default, "no-force"), a
+    choice its values (table|json|csv), an argument its name only (DIR), any other value a
+    name (PASSWORD)."""
+    for param in params:
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = _no_type  # type: ignore[method-assign]
+        elif isinstance(param, TyperOption) and param.metavar is None:
+            if param.is_flag:
+                param.metavar = ""
+                param.show_default = False
+            elif param.type_descriptor.is_choice:
+                param.metavar = "|".join(str(c) for c in param.type_descriptor.choices or ())
+            else:  # a value without a metavar: its name (--password PASSWORD)
+                param.metavar = (param.name or "value").upper()
+
+
+def _no_type(ctx: click.Context) -> None:
+    return None
+
+
+class _Command(TyperCommand):
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _tidy_help(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
+
+class _Group(TyperGroup):
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _tidy_help(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
+
 app = typer.Typer(
     name="ictscore",
     help="Score sheets for ICT-application emulation competitions: rubric → blank sheets "
     "→ graded, classified and ranked results.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
+    context_settings=HELP_OPTIONS,
+    cls=_Group,
 )
 out_console = Console(soft_wrap=False)
 if not out_console.is_terminal:  # piped or redirected: wide enough for the ranked tables
@@ -138,7 +185,7 @@ UnitsOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=_Command)
 def template(
     rubric: Annotated[
         str,
@@ -203,7 +250,7 @@ def _chosen(roster: Roster, codes: list[str] | None) -> list[Unit]:
     return [u for u in roster.units if u.code in codes]
 
 
-@app.command()
+@app.command(cls=_Command)
 def grade(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of filled sheets.")],
     rubric: RubricOpt = None,
@@ -301,11 +348,11 @@ def grade(
         publication = Publication(issuer, decision, decision_date.date() if decision_date else None)
         _emit(report, fmt, outputs, force, quiet, lang.value, publication)
         if feedback is not None:
-            _write_feedback(report, feedback, force)
+            _write_feedback(report, feedback, force, lang.value)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
 
-@app.command()
+@app.command(cls=_Command)
 def appraisal(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of filled sheets.")],
     out: Annotated[
@@ -358,7 +405,7 @@ def appraisal(
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="One filled score sheet.")],
     rubric: RubricOpt = None,
@@ -382,17 +429,58 @@ def check(
         if isinstance(report, Issue):  # not a score sheet: its one issue is the answer
             err_console.print(render.issue_text(report, lang.value), highlight=False)
             raise typer.Exit(EXIT_ISSUES)
+        if fmt is OutputFormat.table:  # the unit's card marks and explains them
+            _print_cards(report, lang.value)
+            raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
         _emit(report, fmt, [], False, False, lang.value)
         for ref in report.references:
-            err_console.print(
-                f"Note: criterion {ref.criterion} is scored against the best unit of the group; "
-                "alone, this sheet is its own reference, so its points here are provisional.",
-                highlight=False,
-            )
+            note = Msg(PROVISIONAL_NOTE, criterion=ref.criterion)
+            err_console.print(escape(note.render(lang.value)), highlight=False)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
 
-@app.command()
+PROVISIONAL_NOTE = N_(
+    "Note: criterion {criterion} is scored against the best unit of the group; alone, this "
+    "sheet is its own reference, so its points here are provisional."
+)
+
+
+def _print_cards(report: Report, lang: Lang) -> None:
+    """`check`: each unit with a sheet, vertically (its issues included), then the summary."""
+    from rich.console import Group
+
+    from ictscore.reports import terminal as render
+    from ictscore.reports.unit_view import unit_card
+
+    rubric = _rubric(report)
+    provisional = frozenset(ref.criterion for ref in report.references)
+    cards = [
+        unit_card(
+            rubric,
+            u,
+            [render.issue_text(i, lang) for i in u.issues],
+            provisional,
+            terminal=out_console.is_terminal,
+        )
+        for u in report.units
+        if u.status.value != "missing"
+    ]
+    others = [render.issue_text(i, lang) for i in report.issues]
+    _print_out(Group(*cards, *others))
+    err_console.print(render.summary_text(report, lang), highlight=False)
+
+
+def _print_out(renderable: RenderableType) -> None:
+    """On a terminal, laid out by rich; to a file or a pipe, as plain aligned text."""
+    if out_console.is_terminal:
+        out_console.print(renderable)
+    else:
+        from ictscore.reports.plain import plain_text
+
+        sys.stdout.write(plain_text(renderable))
+
+
+@app.command(cls=_Command)
 def compare(
     last: Annotated[Path, typer.Argument(metavar="LAST", help="Last year's results (.json).")],
     this: Annotated[Path, typer.Argument(metavar="THIS", help="This year's results (.json).")],
@@ -440,7 +528,10 @@ def compare(
 
 
 rubric_app = typer.Typer(
-    help="Check or show a rubric (YAML file or bundled id).", no_args_is_help=True
+    help="Check or show a rubric (YAML file or bundled id).",
+    no_args_is_help=True,
+    context_settings=HELP_OPTIONS,
+    cls=_Group,
 )
 app.add_typer(rubric_app, name="rubric")
 
@@ -450,7 +541,7 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
-@rubric_app.command("check")
+@rubric_app.command("check", cls=_Command)
 def rubric_check(
     rubric: Annotated[str, typer.Argument(metavar="RUBRIC", help="Rubric YAML file or id.")],
     fmt: Annotated[
@@ -540,18 +631,26 @@ def _print_findings(rubric: str, findings: list[Finding], failed: bool) -> None:
     )
 
 
-@rubric_app.command("show")
+@rubric_app.command("show", cls=_Command)
 def rubric_show(
     rubric: Annotated[str, typer.Argument(metavar="RUBRIC", help="Rubric YAML file or id.")],
     group: Annotated[
         str | None, typer.Option("--group", "-g", metavar="GROUP", help="Only this group.")
     ] = None,
+    lang: Annotated[
+        Language,
+        typer.Option(
+            "--lang",
+            help="Language of the headings and of how each criterion is scored (the rubric's "
+            "titles stay as written).",
+        ),
+    ] = Language.vi,
 ) -> None:
     """Print the criteria tree with each group's maxima and how each criterion is scored.
 
     Example: ictscore rubric show tiengiang-2020 --group xa
     """
-    from ictscore.reports import terminal as render
+    from ictscore.reports.rubric_view import rubric_table
     from ictscore.rubric.load import load_rubric
 
     with _exit_on_error():
@@ -559,7 +658,8 @@ def rubric_show(
         if group is not None and rb.group(group) is None:
             known = ", ".join(g.id for g in rb.groups)
             raise UsageError(f"{rubric}: no group {group!r} (groups: {known})")
-    out_console.print(render.rubric_table(rb, group))
+    width = out_console.width if out_console.is_terminal else None  # piped: 160, as it was
+    out_console.print(rubric_table(rb, group, lang.value, width))
 
 
 def _rubric(report: Report) -> Rubric:
@@ -579,14 +679,16 @@ def _check_feedback(feedback: Path | None, folder: Path, force: bool) -> None:
         )
 
 
-def _write_feedback(report: Report, feedback: Path, force: bool) -> None:
+def _write_feedback(report: Report, feedback: Path, force: bool, lang: Lang = "en") -> None:
     from ictscore.reports.feedback import write_feedback
 
     written = write_feedback(_rubric(report), report, feedback, overwrite=force)
-    err_console.print(
-        f"Wrote {len(written)} feedback workbook(s) to {escape(str(feedback))}",
-        highlight=False,
-    )
+    done = Msg(WROTE_FEEDBACK, count=len(written), folder=str(feedback))
+    err_console.print(escape(done.render(lang)), highlight=False)
+
+
+WROTE = N_("Wrote {path}")
+WROTE_FEEDBACK = N_("Wrote {count} feedback workbook(s) to {folder}")
 
 
 def _emit(
@@ -606,7 +708,10 @@ def _emit(
         export.write_report(report, rubric, target, overwrite=force, publication=publication)
     match fmt:
         case OutputFormat.table:
-            tables = render.report_tables(report, rubric)
+            if out_console.is_terminal:  # fitted to its width
+                tables = render.report_tables(report, rubric, out_console.width)
+            else:  # a file or a pipe: every column, plain (below)
+                tables = render.report_tables(report, rubric)
             if out_console.is_terminal and len(report.units) <= RICH_ROWS:
                 out_console.print(tables)
             else:  # a file or a pipe, or too many rows for rich to lay out quickly
@@ -624,7 +729,7 @@ def _emit(
             err_console.print(render.issue_text(issue, lang), highlight=False, soft_wrap=True)
     err_console.print(render.summary_text(report, lang), highlight=False)
     for target in outputs:
-        err_console.print(f"Wrote {escape(str(target))}", highlight=False)
+        err_console.print(escape(Msg(WROTE, path=str(target)).render(lang)), highlight=False)
 
 
 @contextmanager

@@ -1,14 +1,20 @@
 """Rich renderables built from a Report (its tables from reports.tables), a rubric, issues and a
-comparison. Returns them; never prints (cli.py does)."""
+comparison. Returns them; never prints (cli.py does).
+
+On a terminal the ranked tables fit its width (`fit`): rank, name, total and band are never cut;
+the areas, the extra figures and the code give way first, and the caption says where to see
+them. Without a width (files and pipes, through plain.py) every column is there."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group as RichGroup
-from rich.console import RenderableType
+from rich.console import JustifyMethod, RenderableType
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -30,77 +36,120 @@ from ictscore.reports.tables import (
     figure,
     ranked_table,
 )
-from ictscore.rubric.methods import Count, Levels, Normalised, Ratio, Thresholds, YesNo
-from ictscore.rubric.model import Criterion, Rubric
+from ictscore.rubric.model import Rubric
 
 
 def _n(value: Decimal | None, precision: int) -> str:
     return "—" if value is None else vn_number(value, precision)
 
 
-def area_legend(rubric: Rubric) -> Text:
-    """ "Lĩnh vực: 1 Hạ tầng · 2 …": every area of the rubric, above the group tables."""
-    text = Text(f"{labels.AREAS}: ", style="bold")
+def area_legend(rubric: Rubric, width: int | None = None) -> Text:
+    """ "Lĩnh vực: 1 Hạ tầng · 2 …": every area of the rubric, above the group tables; on a
+    terminal (`width` given) one area a line, so that a narrow one reads it as a list."""
+    text = Text(f"{labels.AREAS}:" + ("" if width is not None else " "), style="bold")
     for i, area in enumerate(rubric.criteria):
-        if i:
-            text.append(" · ")
-        text.append(f"{area.id} ", style="bold")
+        if width is not None:
+            text.append(f"\n  {area.id:>{_id_width(rubric)}}  ", style="bold")
+        else:
+            if i:
+                text.append(" · ")
+            text.append(f"{area.id} ", style="bold")
         text.append(area.title)
     return text
 
 
-def group_table(report: Report, rubric: Rubric, group_id: str) -> Table | None:
+def _id_width(rubric: Rubric) -> int:
+    return max((len(a.id) for a in rubric.criteria), default=1)
+
+
+def group_table(
+    report: Report, rubric: Rubric, group_id: str, width: int | None = None
+) -> Table | None:
     """The ranked table of one group, with band counts in the caption; None if it has no units."""
     group = rubric.group(group_id)
     if group is None:
         return None
     units = [u for u in report.units if u.group == group_id]
-    return ranked_rich_table(ranked_table(rubric, group, units), rubric.precision)
+    return ranked_rich_table(ranked_table(rubric, group, units), rubric, width)
 
 
 _SHOWN = frozenset({"rank", "parent_rank", "code", "unit", "self_total", "raw_total", "total"})
 _NO_WRAP = frozenset({"rank", "parent_rank", "code", "self_total", "raw_total", "total", "band"})
 
 
-def ranked_rich_table(ranked: RankedTable, precision: int) -> Table | None:
-    """`ranked` as a rich Table; None if the group has no units."""
+def ranked_rich_table(
+    ranked: RankedTable, rubric: Rubric, width: int | None = None
+) -> Table | None:
+    """`ranked` as a rich Table; None if the group has no units.
+
+    Without `width` every column is there (the plain text of pipes and files lays it out). With
+    the terminal's `width`, the table fits it: rank, name, total and band always show in full;
+    the areas, then the extra figures, then the code are left out (the caption says so and where
+    to see them) before the name wraps (see `fit`)."""
+    fitted = _fitted_table(ranked, rubric, width)
+    return None if fitted is None else fitted[0]
+
+
+def _fitted_table(
+    ranked: RankedTable, rubric: Rubric, width: int | None
+) -> tuple[Table, bool] | None:
+    """The table and whether it shows the areas."""
     if not ranked.rows:
         return None
+    columns = [
+        c
+        for c in ranked.columns
+        if c.id in _SHOWN or c.kind is Kind.AREA or (c.id == "band" and ranked.banded)
+    ]
+    cells = {c.id: [_cell(row, c, rubric) for row in ranked.rows] for c in columns}
+    layout = None if width is None else fit(columns, cells, width)
     table = Table(
         title=f"{ranked.group.label} — {ranked.max_text}",
         box=box.SIMPLE_HEAD,
         title_justify="left",
         title_style="bold",
         caption_justify="left",
+        padding=(0, 0, 0, 1) if layout is not None and layout.tight else (0, 1),
     )
-    columns = [
-        c
-        for c in ranked.columns
-        if c.id in _SHOWN or c.kind is Kind.AREA or (c.id == "band" and ranked.banded)
-    ]
-    for c in columns:
-        table.add_column(
-            c.label,
-            justify="right" if c.right_aligned else "left",
-            style="bold" if c.id == "total" else None,
-            no_wrap=c.id in _NO_WRAP,
-            min_width=20 if c.id == "unit" else None,
-            ratio=1 if c.id == "unit" else None,
-        )
-    for row in ranked.rows:
-        table.add_row(*(_cell(row, c, precision) for c in columns))
-    table.caption = ranked.caption
-    return table
+    shown = columns if layout is None else [c for c in columns if c.id in layout.widths]
+    for c in shown:
+        justify: JustifyMethod = "right" if c.right_aligned else "left"
+        style = "bold" if c.id == "total" else None
+        if layout is None:
+            table.add_column(
+                c.label,
+                justify=justify,
+                style=style,
+                no_wrap=c.id in _NO_WRAP,
+                min_width=20 if c.id == "unit" else None,
+                ratio=1 if c.id == "unit" else None,
+            )
+        else:  # as wide as the widest cell; the name alone wraps
+            w = layout.widths[c.id]
+            table.add_column(
+                _header(c, w),
+                justify=justify,
+                style=style,
+                no_wrap=c.id != "unit",
+                width=w,
+                overflow="fold",
+            )
+    for i in range(len(ranked.rows)):
+        table.add_row(*(cells[c.id][i] for c in shown))
+    note = hidden_note(layout, columns) if layout is not None else ""
+    table.caption = "\n".join(part for part in (ranked.caption, note) if part)
+    return table, any(c.kind is Kind.AREA for c in shown)
 
 
-def _cell(row: Row, column: Column, precision: int) -> RenderableType:
+def _cell(row: Row, column: Column, rubric: Rubric) -> RenderableType:
     value = row.cells.get(column.id)
+    precision = rubric.precision
     if column.id == "rank":
         return labels.UNRANKED_MARK if row.graded and row.unranked else str(value or "—")
     if column.id == "parent_rank":
         return str(value) if value else "—"
     if column.id == "band":
-        return _band(row)
+        return _band(row, rubric)
     if column.id == "total":
         return _n(figure(value), precision) if row.graded else "—"
     if column.numeric:
@@ -108,9 +157,10 @@ def _cell(row: Row, column: Column, precision: int) -> RenderableType:
     return escape(str(value))
 
 
-def _band(row: Row) -> RenderableType:
+def _band(row: Row, rubric: Rubric) -> RenderableType:
     if row.graded and row.band is not None:
-        return Text(row.band.label, style=f"bold {row.band.color}")
+        colour = labels.band_colour(rubric, row.band.id)
+        return Text(row.band.label, style=f"bold {colour}")
     if not row.graded:
         return Text(labels.STATUS_LABELS[row.unit.status], style="red")
     return ""
@@ -176,18 +226,26 @@ def references_table(report: Report, rubric: Rubric) -> Table | None:
     return table
 
 
-def report_tables(report: Report, rubric: Rubric) -> RenderableType:
+def report_tables(report: Report, rubric: Rubric, width: int | None = None) -> RenderableType:
     """The title, the areas, each group's ranked table, the units outside the groups, who set
-    each normalisation reference and the appraisal's changes."""
+    each normalisation reference and the appraisal's changes.
+
+    `width`: the terminal's, which every ranked table fits (see ranked_rich_table); the areas'
+    legend is left out when no table has room for the areas. None: every column, for the plain
+    text of pipes and files."""
     tables = build_tables(report, rubric)
+    fitted = [f for r in tables.groups if (f := _fitted_table(r, rubric, width)) is not None]
     parts: list[RenderableType] = [
-        Text(f"{rubric.title} ({rubric.id} {rubric.version})", style="bold"),
-        area_legend(rubric),
+        Text(f"{rubric.title} ({rubric.id} {rubric.version})", style="bold")
     ]
-    for ranked in tables.groups:
-        table = ranked_rich_table(ranked, rubric.precision)
-        if table is not None:
-            parts.append(table)
+    if width is None or any(areas for _, areas in fitted):
+        parts.append(area_legend(rubric, width))
+        if width is not None:
+            parts.append(Text(""))
+    for table, _ in fitted:
+        parts.append(table)
+        if width is not None:  # plain text puts a blank line after each table; rich does not
+            parts.append(Text(""))
     if tables.others:  # sheets made for a group this rubric does not have: listed, never hidden
         parts.append(_others_table(tables.others))
     for extra in (
@@ -216,79 +274,6 @@ def _others_table(others: Sequence[UnitResult]) -> Table:
             Text(labels.STATUS_LABELS[u.status], style="red"),
         )
     return table
-
-
-def rubric_table(rubric: Rubric, group: str | None = None) -> RenderableType:
-    """The criteria tree, indented, with each group's maximum (or one group's) and the method."""
-    groups = [g for g in rubric.groups if group is None or g.id == group]
-    table = Table(
-        title=f"{rubric.title} ({rubric.id} {rubric.version})",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        title_style="bold",
-    )
-    table.add_column(labels.CODE, no_wrap=True)
-    table.add_column(labels.CRITERION, ratio=1, min_width=30)
-    for g in groups:
-        table.add_column(g.id, justify="right", no_wrap=True)
-    table.add_column("Cách tính", max_width=28)
-    for node in rubric.walk():
-        c = node.criterion
-        maxima = [rubric.max_for(c, g.id) for g in groups]
-        if not any(maxima):
-            continue
-        style = "bold" if c.children else ""
-        title = "  " * node.depth + c.title
-        table.add_row(
-            Text(c.id, style=style),
-            Text(title, style=style),
-            *(vn_number(m) if m else "—" for m in maxima),
-            method_summary(rubric, c),
-        )
-    table.add_section()
-    rows = [("Tổng điểm cơ bản", [rubric.base_max(g.id) for g in groups])]
-    if rubric.not_applicable == "rescale":
-        rows.append(("Quy đổi về thang", [rubric.published_max(g.id) for g in groups]))
-    rows.append(("Điểm thưởng tối đa", [rubric.bonus_max(g.id) for g in groups]))
-    rows.append(("Điểm trừ tối đa", [rubric.penalty_max(g.id) for g in groups]))
-    for label, values in rows:
-        if any(values):
-            table.add_row("", Text(label, style="bold"), *(vn_number(v) for v in values), "")
-    bands = "; ".join(
-        f"{b.label}" + (f" ≥ {vn_number(b.min)}" if b.min is not None else "") for b in rubric.bands
-    )
-    table.caption = ("Xếp loại: " + bands if bands else "Không xếp loại") + (
-        f". Nhóm: {', '.join(f'{g.id} = {g.label}' for g in groups)}"
-    )
-    table.caption_justify = "left"
-    return table
-
-
-def method_summary(rubric: Rubric, c: Criterion) -> str:
-    """A short description of how a criterion is scored (for `rubric show`)."""
-    m = c.method
-    if m is None:
-        text = "tốt nhất trong các trường hợp" if c.combine == "best_of" else "tổng"
-        if rubric.is_capped(c):
-            text += f", tối đa {vn_number(c.max or Decimal(0))}"
-        return {"bonus": "thưởng: ", "penalty": "trừ: "}.get(c.kind, "") + text
-    if isinstance(m, Ratio):
-        return f"tỷ lệ × tối đa ({m.input})"
-    if isinstance(m, Thresholds):
-        return "ngưỡng: " + ", ".join(
-            f"≥{vn_number(t.min)}{'%' if m.input == 'percent' else ''}→{vn_number(t.points)}"
-            for t in m.tiers
-        )
-    if isinstance(m, Levels):
-        return f"chọn mức ({len(m.levels)} mức)"
-    if isinstance(m, Count):
-        cap = m.cap if m.cap is not None else c.max
-        return f"số lượng × {vn_number(m.per_item)}, tối đa {vn_number(cap or Decimal(0))}"
-    if isinstance(m, Normalised):
-        return "so với đơn vị cao nhất khối"
-    if isinstance(m, YesNo):
-        return "có/không"
-    return "tự chấm"
 
 
 def issue_text(issue: Issue, lang: Lang = "en") -> Text:
@@ -385,3 +370,124 @@ def _signed(value: Decimal | None) -> str:
     if value is None:
         return ""
     return ("+" if value > 0 else "") + vn_number(value, 2)
+
+
+# --- fitting a ranked table to the terminal's width ---------------------------------------------
+
+_NAME_WITH_AREAS = 24
+"""The areas are shown only when the name keeps at least this many columns (or its own width)."""
+_NAME_MIN = 16
+"""The optional columns are left out until the name has this many columns (or its own width)."""
+_EXTRAS = frozenset({"self_total", "appraisal_difference", "raw_total"})
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns a terminal shows, each with its width, and what it leaves out."""
+
+    widths: dict[str, int]
+    """Column id → width, in the table's order; only the columns shown."""
+    hidden: tuple[str, ...]
+    """Ids of the columns left out."""
+    terminal: int
+    """The terminal's width."""
+    needed: int
+    """The width the whole table needs (names up to _NAME_WITH_AREAS columns wide)."""
+    tight: bool = False
+    """Columns two spaces apart instead of three (to keep the areas on screen)."""
+
+
+def _table_width(widths: Iterable[int], tight: bool = False) -> int:
+    """The width of a SIMPLE_HEAD table: its edges, and between columns a divider and the
+    padding (1 on each side; tight: on the left only)."""
+    ws = list(widths)
+    return sum(ws) + (2 if tight else 3) * len(ws) + 1
+
+
+_HEADERS = {"parent_rank": "Hạng\n(cấp trên)"}
+"""Headers the terminal breaks its own way (the others: key columns whole, the rest at spaces)."""
+
+
+def _header(column: Column, width: int) -> str:
+    if column.id in _HEADERS:
+        return _HEADERS[column.id]
+    return column.label if column.kind is not Kind.EXTRA else wrapped_header(column.label, width)
+
+
+def _natural(column: Column, cells: Sequence[RenderableType]) -> int:
+    """The widest cell of a column, with its header whole, but for the extra figures' long
+    headers ("Chênh lệch thẩm định"), at their longest word."""
+    if column.id in _HEADERS:
+        header = max(cell_len(line) for line in _HEADERS[column.id].split("\n"))
+    elif column.kind is not Kind.EXTRA:
+        header = cell_len(column.label)
+    else:
+        header = max((cell_len(w) for w in column.label.split()), default=1)
+    return max([header, *(cell_len(_text(c)) for c in cells)])
+
+
+def _text(cell: RenderableType) -> str:
+    if isinstance(cell, Text):
+        return cell.plain
+    return Text.from_markup(cell).plain if isinstance(cell, str) else str(cell)
+
+
+def fit(
+    columns: Sequence[Column], cells: Mapping[str, Sequence[RenderableType]], width: int
+) -> Layout:
+    """The columns of a ranked table that fit `width`, each as wide as its widest cell: the key
+    columns always; the areas (with the usual gaps, then with narrower ones), then the extra
+    figures, then the code while they leave the name room enough; the name takes what is left,
+    and wraps."""
+    natural = {c.id: _natural(c, cells[c.id]) for c in columns}
+    name = natural.get("unit", 0)
+    areas = {c.id for c in columns if c.kind is Kind.AREA}
+    extras = {c.id for c in columns if c.id in _EXTRAS}
+    stages: list[tuple[set[str], bool]] = [
+        (set(), False),
+        (set(), True),
+        (areas, False),
+        (areas | extras, False),
+        (areas | extras | {"code"}, False),
+    ]
+    needed = _table_width(natural.values(), tight=True) - name + min(name, _NAME_WITH_AREAS)
+    for i, (hidden, tight) in enumerate(stages):
+        shown = [c.id for c in columns if c.id not in hidden]
+        room = width - (_table_width((natural[cid] for cid in shown), tight) - name)
+        least = _NAME_WITH_AREAS if areas and not hidden & areas else _NAME_MIN
+        if room >= min(name, least) or i == len(stages) - 1:
+            widths = {cid: natural[cid] for cid in shown}
+            if "unit" in widths:
+                widths["unit"] = max(min(name, room), 4)
+            left_out = tuple(c.id for c in columns if c.id in hidden)
+            return Layout(widths, left_out, width, needed, tight)
+    raise AssertionError("unreachable: the last stage always returns")
+
+
+def wrapped_header(label: str, width: int) -> str:
+    """A header broken at its spaces to fit `width` columns ("Chênh lệch\nthẩm định")."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def hidden_note(layout: Layout, columns: Sequence[Column]) -> str:
+    """What the terminal leaves out and where to see it, for the table's caption."""
+    if not layout.hidden:
+        return ""
+    areas = [c.area for c in columns if c.kind is Kind.AREA and c.id in layout.hidden]
+    parts = []
+    if areas:
+        span = areas[0] if len(areas) == 1 else f"{areas[0]}–{areas[-1]}"
+        parts.append(f"điểm các lĩnh vực {span}")
+    others = [c.label for c in columns if c.kind is not Kind.AREA and c.id in layout.hidden]
+    if others:
+        parts.append("cột " + ", ".join(others))
+    return (
+        f"Không hiện {' và '.join(parts)} (cần cửa sổ rộng {layout.needed} cột, "
+        f"đang có {layout.terminal}). Xem đủ: --format csv hoặc -o ket-qua.xlsx."
+    )
