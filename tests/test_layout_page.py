@@ -237,4 +237,4 @@ def test_the_band_chart_writes_the_counts_and_the_legend_is_once(big_page):
             assert f"{band.label} <b>{n}</b> ({share}%)" in chart, (group.id, band.id)
     assert html.count('class="areas-legend"') == 1  # once, not per group
     for area in rubric.criteria:
-        assert len(re.findall(f"</b> {re.escape(area.title)} ", html)) == 1, area.id
+        assert len(re.findall(f"</b> <span>{re.escape(area.title)} ", html)) == 1, area.id

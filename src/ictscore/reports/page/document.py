@@ -149,8 +149,8 @@ def _areas_legend(rubric: Rubric, shown: list[RankedTable]) -> str:
                 maxima.setdefault(plan.max_of(area), []).append(ranked.group.label)
                 kind = plan.kind_of(area)
         items.append(
-            f"<li><b>{escape(column.label)}</b> {escape(column.title)} "
-            f'<span class="muted">— {_maxima_text(maxima, kind)}</span></li>'
+            f"<li><b>{escape(column.label)}</b> <span>{escape(column.title)} "
+            f'<span class="muted">— {_maxima_text(maxima, kind)}</span></span></li>'
         )
     return (
         '<section id="linh-vuc"><h2>Lĩnh vực chấm điểm</h2>'

@@ -64,9 +64,8 @@ th[aria-sort="descending"]::after { content: " ▼"; color: #1d2733; }
 .summary .who { display: block; color: var(--muted); font-size: .85rem; white-space: normal;
   text-align: right; }
 .areas-legend { columns: 2 24rem; column-gap: 2rem; padding-left: 0; list-style: none; }
-.areas-legend li { break-inside: avoid; margin-bottom: .2rem; padding-left: 2.8rem;
-  text-indent: -2.8rem; }
-.areas-legend b { display: inline-block; min-width: 2.8rem; text-indent: 0; }
+.areas-legend li { break-inside: avoid; margin-bottom: .2rem; display: grid;
+  grid-template-columns: 2.8rem 1fr; }
 figure.chart { margin: 1rem 0 1.2rem; }
 figure.chart figcaption, details.chart > summary { font-weight: 600; margin-bottom: .4rem; }
 details.chart > summary { cursor: pointer; }
@@ -82,7 +81,7 @@ details.chart > summary { cursor: pointer; }
 .counts { grid-column: 2; font-size: .85rem; margin-top: .15rem; }
 .counts span.item { margin-right: .9rem; white-space: nowrap; }
 ol.bars { list-style: none; margin: 0; padding: 0; }
-ol.bars li, .axis { display: grid; grid-template-columns: minmax(9rem, 20rem) 1fr;
+ol.bars li, .axis { display: grid; grid-template-columns: minmax(9rem, 24rem) 1fr;
   column-gap: .6rem; align-items: center; }
 ol.bars li { min-height: 1.3rem; font-size: .85rem; }
 .distribution ol.bars li { grid-template-columns: 6.5rem 1fr; }
