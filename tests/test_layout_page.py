@@ -3,7 +3,7 @@ real group sizes 5, 19, 11 and 173, made in code) on a laptop (1366 × 768) and 
 (390 × 844). Layout facts, measured with getBoundingClientRect:
 
 - every ranked row keeps its rank, name, total and band inside the window, and the page never
-  scrolls sideways (at 1366 px no table needs its own sideways scroll either);
+  scrolls sideways (nor does the summary, and at 1366 px no group's table either);
 - the labels and figures of every chart neither overlap nor get cut, and each bar shows its
   unit's total; the band chart writes every group's counts;
 - the areas' legend is written once.
@@ -174,12 +174,15 @@ def test_rank_name_total_and_band_stay_on_screen(browser, big_page, size):
         "return [document.documentElement.scrollWidth, innerWidth]"
     )
     assert page_width <= inner == width  # the page never scrolls sideways
-    if size == "laptop":  # nor, on a laptop, does any table: its areas fit beside the keys
-        boxes = browser.execute_script(
-            "return Array.from(document.querySelectorAll('table.units'))"
-            ".map(t => [t.id, t.scrollWidth, t.parentNode.clientWidth])"
-        )
-        assert [b for b in boxes if b[1] > b[2]] == []
+    # nor does the summary (cards on a phone), nor on a laptop any group's table: its areas
+    # fit beside the key columns
+    tables = "#tong-hop" + (", table.units" if size == "laptop" else "")
+    boxes = browser.execute_script(
+        f"return Array.from(document.querySelectorAll('{tables}'))"
+        ".map(t => [t.id, t.scrollWidth, t.parentNode.clientWidth])"
+    )
+    assert len(boxes) == (5 if size == "laptop" else 1)
+    assert [b for b in boxes if b[1] > b[2]] == []
     ARTIFACTS.mkdir(exist_ok=True)
     browser.execute_script("document.getElementById('bang-xa').scrollIntoView()")
     assert browser.save_screenshot(str(ARTIFACTS / f"results-page-208-{size}.png"))

@@ -65,7 +65,8 @@ th[aria-sort="descending"]::after { content: " ▼"; color: #1d2733; }
   text-align: right; }
 .areas-legend { columns: 2 24rem; column-gap: 2rem; padding-left: 0; list-style: none; }
 .areas-legend li { break-inside: avoid; margin-bottom: .2rem; display: grid;
-  grid-template-columns: 2.8rem 1fr; }
+  grid-template-columns: minmax(2.4rem, max-content) 1fr; column-gap: .4rem; }
+.summary td:first-child { min-width: 9rem; }
 figure.chart { margin: 1rem 0 1.2rem; }
 figure.chart figcaption, details.chart > summary { font-weight: 600; margin-bottom: .4rem; }
 details.chart > summary { cursor: pointer; }
@@ -142,7 +143,8 @@ ol.bars li { min-height: 1.3rem; font-size: .85rem; }
   .summary td { border: 0; padding: .1rem .3rem; text-align: left; white-space: normal; }
   .summary td:first-child { grid-column: 1 / -1; font-weight: 600; }
   .summary td + td::before { content: attr(data-label) ": "; color: var(--muted); }
-  .summary .who { text-align: left; }
+  .summary .who { text-align: left; min-width: 0; }
+  .summary td:first-child { min-width: 0; }
   .scroll.summary { border: 0; }
 }
 @media print {
