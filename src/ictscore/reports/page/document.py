@@ -177,10 +177,12 @@ def _group_section(rubric: Rubric, ranked: RankedTable) -> str:
             f" · cột {escape(areas[0].label)}–{escape(areas[-1].label)}: điểm theo "
             '<a href="#linh-vuc">lĩnh vực</a>'
         )
+    # the caption's parts are set apart by two spaces, which HTML would fold into one
+    caption = " · ".join(part.strip() for part in ranked.caption.split("  ") if part.strip())
     return (
         f'<section class="group" id="nhom-{gid}"><h2>{escape(ranked.group.label)}</h2>'
         f'<p class="meta">{about}</p>'
-        + (f'<p class="meta">{escape(ranked.caption)}</p>' if ranked.caption else "")
+        + (f'<p class="meta">{escape(caption)}</p>' if caption else "")
         + totals_chart(rubric, ranked.group.id, ranked.units)
         + _group_table(ranked, rubric)
         + "</section>"
