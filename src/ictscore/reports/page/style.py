@@ -15,7 +15,10 @@ from __future__ import annotations
 from typing import Final
 
 PHONE_WIDTH: Final = 640
-"""Below this width (CSS px) the tables turn into cards."""
+"""Below this width (CSS px) the ranked tables turn into cards."""
+
+SUMMARY_CARDS_WIDTH: Final = 1000
+"""Below this width the summary, eleven columns wide, turns into one card per group."""
 
 CSS: Final = (
     """
@@ -136,10 +139,14 @@ ol.bars li { min-height: 1.3rem; font-size: .85rem; }
   .cards td.area { order: 9; flex: 0 0 25%; text-align: left; font-size: .82rem; }
   .cards tr.not-graded td.area, .cards tr.not-graded td.prank { display: none; }
   .cards td.area::before { content: attr(data-label) " "; color: var(--muted); }
+}
+@media (max-width: """
+    + str(SUMMARY_CARDS_WIDTH)
+    + """px) {
   .summary table, .summary tbody { display: block; }
   .summary thead { display: none; }
-  .summary tr { display: grid; grid-template-columns: 1fr 1fr; border: 1px solid var(--frame);
-    border-radius: 6px; margin-bottom: .45rem; padding: .3rem; }
+  .summary tr { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr));
+    border: 1px solid var(--frame); border-radius: 6px; margin-bottom: .45rem; padding: .3rem; }
   .summary td { border: 0; padding: .1rem .3rem; text-align: left; white-space: normal; }
   .summary td:first-child { grid-column: 1 / -1; font-weight: 600; }
   .summary td + td::before { content: attr(data-label) ": "; color: var(--muted); }
