@@ -149,3 +149,40 @@ def test_the_page_in_a_browser(page):
     finally:
         driver.quit()
     assert (ARTIFACTS / "results-page-phone.png").stat().st_size > 10_000
+
+
+def test_a_rubric_without_bands_and_a_large_group() -> None:
+    """No band chart, no band colours; a group of more than 40 graded units gets the
+    distribution of its totals, its labelled bars folded under it; units outside the rubric's
+    groups are listed."""
+    from decimal import Decimal
+
+    from ictscore.grading.results import Report, Status, UnitResult
+    from ictscore.reports.page import build_html
+    from ictscore.rubric.load import bundled_rubric_path, load_rubric
+
+    path = bundled_rubric_path("hcm-sgd-truong-hoc")
+    assert path is not None
+    rubric = load_rubric(path)
+    assert not rubric.bands
+    units = [
+        UnitResult(
+            f"t{i:02d}",
+            f"Trường {i}",
+            "mam-non",
+            Status.GRADED,
+            total=Decimal(50 + i),
+            rank=50 - i,
+            subtotals={"1": Decimal(20)},
+        )  # fmt: skip
+        for i in range(50)
+    ]
+    units.append(UnitResult("x", "Trường X", "khac", Status.MISSING))
+    html = build_html(Report(rubric.id, rubric.version, "", tuple(units), rubric=rubric), rubric)
+    assert 'id="xep-loai"' not in html
+    assert '<th class="sortable key last-key">Trạng thái</th>' in html
+    assert html.count('class="chart distribution"') == 1
+    assert '<details class="chart totals" id="bieu-do-mam-non">' in html  # folded
+    assert "Trục điểm bắt đầu từ 40." in html and "Vạch dọc" not in html
+    assert html.count('<li><span class="blabel">') == 10  # 50 … 99.99 by steps of 5
+    assert '<section id="ngoai-nhom">' in html and "Trường X" in html
