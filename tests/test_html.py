@@ -77,7 +77,10 @@ def test_the_page_holds_every_unit_and_needs_no_network(page):
     parser = _Tables()
     parser.feed(html)
     assert parser.external == [] and "<script src" not in html and "@import" not in html
-    assert html.count("<svg") == 1 + 4  # the bands chart, and a totals chart per group
+    # the band chart once, and per group with graded units a chart of its totals
+    assert html.count('id="xep-loai"') == 1
+    graded_groups = {u["group"] for u in data["units"] if u["status"] == "graded"}
+    assert html.count('class="chart totals"') == len(graded_groups) == 4
     for group in data["groups"]:
         header, *rows = parser.tables[f"bang-{group['id']}"]
         units = [u for u in data["units"] if u["group"] == group["id"]]
@@ -146,3 +149,40 @@ def test_the_page_in_a_browser(page):
     finally:
         driver.quit()
     assert (ARTIFACTS / "results-page-phone.png").stat().st_size > 10_000
+
+
+def test_a_rubric_without_bands_and_a_large_group() -> None:
+    """No band chart, no band colours; a group of more than 40 graded units gets the
+    distribution of its totals, its labelled bars folded under it; units outside the rubric's
+    groups are listed."""
+    from decimal import Decimal
+
+    from ictscore.grading.results import Report, Status, UnitResult
+    from ictscore.reports.page import build_html
+    from ictscore.rubric.load import bundled_rubric_path, load_rubric
+
+    path = bundled_rubric_path("hcm-sgd-truong-hoc")
+    assert path is not None
+    rubric = load_rubric(path)
+    assert not rubric.bands
+    units = [
+        UnitResult(
+            f"t{i:02d}",
+            f"Trường {i}",
+            "mam-non",
+            Status.GRADED,
+            total=Decimal(50 + i),
+            rank=50 - i,
+            subtotals={"1": Decimal(20)},
+        )  # fmt: skip
+        for i in range(50)
+    ]
+    units.append(UnitResult("x", "Trường X", "khac", Status.MISSING))
+    html = build_html(Report(rubric.id, rubric.version, "", tuple(units), rubric=rubric), rubric)
+    assert 'id="xep-loai"' not in html
+    assert '<th class="sortable key last-key">Trạng thái</th>' in html
+    assert html.count('class="chart distribution"') == 1
+    assert '<details class="chart totals" id="bieu-do-mam-non">' in html  # folded
+    assert "Trục điểm bắt đầu từ 40." in html and "Vạch dọc" not in html
+    assert html.count('<li><span class="blabel">') == 10  # 50 … 99.99 by steps of 5
+    assert '<section id="ngoai-nhom">' in html and "Trường X" in html
