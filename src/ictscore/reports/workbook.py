@@ -4,6 +4,7 @@ issues, in Vietnamese. The caller saves it (files.save_workbook)."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -11,6 +12,9 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import NumFmt
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -21,7 +25,7 @@ from ictscore.numbers import excel_number_format, vn_number
 from ictscore.reports import labels
 from ictscore.reports.files import safe_text
 from ictscore.reports.publication import Publication
-from ictscore.reports.summary import GroupSummary, criterion_means, summarise
+from ictscore.reports.summary import BandCount, GroupSummary, criterion_means, summarise
 from ictscore.reports.tables import (
     AppraisalChange,
     Column,
@@ -32,7 +36,15 @@ from ictscore.reports.tables import (
     figure,
 )
 from ictscore.rubric.model import Rubric
-from ictscore.sheets.printing import set_page
+from ictscore.sheets.printing import (
+    PAGE_NUMBERS,
+    break_columns,
+    centre_rows,
+    fit_rows,
+    keep_together,
+    set_page,
+    title_row,
+)
 
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _BAND_FILLS = {"green": "C6EFCE", "cyan": "DDEBF7", "yellow": "FFEB9C", "red": "FFC7CE"}
@@ -180,11 +192,17 @@ def _header(ws: Worksheet, row: int) -> None:
     for cell in ws[row]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
 def _units_text(units: tuple[str, ...], report_units: dict[str, UnitResult]) -> str:
     return ", ".join(report_units[c].display_name if c in report_units else c for c in units)
+
+
+_LABEL_WIDTH = 24
+_GROUP_WIDTH = 18
+_CM_PER_CHAR = 0.2
+"""A column's width on paper per character unit, rounded up (about 7 px at 96 dpi)."""
 
 
 def _summary_sheet(
@@ -194,123 +212,187 @@ def _summary_sheet(
     summaries: list[GroupSummary],
     publication: Publication,
 ) -> None:
-    """Per group: counts, mean, highest and lowest (and who), spread, mean as a share of the
-    maximum, and each band as "19/20 (95%)"; a chart of the bands per group."""
+    """One column per group, one row per figure: counts, mean, highest and lowest (and who),
+    spread, each band as "19/20 (95%)"; the chart of the bands per group below. Laid out to
+    print on one A4 page (portrait up to four groups)."""
     ws = wb.create_sheet("Tổng hợp")
-    ws.append([f"{rubric.title}"])
-    ws["A1"].font = Font(bold=True, size=13)
+    last = 1 + len(summaries)
     decision = publication.decision_line()
+    title_row(ws, f"{rubric.title}", last)
     ws.append(
         [
             f"Tổng hợp kết quả theo nhóm — {publication.issuer_of(rubric)}, năm {rubric.year}"
             + (f" — {decision}" if decision else "")
         ]
     )
-    headers = [
-        labels.GROUP,
-        "Điểm tối đa",
-        *labels.STATUS_LABELS.values(),
-        labels.MEAN,
-        "TB so với tối đa (%)",
-        labels.HIGHEST,
-        "Đơn vị cao nhất",
-        labels.LOWEST,
-        "Đơn vị thấp nhất",
-        labels.DIFFERENCE,
-        *(f"Số đơn vị {b.label}" for b in rubric.bands),
-        *(f"Tỷ lệ {b.label}" for b in rubric.bands),
-    ]
-    ws.append(headers)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.append(["Chỉ tiêu", *(s.label for s in summaries)])
     _header(ws, 3)
     names = {u.code: u for u in report.units}
     number_format = excel_number_format(rubric.precision)
-    for s in summaries:
-        row: list[Any] = [
-            s.label,
-            _float(s.max),
-            s.graded,
-            s.invalid,
-            s.missing,
-            _float(s.mean),
-            _float(s.mean_share),
-            _float(s.highest),
-            _units_text(s.highest_units, names),
-            _float(s.lowest),
-            _units_text(s.lowest_units, names),
-            _float(s.spread),
-            *(b.count for b in s.bands),
-            *(
-                f"{b.count}/{b.of} ({vn_number(b.share, 0)}%)" if b.share is not None else ""
-                for b in s.bands
-            ),
-        ]
-        ws.append([safe_text(v) for v in row])
+    figures: list[tuple[str, list[Any], str | None]] = [
+        ("Điểm tối đa", [_float(s.max) for s in summaries], number_format),
+        *(
+            (label, [(s.graded, s.invalid, s.missing)[i] for s in summaries], "0")
+            for i, label in enumerate(labels.STATUS_LABELS.values())
+        ),
+        (labels.MEAN, [_float(s.mean) for s in summaries], number_format),
+        ("TB so với tối đa (%)", [_float(s.mean_share) for s in summaries], "0.0"),
+        (labels.HIGHEST, [_float(s.highest) for s in summaries], number_format),
+        ("Đơn vị cao nhất", [_units_text(s.highest_units, names) for s in summaries], "@"),
+        (labels.LOWEST, [_float(s.lowest) for s in summaries], number_format),
+        ("Đơn vị thấp nhất", [_units_text(s.lowest_units, names) for s in summaries], "@"),
+        (labels.DIFFERENCE, [_float(s.spread) for s in summaries], number_format),
+        *(
+            (f"{labels.BAND} {band.label}", [_share_text(s.bands[i]) for s in summaries], None)
+            for i, band in enumerate(rubric.bands)
+        ),
+    ]
+    for label, values, fmt in figures:
+        ws.append([label, *(safe_text(v) for v in values)])
         r = ws.max_row
-        for col in (2, 6, 8, 10, 12):
-            ws.cell(r, col).number_format = number_format
-        ws.cell(r, 7).number_format = "0.0"
-    _finish(ws, [26, 10, 9, 11, 9, 12, 12, 10, 30, 10, 30, 10, *([10] * 2 * len(rubric.bands))])
+        ws.cell(r, 1).font = Font(bold=True)
+        for col in range(2, last + 1):  # figures read from the right, names from the left
+            cell = ws.cell(r, col)
+            cell.number_format = fmt or "General"
+            cell.alignment = Alignment(wrap_text=True, horizontal=None if fmt == "@" else "right")
+    shown = ws.max_row
+    widths = [_LABEL_WIDTH, *([_GROUP_WIDTH] * len(summaries))]
+    below = 0
     if rubric.bands and summaries:
-        chart = BarChart()
-        chart.type = "col"
-        chart.grouping = "clustered"
-        chart.title = "Số đơn vị theo xếp loại"
-        chart.y_axis.title = "Số đơn vị"
-        first_band = 13
-        data = Reference(
-            ws,
-            min_col=first_band,
-            max_col=first_band + len(rubric.bands) - 1,
-            min_row=3,
-            max_row=3 + len(summaries),
-        )
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=3 + len(summaries)))
-        chart.height, chart.width = 8, 18
-        ws.add_chart(chart, f"A{len(summaries) + 6}")
+        below = _bands_chart(ws, rubric, summaries, shown, sum(widths))
+    _finish(
+        ws,
+        widths,
+        landscape=sum(widths) > 100,
+        pages_high=1,
+        last_row=shown + below,
+        filtered=False,
+    )
+
+
+def _share_text(b: BandCount) -> str:
+    return f"{b.count}/{b.of} ({vn_number(b.share, 0)}%)" if b.share is not None else ""
+
+
+def _bands_chart(
+    ws: Worksheet, rubric: Rubric, summaries: list[GroupSummary], shown: int, width: float
+) -> int:
+    """The units of each band per group, a series per band in its colour, with the counts on
+    the bars; the counts themselves in hidden rows under the table. The rows it covers."""
+    first = shown + 1
+    for band in rubric.bands:
+        counts = [next(b.count for b in s.bands if b.band == band.id) for s in summaries]
+        ws.append([band.label, *counts])  # the legend's name of the series
+        ws.row_dimensions[ws.max_row].hidden = True
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = "Số đơn vị theo xếp loại"
+    chart.y_axis.title = "Số đơn vị"
+    data = Reference(ws, min_col=1, max_col=1 + len(summaries), min_row=first, max_row=ws.max_row)
+    chart.add_data(data, titles_from_data=True, from_rows=True)
+    chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(summaries), min_row=3))
+    for series, band in zip(chart.series, rubric.bands, strict=True):
+        _fill(series, labels.band_colour(rubric, band.id))
+    chart.dataLabels = DataLabelList(
+        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
+    )
+    top = max((b.count for s in summaries for b in s.bands), default=0)
+    _count_axis(chart, top)
+    chart.visible_cells_only = False  # the counts are in hidden rows
+    chart.legend.position = "b"
+    chart.height, chart.width = 8.5, max(12.0, width * _CM_PER_CHAR - 0.5)
+    anchor = ws.max_row + 2
+    ws.add_chart(chart, f"A{anchor}")
+    return int(anchor - shown + math.ceil(chart.height / 0.53) + 1)
+
+
+def _count_axis(chart: BarChart, top: int) -> None:
+    """Counts on the value axis: from 0, whole numbers, at most about ten steps."""
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 10**9) if top <= 10 * s)
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.majorUnit = step
+    chart.y_axis.numFmt = NumFmt(formatCode="0", sourceLinked=False)
+    _axes_shown(chart)
+
+
+def _axes_shown(chart: BarChart) -> None:
+    # NOTE: openpyxl leaves `delete` unset, which recent Excel reads as a deleted axis
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
+def _fill(series: Any, colour: str) -> None:
+    series.graphicalProperties.solidFill = colour.lstrip("#").upper()
+    series.graphicalProperties.line.solidFill = colour.lstrip("#").upper()
+
+
+def _tint(colour: str, keep: float = 0.3) -> str:
+    """The band colour lightened for a cell's fill, so that black text on it reads."""
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(255 - (255 - c) * keep):02X}" for c in rgb)
 
 
 _WIDTHS = {
-    "rank": 6,
-    "parent_rank": 8,
-    "code": 12,
-    "name": 36,
-    "parent": 22,
-    "band": 12,
-    "status": 14,
-    "file": 36,
+    "rank": (6, 6),
+    "parent_rank": (8, 8),
+    "code": (6, 14),
+    "name": (16, 30),
+    "parent": (10, 20),
+    "band": (10, 12),
+    "status": (12, 12),
+    "file": (12, 40),
 }
-"""The group sheet's columns besides the figures (areas, self-score, raw total, total: 11)."""
+"""The group sheet's columns besides the figures (areas, self-score, raw total, total: 10):
+(narrowest, widest); text columns take their longest value's width in between, and wrap."""
 _GROUP_SHEET_COLUMNS = frozenset(_WIDTHS) | {
     "self_total",
     "appraisal_difference",
     "raw_total",
     "total",
 }
+_WRAPPED = frozenset({"name", "parent"})
 
 
 def _group_sheet(wb: Workbook, rubric: Rubric, ranked: RankedTable, number_format: str) -> None:
-    """The ranked table of one group, and a chart of its totals with the band thresholds."""
+    """The ranked table of one group, and a chart of its totals with the band thresholds. The
+    file column stays in the sheet, right of the print area."""
     ws = wb.create_sheet(_sheet_title(ranked.group.label, wb))
     columns = [c for c in ranked.columns if c.id in _GROUP_SHEET_COLUMNS or c.kind is Kind.AREA]
-    ws.append([f"{rubric.title} — {ranked.group.label}"])
-    ws["A1"].font = Font(bold=True, size=13)
+    columns.sort(key=lambda c: c.id == "file")  # last: outside the print area
+    printed = len(columns) - 1
+    title_row(ws, f"{rubric.title} — {ranked.group.label}", printed)
     ws.append(["Điểm " + ranked.max_text])
     ws.append([_heading(c) for c in columns])
     _header(ws, 3)
     numeric = [i for i, c in enumerate(columns, start=1) if c.numeric]
+    wrapped = [i for i, c in enumerate(columns, start=1) if c.id in _WRAPPED]
     band_col = next(i for i, c in enumerate(columns, start=1) if c.id == "band")
     for r, row in enumerate(ranked.rows, start=4):  # counted: ws.max_row scans every cell
         ws.append([safe_text(_value(row, c)) for c in columns])
         for col in numeric:
             ws.cell(r, col).number_format = number_format
-        if row.band and row.band.color in _BAND_FILLS:
-            fill = PatternFill("solid", fgColor=_BAND_FILLS[row.band.color])
-            ws.cell(r, band_col).fill = fill
-    _finish(ws, [11 if c.numeric else _WIDTHS[c.id] for c in columns])
+        for col in wrapped:
+            ws.cell(r, col).alignment = Alignment(wrap_text=True, vertical="top")
+        if row.band is not None:
+            colour = _tint(labels.band_colour(rubric, row.band.id))
+            ws.cell(r, band_col).fill = PatternFill("solid", fgColor=colour)
+    widths = [_width(c, ranked) for c in columns]
     total_col = next(i for i, c in enumerate(columns, start=1) if c.id == "total")
     code_col = next(i for i, c in enumerate(columns, start=1) if c.id == "code")
-    _totals_chart(ws, rubric, ranked.units, total_col, code_col)
+    below = _CHART_ROWS if any(r.graded for r in ranked.rows) else 0
+    _finish(ws, widths, print_cols=printed, last_row=3 + len(ranked.rows) + below)
+    _totals_chart(ws, rubric, ranked, (total_col, code_col), sum(widths[:printed]))
+
+
+def _width(column: Column, ranked: RankedTable) -> float:
+    if column.numeric:
+        return 10
+    narrowest, widest = _WIDTHS[column.id]
+    longest = max((len(str(r.cells.get(column.id) or "")) for r in ranked.rows), default=0)
+    return max(narrowest, min(widest, longest * 1.1 + 2))
 
 
 def _heading(column: Column) -> str:
@@ -326,21 +408,37 @@ def _value(row: Row, column: Column) -> Any:
     return _float(figure(value)) if column.numeric else value
 
 
+_CHART_HEIGHT = 9.0
+"""The totals chart's height, in cm."""
+_CHART_ROWS = 3 + math.ceil(_CHART_HEIGHT / 0.53) + 1
+"""The rows under the table that the totals chart covers (rows of 15 points), with the gap."""
+
+
 def _totals_chart(
-    ws: Worksheet, rubric: Rubric, members: list[UnitResult], total_col: int, code_col: int
+    ws: Worksheet, rubric: Rubric, ranked: RankedTable, cols: tuple[int, int], width: float
 ) -> None:
-    """Totals per graded unit as columns, each band's lower bound as a line."""
-    graded = [u for u in members if u.status is Status.GRADED]
-    if not graded:
+    """Totals per graded unit as columns in their band's colour, each band's lower bound as a
+    line in that colour; as wide as the printed table, below it (`_CHART_ROWS`), on one page."""
+    total_col, code_col = cols
+    rows = [r for r in ranked.rows if r.graded]
+    if not rows:
         return
     # ranked and unranked graded units come first in the table (then invalid, then missing)
-    first, last = 4, 3 + len(graded)
+    first, last = 4, 3 + len(rows)
     chart = BarChart()
     chart.type = "col"
     chart.title = "Tổng điểm và ngưỡng xếp loại"
     chart.y_axis.title = "Điểm"
     chart.add_data(Reference(ws, min_col=total_col, min_row=3, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=code_col, min_row=first, max_row=last))
+    (bars,) = chart.series
+    _fill(bars, labels.band_colour(rubric, None))
+    for i, row in enumerate(rows):
+        if row.band is not None:
+            point = DataPoint(idx=i)
+            _fill(point, labels.band_colour(rubric, row.band.id))
+            bars.dPt.append(point)
+    chart.gapWidth = 40
     bounds = [b for b in rubric.bands if b.min is not None]
     if bounds:
         helper = ws.max_column + 2  # hidden columns: the thresholds, one per band, per row
@@ -354,17 +452,31 @@ def _totals_chart(
             lines.add_data(
                 Reference(ws, min_col=col, min_row=3, max_row=last), titles_from_data=True
             )
+            series = lines.series[-1]
+            series.graphicalProperties.line.solidFill = labels.band_colour(rubric, band.id)[1:]
+            series.graphicalProperties.line.dashStyle = "dash"
+            series.marker.symbol = "none"
+            series.smooth = False
         chart += lines
+    _axes_shown(chart)
+    chart.legend.position = "b"
     chart.visible_cells_only = False  # the threshold columns are hidden
-    chart.height, chart.width = 9, max(16, min(40, len(graded) * 0.9))
-    ws.add_chart(chart, f"B{3 + len(members) + 3}")  # below every row of the table
+    chart.height = _CHART_HEIGHT
+    chart.width = max(12.0, min(width * _CM_PER_CHAR - 1, 10 + len(rows) * 0.9))
+    anchor = 3 + len(ranked.rows) + 3
+    ws.add_chart(chart, f"B{anchor}")  # below every row of the table
+    keep_together(ws, anchor, chart.height / 2.54 * 72, width)
+
+
+_MATRIX_WIDTH = 11
 
 
 def _matrix_sheet(
     wb: Workbook, report: Report, rubric: Rubric, group_id: str, number_format: str
 ) -> None:
     """Units × criteria points of one group, with each criterion's mean achievement, so that
-    weak criteria across the province stand out."""
+    weak criteria across the province stand out. Printed area by area: a page break after each
+    area's columns, the code and name repeated on every page."""
     group = rubric.group(group_id)
     assert group is not None
     means = criterion_means(report, rubric, group_id)
@@ -372,8 +484,7 @@ def _matrix_sheet(
     if not graded or not means:
         return
     ws = wb.create_sheet(_sheet_title(f"Tiêu chí - {group.label}", wb))
-    ws.append([f"Điểm từng tiêu chí — {group.label}"])
-    ws["A1"].font = Font(bold=True, size=13)
+    title_row(ws, f"Điểm từng tiêu chí — {group.label}", 2)  # within the repeated columns
     titles = {n.criterion.id: n.criterion.title for n in rubric.walk()}
     ws.append(["", labels.CRITERION, *(titles[m.criterion] for m in means)])
     ws.append(
@@ -396,6 +507,7 @@ def _matrix_sheet(
                 *(_float(u.points.get(m.criterion)) for m in means),
             ]
         )
+        ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
         for col in range(3, 3 + len(means)):
             ws.cell(r, col).number_format = number_format
     r = 4 + len(graded)
@@ -410,9 +522,28 @@ def _matrix_sheet(
         cell.font = Font(bold=True)
         if m.share < 60 and rubric.area_kind(m.criterion) != "penalty":  # weak across the group
             cell.fill = PatternFill("solid", fgColor=_BAND_FILLS["red"])
-    ws.row_dimensions[2].height = 60
-    _finish(ws, [12, 34, *([10] * len(means))])
+    code_width = max(6, min(14, max(len(u.code) for u in graded) * 1.1 + 2))
+    name_width = max(16, min(28, max(len(u.name) for u in graded) * 1.1 + 2))
+    _finish(ws, [code_width, name_width, *([_MATRIX_WIDTH] * len(means))], filtered=False)
     ws.freeze_panes = "C4"
+    # whole areas side by side on a printed page, the code and name repeated on every page
+    areas = {n.criterion.id: n.area.id for n in rubric.walk()}
+    runs: list[int] = [1]  # how many criteria each area has, in order
+    for before, m in zip(means, means[1:], strict=False):
+        if areas[m.criterion] == areas[before.criterion]:
+            runs[-1] += 1
+        else:
+            runs.append(1)
+    scale = break_columns(ws, 3, runs, code_width + name_width)
+    set_page(
+        ws,
+        header_rows=(2, 3),
+        header_cols="A:B",
+        print_area=f"A1:{get_column_letter(2 + len(means))}{ws.max_row}",
+        scale=scale,
+        side_margin=0.5,
+        footer=PAGE_NUMBERS,
+    )
 
 
 def _severity(value: str) -> str:
@@ -436,10 +567,34 @@ def _sheet_title(label: str, wb: Workbook | None = None) -> str:
     return candidate
 
 
-def _finish(ws: Worksheet, widths: list[int], header_row: int = 3) -> None:
+def _finish(
+    ws: Worksheet,
+    widths: Sequence[float],
+    header_row: int = 3,
+    *,
+    print_cols: int | None = None,
+    last_row: int | None = None,
+    landscape: bool = True,
+    pages_high: int = 0,
+    filtered: bool = True,
+) -> None:
+    """Column widths, row heights for the wrapped text, frozen headers, a filter, and the page:
+    A4, the first `print_cols` columns (all by default) down to `last_row` (the charts below
+    the table included), the header row repeated, page numbers in the footer."""
     for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(header_row, i).column_letter].width = width
+        ws.column_dimensions[get_column_letter(i)].width = width
+    centre_rows(ws, header_row + 1)
+    fit_rows(ws)
     ws.freeze_panes = ws.cell(header_row + 1, 1)
-    if ws.max_row > header_row:
+    if filtered and ws.max_row > header_row:
         ws.auto_filter.ref = f"A{header_row}:{ws.cell(ws.max_row, ws.max_column).coordinate}"
-    set_page(ws, header_rows=(header_row, header_row))
+    area = f"A1:{get_column_letter(print_cols or len(widths))}{last_row or ws.max_row}"
+    set_page(
+        ws,
+        landscape=landscape,
+        pages_high=pages_high,
+        header_rows=(header_row, header_row),
+        print_area=area,
+        side_margin=0.5,
+        footer=PAGE_NUMBERS,
+    )
