@@ -91,19 +91,28 @@ def _flat(text: str) -> str:
 
 def _words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
     """Each page's words with their boxes (x0, y0, x1, y1, word)."""
+    return [words for _, words in _sized_words(pdf)]
+
+
+def _sized_words(pdf: Path) -> list[tuple[float, list[tuple[float, float, float, float, str]]]]:
+    """Each page's width and words with their boxes."""
     html = subprocess.run(
         ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
     pages = []
     for page in html.split("<page ")[1:]:
+        width = float(re.match(r'width="([\d.]+)"', page).group(1))
         pages.append(
-            [
-                (float(a), float(b), float(c), float(d), w)
-                for a, b, c, d, w in re.findall(
-                    r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
-                    page,
-                )
-            ]
+            (
+                width,
+                [
+                    (float(a), float(b), float(c), float(d), w)
+                    for a, b, c, d, w in re.findall(
+                        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
+                        page,
+                    )
+                ],
+            )
         )
     return pages
 
@@ -201,6 +210,15 @@ def test_no_text_overprints_other_text(printed):
     # the feedback's first page, "Phản hồi" (the unit's own sheets follow as the template
     # prints them)
     assert _overprinted(_words(printed.feedback_pdf)[0]) == []
+
+
+def test_no_text_runs_past_the_printed_columns(printed):
+    """Text too long for its cell wraps: nothing reaches into the side margins, where a cell's
+    overflow would be cut off at the print area's edge."""
+    for n, (width, words) in enumerate(_sized_words(printed.results_pdf), start=1):
+        margin = 0.5 * 72 - 4  # set_page's side margins, less a little
+        outside = [w[4] for w in words if w[0] < margin or w[2] > width - margin]
+        assert outside == [], n
 
 
 def test_criteria_matrix_prints_whole_areas_with_the_units_on_every_page(printed):

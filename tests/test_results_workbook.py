@@ -217,7 +217,7 @@ def test_a_group_of_173_prints_within_its_columns(tmp_path):
     ws = wb["UBND cấp xã"]
     header = [c.value for c in ws[3]]
     name_col = header.index("Tên đơn vị") + 1
-    assert ws.print_area.endswith(f"${get_column_letter(header.index('Tệp'))}${3 + 173 + 21}")
+    assert ws.print_area.endswith(f"${get_column_letter(header.index('Tệp'))}${3 + 173 + 29}")
     width = ws.column_dimensions[get_column_letter(name_col)].width
     assert width <= 30
     for r in range(4, 4 + 173):

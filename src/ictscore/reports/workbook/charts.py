@@ -88,19 +88,24 @@ def bands_chart(
 
 _NAMED_BARS = 40
 """Up to this many units, each bar is named by the unit's code; beyond, by every tenth rank."""
-_CHART_HEIGHT = 9.0
-"""The totals chart's height, in cm."""
 
 
-CHART_ROWS = 3 + math.ceil(_CHART_HEIGHT / 0.53) + 1
-"""The rows under the table that the totals chart covers (rows of 15 points), with the gap."""
+def chart_height(graded: int) -> float:
+    """The totals chart's height in cm: taller for a large group, whose chart fills a page."""
+    return 9.0 if graded <= _NAMED_BARS else 13.0
+
+
+def chart_rows(graded: int) -> int:
+    """The rows under the table that the totals chart covers (rows of 15 points), with the gap;
+    none without graded units."""
+    return 3 + math.ceil(chart_height(graded) / 0.53) + 1 if graded else 0
 
 
 def totals_chart(
     ws: Worksheet, rubric: Rubric, ranked: RankedTable, cols: tuple[int, int], width: float
 ) -> None:
     """Totals per graded unit as columns in their band's colour, each band's lower bound as a
-    line in that colour; as wide as the printed table, below it (`CHART_ROWS`), on one page."""
+    line in that colour; as wide as the printed table, below it (`chart_rows`), on one page."""
     total_col, code_col = cols
     rows = [r for r in ranked.rows if r.graded]
     if not rows:
@@ -148,7 +153,7 @@ def totals_chart(
     axes_shown(chart)
     chart.legend.position = "b"
     chart.visible_cells_only = False  # the threshold columns are hidden
-    chart.height = _CHART_HEIGHT
+    chart.height = chart_height(len(rows))
     chart.width = max(12.0, min(width * CM_PER_CHAR - 1, 10 + len(rows) * 0.9))
     anchor = 3 + len(ranked.rows) + 3
     ws.add_chart(chart, f"B{anchor}")  # below every row of the table

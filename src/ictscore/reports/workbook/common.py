@@ -65,12 +65,17 @@ def finish(
     landscape: bool = True,
     pages_high: int = 0,
     filtered: bool = True,
+    wrap: Sequence[int] = (),
 ) -> None:
-    """Column widths, row heights for the wrapped text, frozen headers, a filter, and the page:
-    A4, the first `print_cols` columns (all by default) down to `last_row` (the charts below
-    the table included), the header row repeated, page numbers in the footer."""
+    """Column widths, the text of the `wrap` columns wrapped, row heights for wrapped text,
+    frozen headers, a filter, and the page: A4, the first `print_cols` columns (all by default)
+    down to `last_row` (the charts below the table included), the header row repeated, page
+    numbers in the footer."""
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    for col in wrap:  # long texts: within their column on paper, not cut at its edge
+        for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=col, max_col=col):
+            cell.alignment = Alignment(wrap_text=True, horizontal=cell.alignment.horizontal)
     centre_rows(ws, header_row + 1)
     fit_rows(ws)
     ws.freeze_panes = ws.cell(header_row + 1, 1)

@@ -18,7 +18,7 @@ from ictscore.reports.tables import (
     figure,
 )
 from ictscore.reports.workbook.charts import (
-    CHART_ROWS,
+    chart_rows,
     totals_chart,
 )
 from ictscore.reports.workbook.common import (
@@ -88,7 +88,7 @@ def group_sheet(wb: Workbook, rubric: Rubric, ranked: RankedTable, number_format
     widths = [_width(c, ranked) for c in columns]
     total_col = next(i for i, c in enumerate(columns, start=1) if c.id == "total")
     code_col = next(i for i, c in enumerate(columns, start=1) if c.id == "code")
-    below = CHART_ROWS if any(r.graded for r in ranked.rows) else 0
+    below = chart_rows(sum(1 for r in ranked.rows if r.graded))
     finish(ws, widths, print_cols=printed, last_row=3 + len(ranked.rows) + below)
     totals_chart(ws, rubric, ranked, (total_col, code_col), sum(widths[:printed]))
 

@@ -38,7 +38,7 @@ def others_sheet(wb: Workbook, others: Sequence[UnitResult]) -> None:
                 for v in (u.code, u.name, u.group, labels.STATUS_LABELS[u.status], u.file or "")
             ]
         )
-    finish(ws, [12, 40, 16, 14, 36])
+    finish(ws, [12, 40, 16, 14, 36], print_cols=4, wrap=(2,))  # the file: not printed
 
 
 def appraisal_sheet(wb: Workbook, changes: Sequence[AppraisalChange]) -> None:
@@ -76,7 +76,7 @@ def appraisal_sheet(wb: Workbook, changes: Sequence[AppraisalChange]) -> None:
                 )
             ]
         )
-    finish(ws, [12, 36, 10, 10, 10, 10, 70], header_row=1)
+    finish(ws, [12, 36, 10, 10, 10, 10, 70], header_row=1, wrap=(2, 7))
 
 
 def references_sheet(wb: Workbook, report: Report, rubric: Rubric) -> None:
@@ -96,7 +96,7 @@ def references_sheet(wb: Workbook, report: Report, rubric: Rubric) -> None:
                 )
             ]
         )
-    finish(ws, [24, 10, 16, 60], header_row=1)
+    finish(ws, [24, 10, 16, 60], header_row=1, wrap=(1, 4))
 
 
 def missing_sheet(wb: Workbook, rubric: Rubric, missing: Sequence[UnitResult]) -> None:
@@ -107,7 +107,7 @@ def missing_sheet(wb: Workbook, rubric: Rubric, missing: Sequence[UnitResult]) -
         known = rubric.group(u.group)
         label = known.label if known else u.group
         ws.append([safe_text(v) for v in (u.code, u.name, label, u.parent_name or "")])
-    finish(ws, [12, 40, 24, 30], header_row=1)
+    finish(ws, [12, 40, 24, 30], header_row=1, wrap=(2, 3, 4))
 
 
 def issues_sheet(wb: Workbook, report: Report) -> None:
@@ -129,7 +129,7 @@ def issues_sheet(wb: Workbook, report: Report) -> None:
                 )
             ]
         )
-    finish(ws, [50, 10, 22, 14, 90], header_row=1)
+    finish(ws, [36, 10, 20, 12, 70], header_row=1, wrap=(1, 5))
 
 
 def _severity(value: str) -> str:
