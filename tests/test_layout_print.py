@@ -11,6 +11,7 @@ import json
 import math
 import re
 import shutil
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -134,6 +135,16 @@ def test_the_summary_prints_on_one_page(printed):
     assert "Chỉ tiêu" not in second and "Cơ quan ngành dọc" in _flat(second)[:200]
     ws = printed.workbook()["Tổng hợp"]
     assert ws.page_setup.fitToHeight == 1 and ws.page_setup.orientation == "portrait"
+
+
+def test_pages_print_at_a_readable_scale(printed):
+    """The summary fills its page rather than sitting small in a corner: its words are drawn
+    at about 9 points or more (a word's box is about 1.2 times its type size); the group
+    tables and their charts, fitted to the page width, at about 7 points or more."""
+    pages = _words(printed.results_pdf)
+    assert statistics.median(w[3] - w[1] for w in pages[0]) >= 10.5
+    for n, page in enumerate(pages[1:8], start=2):
+        assert statistics.median(w[3] - w[1] for w in page) >= 8.0, n
 
 
 def test_every_header_prints_in_full(printed):
