@@ -115,3 +115,36 @@ def test_feedback_names_do_not_collide():
         "a-1-3-phan-hoi.xlsx",
         "b-phan-hoi.xlsx",
     ]
+
+
+def test_summary_sheet_prints_on_one_portrait_page(run: Run, tmp_path: Path):
+    """ "Phản hồi" prints on one A4 page: its columns A to E, wrapped text in rows given a
+    height, the title and section headings across the page."""
+    from openpyxl.utils import get_column_letter
+
+    from ictscore.sheets.printing import line_height, text_lines
+
+    result = run("grade", EXAMPLES / "sheets", "-q", "--feedback", tmp_path / "fb")
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(tmp_path / "fb" / "28249-phan-hoi.xlsx")["Phản hồi"]
+    setup = ws.page_setup
+    assert (int(setup.paperSize), setup.orientation, setup.fitToHeight) == (9, "portrait", 1)
+    assert ws.print_area.endswith(f"$A$1:$E${ws.max_row}")
+    assert "&P" in ws.oddFooter.center.text
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    assert {"A1:E1", "A2:E2"} <= merged
+    assert any(ws[m.split(":")[0]].value.startswith("Tiêu chí") for m in merged)
+    tall = 0
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                span = next((m for m in ws.merged_cells.ranges if cell.coordinate in m), None)
+                width = sum(
+                    ws.column_dimensions[get_column_letter(c)].width
+                    for c in (range(span.min_col, span.max_col + 1) if span else [cell.column])
+                )
+                lines = text_lines(cell.value, width, cell.font.sz or 11, bool(cell.font.b))
+                height = ws.row_dimensions[cell.row].height
+                assert height is not None and height >= lines * line_height(cell.font.sz or 11)
+                tall += lines > 1
+    assert tall  # the criteria's long titles take two lines

@@ -55,26 +55,31 @@ def test_sheets_in_order(graded):
 
 def test_summary_per_group_matches_the_report(graded):
     data, wb = graded
-    header, *rows = _rows(wb["Tổng hợp"], 3)
-    col = {name: i for i, name in enumerate(header)}
-    by_group = {r[0]: r for r in rows}
+    ws = wb["Tổng hợp"]
+    header, *rows = _rows(ws, 3)
+    assert header[0] == "Chỉ tiêu"
+    shown = [r for r in rows if not ws.row_dimensions[rows.index(r) + 4].hidden]
+    hidden = rows[len(shown) :]
+    figure = {r[0]: r for r in shown}
+    counts = {r[0]: r for r in hidden}  # the chart's data, under the table
     for g in data["groups"]:
-        row = by_group[g["label"]]
+        i = header.index(g["label"])
         units = [u for u in data["units"] if u["group"] == g["id"] and u["status"] == "graded"]
         totals = [Decimal(str(u["total"])) for u in units]
-        assert (row[col["Đã chấm"]], row[col["Chưa nộp"]]) == (g["graded"], g["missing"])
+        assert (figure["Đã chấm"][i], figure["Chưa nộp"][i]) == (g["graded"], g["missing"])
         mean = (sum(totals) / len(totals)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        assert Decimal(str(row[col["Điểm trung bình"]])) == mean
+        assert Decimal(str(figure["Điểm trung bình"][i])) == mean
         best = max(units, key=lambda u: u["total"])
-        assert row[col["Cao nhất"]] == best["total"] and best["name"] in row[col["Đơn vị cao nhất"]]
-        assert Decimal(str(row[col["Chênh lệch"]])) == max(totals) - min(totals)
+        assert figure["Cao nhất"][i] == best["total"]
+        assert best["name"] in figure["Đơn vị cao nhất"][i]
+        assert Decimal(str(figure["Chênh lệch"][i])) == max(totals) - min(totals)
         for band, count in g["bands"].items():
             label = next(b["label"] for b in data["bands"] if b["id"] == band)
-            assert row[col[f"Số đơn vị {label}"]] == count
-            assert row[col[f"Tỷ lệ {label}"]].startswith(f"{count}/{g['graded']} (")
-    xa = by_group["UBND cấp xã"]
-    assert xa[col["Tỷ lệ Tốt"]] == "6/14 (43%)"
-    assert len(wb["Tổng hợp"]._charts) == 1  # the bands per group
+            assert counts[label][i] == count
+            assert figure[f"Xếp loại {label}"][i].startswith(f"{count}/{g['graded']} (")
+    xa = header.index("UBND cấp xã")
+    assert figure["Xếp loại Tốt"][xa] == "6/14 (43%)"
+    assert len(ws._charts) == 1  # the bands per group
 
 
 def test_group_sheet_ranks_parent_ranks_and_chart(graded):
@@ -127,14 +132,14 @@ def test_missing_units_are_listed(graded):
 def test_sheet_names_stay_valid_and_unique_for_long_group_labels():
     from openpyxl import Workbook
 
-    from ictscore.reports.workbook import _sheet_title
+    from ictscore.reports.workbook import sheet_title
 
     wb = Workbook()
     for label in (
         "Sở, ban, ngành, đoàn thể cấp tỉnh (nhóm A)",
         "Sở, ban, ngành, đoàn thể cấp tỉnh (nhóm B)",
     ):
-        wb.create_sheet(_sheet_title(f"Tiêu chí - {label}", wb))
+        wb.create_sheet(sheet_title(f"Tiêu chí - {label}", wb))
     names = wb.sheetnames[1:]
     assert len({n.casefold() for n in names}) == 2 and all(len(n) <= 31 for n in names)
     assert names[1].endswith(" (2)")
@@ -149,3 +154,77 @@ def test_threshold_lines_are_drawn_and_penalties_never_weak(graded):
     for i, cid in enumerate(ids):
         if cid.startswith("8."):  # the penalty area: a low mean is good
             assert ws.cell(ws.max_row, i + 1).fill.fgColor.rgb != "00FFC7CE"
+
+
+def _rgb(props) -> str:
+    return props.solidFill.srgbClr
+
+
+def test_charts_use_the_one_band_palette_and_whole_counts(graded):
+    from ictscore.reports.labels import band_colour
+    from ictscore.rubric.load import load_rubric
+
+    data, wb = graded
+    rubric = load_rubric(data["rubric"]["id"])
+    (bands,) = wb["Tổng hợp"]._charts
+    assert [_rgb(s.graphicalProperties) for s in bands.series] == [
+        band_colour(rubric, b.id)[1:].upper() for b in rubric.bands
+    ]
+    assert bands.y_axis.majorUnit == 1 and bands.y_axis.numFmt.formatCode == "0"
+    assert bands.y_axis.scaling.min == 0 and bands.dataLabels.showVal
+    assert bands.x_axis.delete is False and bands.y_axis.delete is False
+    (totals,) = wb["UBND cấp xã"]._charts
+    bars, lines = totals._charts
+    by_code = {u["code"]: u for u in data["units"]}
+    ws = wb["UBND cấp xã"]
+    code_col = [c.value for c in ws[3]].index("Mã") + 1
+    assert len(bars.series[0].dPt) == 14
+    for point in bars.series[0].dPt:  # each unit's bar in its band's colour
+        unit = by_code[ws.cell(4 + point.idx, code_col).value]
+        assert _rgb(point.graphicalProperties) == band_colour(rubric, unit["band"])[1:].upper()
+    assert [s.graphicalProperties.line.solidFill.srgbClr for s in lines.series] == [
+        band_colour(rubric, b.id)[1:].upper() for b in rubric.bands if b.min is not None
+    ]
+
+
+def test_a_group_of_173_prints_within_its_columns(tmp_path):
+    """The size of a province's communes: names wrap in rows tall enough, the chart stays as
+    wide as the printed table and names no units it could not show, the file column stays
+    outside the print area."""
+    import dataclasses
+
+    from openpyxl.utils import get_column_letter
+
+    from ictscore.grading.pipeline import GradeOptions, grade_folder
+    from ictscore.grading.results import Status
+    from ictscore.reports.workbook import build_results_workbook
+    from ictscore.rubric.load import load_rubric
+
+    report = grade_folder(EXAMPLES / "sheets", GradeOptions(jobs=1))
+    rubric = report.rubric or load_rubric(report.rubric_id)
+    xa = [u for u in report.units if u.group == "xa" and u.status is Status.GRADED]
+    many = [
+        dataclasses.replace(
+            xa[i % len(xa)],
+            code=f"x{i:05d}",
+            name=f"Xã Tân Phú Đông Hòa Bình Thạnh Long Hưng số {i}",
+            rank=i + 1,
+        )
+        for i in range(173)
+    ]
+    big = dataclasses.replace(report, units=[u for u in report.units if u.group != "xa"] + many)
+    wb = build_results_workbook(big, rubric)
+    ws = wb["UBND cấp xã"]
+    header = [c.value for c in ws[3]]
+    name_col = header.index("Tên đơn vị") + 1
+    assert ws.print_area.endswith(f"${get_column_letter(header.index('Tệp'))}${3 + 173 + 29}")
+    width = ws.column_dimensions[get_column_letter(name_col)].width
+    assert width <= 30
+    for r in range(4, 4 + 173):
+        assert ws.cell(r, name_col).alignment.wrap_text
+        assert ws.row_dimensions[r].height >= 2 * 13  # two lines of 11-point text
+    (chart,) = ws._charts
+    printed = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(1, len(header)))
+    assert chart.width <= printed * 0.2 and chart.x_axis.tickLblSkip == 10  # ranks, not codes
+    (bands,) = wb["Tổng hợp"]._charts
+    assert bands.y_axis.majorUnit in (5, 10, 20) and bands.y_axis.numFmt.formatCode == "0"

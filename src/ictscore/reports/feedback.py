@@ -34,7 +34,7 @@ from ictscore.reports.tables import appraisal_changes, appraised
 from ictscore.roster import ascii_slug
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
-from ictscore.sheets.printing import set_page
+from ictscore.sheets.printing import PAGE_NUMBERS, fit_rows, set_page
 
 _MARK = "FFC7CE"
 
@@ -138,7 +138,6 @@ def _summary(ws: Any, rubric: Rubric, unit: UnitResult, of_group: Peers | None) 
                 *([_place(i, unit), vi_message(i)] for i in unit.issues),
             ],
         )
-    set_page(ws, landscape=False, pages_high=1)  # one printed page
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 60
     for col in "CDE":
@@ -146,6 +145,17 @@ def _summary(ws: Any, rubric: Rubric, unit: UnitResult, of_group: Peers | None) 
     for row in ws.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in (1, 2):  # the title and the rubric's across the page
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    fit_rows(ws)
+    set_page(  # one printed page
+        ws,
+        landscape=False,
+        pages_high=1,
+        print_area=f"A1:E{ws.max_row}",
+        side_margin=0.5,
+        footer=PAGE_NUMBERS,
+    )
 
 
 def _head(ws: Any, rubric: Rubric, unit: UnitResult, of_group: Peers | None) -> None:
@@ -250,6 +260,7 @@ def _section(ws: Any, title: str, rows: list[list[Any]]) -> None:
     ws.append([])
     ws.append([title])
     ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=5)
     header, *body = rows
     ws.append(header)
     for cell in ws[ws.max_row]:
