@@ -107,12 +107,15 @@ def totals_chart(rubric: Rubric, group_id: str, members: Sequence[UnitResult]) -
             f'background:{colour}"></span><span class="val">{total}</span></span></li>'
         )
     marks = ", ".join(
-        f"linear-gradient(to right, transparent calc((100% - 3.8rem) * {at(b):.4f}), "
-        f"#1d2733 calc((100% - 3.8rem) * {at(b):.4f}), "
-        f"#1d2733 calc((100% - 3.8rem) * {at(b):.4f} + 1px), "
-        f"transparent calc((100% - 3.8rem) * {at(b):.4f} + 1px))"
+        f"linear-gradient(to right, transparent calc((100% - var(--room)) * {at(b):.4f}), "
+        f"#1d2733 calc((100% - var(--room)) * {at(b):.4f}), "
+        f"#1d2733 calc((100% - var(--room)) * {at(b):.4f} + 1px), "
+        f"transparent calc((100% - var(--room)) * {at(b):.4f} + 1px))"
         for b in bounds
     )
+    # room at the bar's end for its figure: the longest one, about 0.52 rem a character (rem, not
+    # em: the marks, the bars and the axis's figures are set in different sizes)
+    room = f"{0.52 * max(len(vn_number(t, rubric.precision)) for t in totals) + 0.7:.2f}rem"
     large = len(graded) > LARGE_GROUP
     title = (
         f'Tổng điểm từng đơn vị <span class="muted">({len(graded)} đơn vị đã chấm, '
@@ -120,7 +123,8 @@ def totals_chart(rubric: Rubric, group_id: str, members: Sequence[UnitResult]) -
     )
     note = _totals_note(rubric, floor)
     chart = (
-        f'<details class="chart totals" id="bieu-do-{escape(group_id)}"{"" if large else " open"}>'
+        f'<details class="chart totals" id="bieu-do-{escape(group_id)}" style="--room:{room}"'
+        f"{'' if large else ' open'}>"
         f"<summary>{title}</summary>"
         f"{_axis(floor, bounds, at)}"
         f'<ol class="bars" style="--marks:{marks or "none"}">{"".join(bars)}</ol>'
@@ -141,7 +145,7 @@ def _axis(floor: Decimal, bounds: list[Decimal], at: Callable[[Decimal], Decimal
             continue
         last = pos
         ticks.append(
-            f'<span class="tick" style="left:calc((100% - 3.8rem) * {pos:.4f})">'
+            f'<span class="tick" style="left:calc((100% - var(--room)) * {pos:.4f})">'
             f"{vn_number(b)}</span>"
         )
     return (

@@ -91,7 +91,8 @@ ol.bars li { min-height: 1.3rem; font-size: .85rem; }
 .distribution ol.bars li { grid-template-columns: 6.5rem 1fr; }
 .blabel { overflow-wrap: anywhere; }
 .track { display: flex; align-items: center; height: 1.3rem; background-image: var(--marks); }
-.bar { height: .95rem; width: calc((100% - 3.8rem) * var(--p)); border-radius: 0 2px 2px 0;
+.bar { height: .95rem; width: calc((100% - var(--room, 3.8rem)) * var(--p));
+  border-radius: 0 2px 2px 0;
   display: flex; }
 .bar > span { height: 100%; }
 .val { padding: 0 .2rem 0 .3rem; background: #fff; font-variant-numeric: tabular-nums;
