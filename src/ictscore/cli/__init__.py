@@ -1,0 +1,24 @@
+"""The command-line interface: options → the pipeline → writers → exit code.
+
+The only package importing typer. stdout carries data (tables, JSON, CSV); stderr carries issues,
+progress and errors. Exit codes: 0 done and every expected sheet graded; 1 done, but some sheets
+have errors or are missing; 2 could not run (bad arguments, bad rubric or roster, unreadable
+folder, output not writable).
+
+- app.py       the Typer app, help, consoles, the error funnel, shared options, progress
+- grade.py     grade, appraisal, check; emitting a report and the feedback
+- template.py  template
+- compare.py   compare
+- rubric.py    rubric check, rubric show
+"""
+
+from __future__ import annotations
+
+from ictscore.cli import compare, grade, rubric, template  # noqa: F401 - registers the commands
+from ictscore.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

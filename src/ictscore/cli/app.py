@@ -1,0 +1,227 @@
+"""The command line's shared parts: the Typer app, help without type placeholders, the two
+consoles, the error funnel and exit codes, the options several commands take, progress.
+
+The cli package is the only one importing typer. stdout carries data (tables, JSON, CSV);
+stderr carries issues, progress and errors. Exit codes: 0 done and every expected sheet graded;
+1 done, but some sheets have errors or are missing; 2 could not run (bad arguments, bad rubric
+or roster, unreadable folder, output not writable).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console, RenderableType
+from rich.markup import escape
+from typer import _click as click
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+from ictscore.errors import IctscoreError
+from ictscore.messages import N_
+from ictscore.version import __version__
+
+if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
+    from ictscore.grading.results import Report
+    from ictscore.issues import Finding
+    from ictscore.rubric.model import Rubric
+
+EXIT_OK, EXIT_ISSUES, EXIT_ERROR = 0, 1, 2
+RICH_ROWS = 1000
+"""Ranked tables up to this many units are laid out by rich on a terminal (colours, wrapping
+to its width); larger ones, and any table written to a file or a pipe, as plain text."""
+
+EXIT_CODES = (
+    "Exit codes: 0 done, every expected sheet graded, no errors (warnings allowed) · 1 done, "
+    "but some sheets have errors or are missing (the report is still printed and written) · "
+    "2 could not run (bad arguments, rubric or roster, unreadable folder, output not writable)."
+)
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+
+
+def _tidy_help(params: list[click.Parameter]) -> None:
+    """Help without type placeholders: a flag shows none (nor its default, "no-force"), a
+    choice its values (table|json|csv), an argument its name only (DIR), any other value a
+    name (PASSWORD)."""
+    for param in params:
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = _no_type  # type: ignore[method-assign]
+        elif isinstance(param, TyperOption) and param.metavar is None:
+            if param.is_flag:
+                param.metavar = ""
+                param.show_default = False
+            elif param.type_descriptor.is_choice:
+                param.metavar = "|".join(str(c) for c in param.type_descriptor.choices or ())
+            else:  # a value without a metavar: its name (--password PASSWORD)
+                param.metavar = (param.name or "value").upper()
+
+
+def _no_type(ctx: click.Context) -> None:
+    return None
+
+
+class HelpCommand(TyperCommand):
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _tidy_help(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
+
+class HelpGroup(TyperGroup):
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _tidy_help(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
+
+app = typer.Typer(
+    name="ictscore",
+    help="Score sheets for ICT-application emulation competitions: rubric → blank sheets "
+    "→ graded, classified and ranked results.",
+    epilog=EXIT_CODES,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    context_settings=HELP_OPTIONS,
+    cls=HelpGroup,
+)
+out_console = Console(soft_wrap=False)
+if not out_console.is_terminal:  # piped or redirected: wide enough for the ranked tables
+    out_console = Console(soft_wrap=False, width=160)
+err_console = Console(stderr=True, soft_wrap=True)  # messages never wrap mid-path
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@contextmanager
+def exit_on_error() -> Iterator[None]:
+    try:
+        yield
+    except IctscoreError as exc:
+        err_console.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(EXIT_ERROR) from exc
+
+
+def warn(finding: Finding) -> None:
+    err_console.print(f"[yellow]Rubric[/] {escape(str(finding))}", highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"ictscore {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Score sheets for ICT-application emulation competitions."""
+
+
+RubricOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rubric",
+        "-r",
+        metavar="RUBRIC",
+        help="Rubric YAML file, or the id of a bundled rubric (tiengiang-2020). "
+        "Default: the rubric recorded in the sheets, if bundled or saved as rubric.yaml "
+        "beside them.",
+    ),
+]
+
+
+class Language(StrEnum):
+    en = "en"
+    vi = "vi"
+
+
+LangOpt = Annotated[
+    Language,
+    typer.Option(
+        "--lang",
+        help="Language of the issues and summary in the printed report (vi: Vietnamese, each "
+        "issue explained in plain words before its precise message).",
+    ),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Worker processes that read and grade the sheets (default: one per core). The "
+        "results are the same, in the same order, whatever N is.",
+        show_default=False,
+    ),
+]
+UnitsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--units",
+        "-u",
+        metavar="CSV",
+        help="Roster of units (code,name,group,parent). "
+        "Units without a sheet are reported missing.",
+    ),
+]
+
+
+def report_rubric(report: Report) -> Rubric:
+    assert report.rubric is not None  # the pipeline's reports carry their rubric
+    return report.rubric
+
+
+def print_out(renderable: RenderableType) -> None:
+    """On a terminal, laid out by rich; to a file or a pipe, as plain aligned text."""
+    if out_console.is_terminal:
+        out_console.print(renderable)
+    else:
+        from ictscore.reports.plain import plain_text
+
+        sys.stdout.write(plain_text(renderable))
+
+
+WROTE = N_("Wrote {path}")
+WROTE_FEEDBACK = N_("Wrote {count} feedback workbook(s) to {folder}")
+
+
+@contextmanager
+def progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, told (done, total) (by the pipeline, as sheets are graded), for
+    batches of two or more; silent when stderr is not a terminal."""
+    if not err_console.is_terminal:
+        yield _silent
+        return
+    from rich.progress import Progress, TaskID
+
+    with Progress(console=err_console, transient=True) as progress:
+        task: TaskID | None = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if total < 2:
+                return
+            if task is None:
+                task = progress.add_task(what, total=total)
+            progress.update(task, completed=done)
+
+        yield update
+
+
+def _silent(done: int, total: int) -> None:
+    return None
