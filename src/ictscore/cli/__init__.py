@@ -14,8 +14,16 @@ folder, output not writable).
 
 from __future__ import annotations
 
-from ictscore.cli import compare, grade, rubric, template  # noqa: F401 - registers the commands
 from ictscore.cli.app import app
+
+# isort: off
+# Importing a module registers its commands; the help lists them in this order.
+from ictscore.cli import template  # noqa: F401
+from ictscore.cli import grade  # noqa: F401
+from ictscore.cli import compare  # noqa: F401
+from ictscore.cli import rubric  # noqa: F401
+
+# isort: on
 
 __all__ = ["app", "main"]
 
