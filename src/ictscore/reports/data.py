@@ -44,7 +44,7 @@ def issue_dict(issue: Issue) -> dict[str, Any]:
 
 def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
     band = rubric.band(unit.band)
-    known = rubric.group(unit.group) is not None
+    plan = rubric.plan(unit.group) if rubric.group(unit.group) is not None else None
     return {
         "code": unit.code,
         "name": unit.name,
@@ -61,10 +61,10 @@ def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
         "self_total": _num(unit.self_total),
         "band": unit.band,
         "band_label": band.label if band else None,
-        "max": _num(rubric.published_max(unit.group)) if known else None,
+        "max": _num(plan.published_max) if plan else None,
         "base_max": _num(unit.base_max),
-        "bonus_max": _num(rubric.bonus_max(unit.group)) if known else None,
-        "penalty_max": _num(rubric.penalty_max(unit.group)) if known else None,
+        "bonus_max": _num(plan.bonus_max) if plan else None,
+        "penalty_max": _num(plan.penalty_max) if plan else None,
         "subtotals": {k: _num(v) for k, v in unit.subtotals.items()},
         "points": {k: _num(v) for k, v in unit.points.items()},
         "self_points": {k: _num(v) for k, v in unit.self_points.items()},
@@ -119,10 +119,10 @@ def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
             {
                 "id": g.id,
                 "label": g.label,
-                "max": _num(rubric.published_max(g.id)),
-                "base_max": _num(rubric.base_max(g.id)),
-                "bonus_max": _num(rubric.bonus_max(g.id)),
-                "penalty_max": _num(rubric.penalty_max(g.id)),
+                "max": _num(rubric.plan(g.id).published_max),
+                "base_max": _num(rubric.plan(g.id).base_max),
+                "bonus_max": _num(rubric.plan(g.id).bonus_max),
+                "penalty_max": _num(rubric.plan(g.id).penalty_max),
                 "rank_within": g.rank_within,
                 **{s.value: sum(1 for u in members if u.status is s) for s in Status},
                 "bands": {b.id: sum(1 for u in members if u.band == b.id) for b in rubric.bands},

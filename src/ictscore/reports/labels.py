@@ -69,11 +69,12 @@ REFERENCES_TITLE: Final = "Tiêu chí so với đơn vị cao nhất trong khố
 
 def max_text(rubric: Rubric, group_id: str) -> str:
     """ "tối đa 100 điểm (+10 thưởng, −5 trừ)", with the scale when totals are rescaled."""
-    text = f"tối đa {vn_number(rubric.published_max(group_id))} điểm"
+    plan = rubric.plan(group_id)
+    text = f"tối đa {vn_number(plan.published_max)} điểm"
     extra = []
-    if bonus := rubric.bonus_max(group_id):
+    if bonus := plan.bonus_max:
         extra.append(f"+{vn_number(bonus)} thưởng")
-    if penalty := rubric.penalty_max(group_id):
+    if penalty := plan.penalty_max:
         extra.append(f"−{vn_number(penalty)} trừ")
     if rubric.not_applicable == "rescale":
         extra.append("quy đổi")

@@ -83,7 +83,7 @@ def rubric_table(
         table.add_column(t(_METHOD, lang), max_width=_METHOD_MAX)
     for node in rubric.walk():
         c = node.criterion
-        maxima = [rubric.max_for(c, g.id) for g in groups]
+        maxima = [rubric.plan(g.id).max_of(c.id) for g in groups]
         if not any(maxima):
             continue
         style = "bold" if c.children else ""
@@ -101,11 +101,12 @@ def rubric_table(
             *(() if inline else (method,)),
         )
     table.add_section()
-    rows = [(_BASE_MAX, [rubric.base_max(g.id) for g in groups])]
+    plans = [rubric.plan(g.id) for g in groups]
+    rows = [(_BASE_MAX, [p.base_max for p in plans])]
     if rubric.not_applicable == "rescale":
-        rows.append((_RESCALED, [rubric.published_max(g.id) for g in groups]))
-    rows.append((_BONUS_MAX, [rubric.bonus_max(g.id) for g in groups]))
-    rows.append((_PENALTY_MAX, [rubric.penalty_max(g.id) for g in groups]))
+        rows.append((_RESCALED, [p.published_max for p in plans]))
+    rows.append((_BONUS_MAX, [p.bonus_max for p in plans]))
+    rows.append((_PENALTY_MAX, [p.penalty_max for p in plans]))
     for label, values in rows:
         if any(values):
             bold = Text(t(label, lang), style="bold")

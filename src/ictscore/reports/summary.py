@@ -67,7 +67,7 @@ def summarise(report: Report, rubric: Rubric) -> list[GroupSummary]:
             GroupSummary(
                 group=group.id,
                 label=group.label,
-                max=rubric.published_max(group.id),
+                max=rubric.plan(group.id).published_max,
                 graded=len(graded),
                 invalid=sum(1 for u in units if u.status is Status.INVALID),
                 missing=sum(1 for u in units if u.status is Status.MISSING),
@@ -107,12 +107,11 @@ def criterion_means(report: Report, rubric: Rubric, group: str) -> list[Criterio
     """Each leaf criterion of the group, in rubric order, with its mean over graded units."""
     graded = [u for u in report.units if u.group == group and u.status is Status.GRADED]
     out: list[CriterionMean] = []
-    for node in rubric.nodes_for(group):
-        c = node.criterion
-        if c.method is None:
+    for entry in rubric.plan(group).criteria:
+        if not entry.is_leaf:
             continue
-        values = [u.points[c.id] for u in graded if c.id in u.points]
+        values = [u.points[entry.id] for u in graded if entry.id in u.points]
         if values:
             mean = publish(sum(values, Decimal(0)) / len(values), rubric)
-            out.append(CriterionMean(c.id, rubric.max_for(c, group), mean))
+            out.append(CriterionMean(entry.id, entry.max, mean))
     return out

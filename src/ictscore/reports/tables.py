@@ -229,10 +229,11 @@ def _columns(rubric: Rubric, group: Group, units: list[UnitResult]) -> tuple[Col
         Column("name", labels.UNIT_NAME, key),
         Column("parent", labels.PARENT, key),
     ]
-    for a in rubric.criteria:
-        if rubric.max_for(a, group.id) > 0:
-            suffix = labels.PENALTY_SUFFIX if a.kind == "penalty" else ""
-            columns.append(Column(f"area:{a.id}", a.id + suffix, Kind.AREA, a.id, a.title))
+    plan = rubric.plan(group.id)
+    for area in plan.areas:
+        a = plan.by_id[area].criterion
+        suffix = labels.PENALTY_SUFFIX if a.kind == "penalty" else ""
+        columns.append(Column(f"area:{a.id}", a.id + suffix, Kind.AREA, a.id, a.title))
     if any(appraised(u) for u in units):
         columns.append(Column("self_total", labels.SELF_SCORE, extra))
         columns.append(Column("appraisal_difference", labels.APPRAISAL_DIFFERENCE, extra))
