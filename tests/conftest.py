@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -154,3 +155,14 @@ class Run:
 @pytest.fixture
 def run() -> Run:
     return Run()
+
+
+def grade_examples(*more: str | Path) -> dict[str, Any]:
+    """`ictscore grade examples/sheets --units examples/units.csv -f json -q MORE…`, as a user
+    runs it: its JSON report. Exit code 1: 176 units of the roster sent nothing."""
+    result = Run()(
+        "grade", EXAMPLES / "sheets", "--units", EXAMPLES / "units.csv", "-f", "json", "-q", *more
+    )
+    assert result.exit_code == 1, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report

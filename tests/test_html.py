@@ -3,7 +3,6 @@ with no console error, its tables sort, it fits a phone. A screenshot is kept in
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT, Run
+from tests.conftest import ROOT, grade_examples
 
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -21,19 +20,7 @@ DRIVER = shutil.which("chromedriver")
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
     out = tmp_path_factory.mktemp("html") / "results.html"
-    result = Run()(
-        "grade",
-        EXAMPLES / "sheets",
-        "--units",
-        EXAMPLES / "units.csv",
-        "-f",
-        "json",
-        "-o",
-        out,
-        "-q",
-    )
-    assert result.exit_code == 1, result.stderr  # 176 units sent nothing: listed, not ranked
-    return json.loads(result.stdout), out
+    return grade_examples("-o", out), out  # 176 units sent nothing: listed, not ranked
 
 
 class _Tables(HTMLParser):

@@ -7,7 +7,6 @@ saying why, where soffice or pdftotext are not installed (CI installs both).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import shutil
@@ -19,7 +18,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from tests.conftest import EXAMPLES, Run
+from tests.conftest import grade_examples
 
 pytestmark = pytest.mark.skipif(
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -34,22 +33,7 @@ class Printed:
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        run = Run()
-        result = run(
-            "grade",
-            EXAMPLES / "sheets",
-            "--units",
-            EXAMPLES / "units.csv",
-            "-f",
-            "json",
-            "-o",
-            out / "results.xlsx",
-            "--feedback",
-            out / "fb",
-            "-q",
-        )
-        assert result.exit_code == 1, result.stderr  # 176 units sent nothing
-        self.report = json.loads(result.stdout)
+        self.report = grade_examples("-o", out / "results.xlsx", "--feedback", out / "fb")
         self.feedback = out / "fb" / "28249-phan-hoi.xlsx"  # the best commune
         subprocess.run(
             [

@@ -3,32 +3,19 @@ bytes."""
 
 from __future__ import annotations
 
-import json
 from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 import pytest
 
-from tests.conftest import EXAMPLES, Run
+from tests.conftest import EXAMPLES, grade_examples
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, openpyxl.Workbook]:
     out = tmp_path_factory.mktemp("results")
-    run = Run()
-    result = run(
-        "grade",
-        EXAMPLES / "sheets",
-        "--units",
-        EXAMPLES / "units.csv",
-        "-f",
-        "json",
-        "-o",
-        out / "results.xlsx",
-        "-q",
-    )
-    assert result.exit_code == 1  # 176 units sent nothing
-    return json.loads(result.stdout), openpyxl.load_workbook(out / "results.xlsx")
+    report = grade_examples("-o", out / "results.xlsx")
+    return report, openpyxl.load_workbook(out / "results.xlsx")
 
 
 def _rows(ws, first: int) -> list[tuple]:
