@@ -46,9 +46,9 @@ sys.path.insert(0, str(HERE))
 
 import make_sheets  # noqa: E402
 
-from ictscore.errors import CellRef  # noqa: E402
 from ictscore.grading import discovery, groups, pipeline, units, workers  # noqa: E402
 from ictscore.grading.validate import evaluate_sheet  # noqa: E402
+from ictscore.issues import CellRef  # noqa: E402
 from ictscore.roster import load_units  # noqa: E402
 from ictscore.rubric.load import load_rubric  # noqa: E402
 from ictscore.sheets import filecheck, layout, reader  # noqa: E402

@@ -155,7 +155,8 @@ def test_entity_declarations_are_found_after_a_long_comment(before: bytes):
     import io
     import zipfile
 
-    from ictscore.errors import CellRef, WorkbookError
+    from ictscore.errors import WorkbookError
+    from ictscore.issues import CellRef
     from ictscore.sheets.filecheck import inspect_file
 
     good = (EXAMPLES / "sheets" / "28249-phuong-5.xlsx").read_bytes()
@@ -179,7 +180,8 @@ def test_a_zip_with_a_part_twice_is_refused():
     import warnings
     import zipfile
 
-    from ictscore.errors import CellRef, WorkbookError
+    from ictscore.errors import WorkbookError
+    from ictscore.issues import CellRef
     from ictscore.sheets.filecheck import inspect_file
 
     good = (EXAMPLES / "sheets" / "28249-phuong-5.xlsx").read_bytes()

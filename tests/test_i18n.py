@@ -17,9 +17,9 @@ import pytest
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from ictscore.errors import CellRef, WorkbookError
+from ictscore.errors import WorkbookError
 from ictscore.i18n import SUMMARY, t
-from ictscore.issues import IssueCode
+from ictscore.issues import CellRef, IssueCode
 from ictscore.messages import Msg, Percent, render
 from tests.conftest import EXAMPLES, ROOT, Run
 

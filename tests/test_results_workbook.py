@@ -119,7 +119,7 @@ def test_missing_units_are_listed(graded):
 def test_sheet_names_stay_valid_and_unique_for_long_group_labels():
     from openpyxl import Workbook
 
-    from ictscore.reports.workbook import sheet_title
+    from ictscore.reports.workbook.common import sheet_title
 
     wb = Workbook()
     for label in (

@@ -110,7 +110,7 @@ def test_the_terminal_and_the_workbook_list_the_same_changes(
     policy: Rubric, graded: tuple[Report, Report]
 ):
     _, report = graded
-    table = terminal.appraisal_table(report, policy)
+    table = terminal.appraisal_rich_table(build_tables(report, policy).changes, policy.precision)
     assert table is not None
     in_terminal = list(
         zip(

@@ -2,8 +2,8 @@
 
 An exception means "cannot continue"; a problem inside one score sheet is an Issue (issues.py),
 collected, never raised. The CLI turns every IctscoreError into one message and exit code 2.
-CellRef is re-exported from issues.py, where it is defined. RubricError and UnitsError carry
-Findings (issues.py): located problems in a rubric or a roster file.
+RubricError and UnitsError carry Findings (issues.py): located problems in a rubric or a roster
+file.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from ictscore.messages import Msg
 
 __all__ = [
     "AppraisalFormError",
-    "CellRef",
     "ExportError",
     "FolderError",
     "IctscoreError",

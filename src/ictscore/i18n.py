@@ -12,17 +12,15 @@ from __future__ import annotations
 from typing import Final
 
 from ictscore.issues import Issue
-from ictscore.messages import N_, Lang, Msg, render, t, translation
+from ictscore.messages import N_, Lang, render, t
 
 __all__ = [
     "SEVERITY",
     "SUMMARY",
     "Lang",
     "N_",
-    "Msg",
     "explain",
     "t",
-    "translation",
 ]
 
 

@@ -20,13 +20,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ictscore.errors import CellRef
 from ictscore.grading.appraisal_form import AppraisalRow, AppraisalSheet
 from ictscore.grading.cells import GROUPED, PLAIN_NUMBER, number_of
 from ictscore.grading.results import Appraisal, Status, UnitResult
 from ictscore.grading.scoring import publish
 from ictscore.grading.units import rubric_mismatch
-from ictscore.issues import Issue, IssueCode, Severity
+from ictscore.issues import CellRef, Issue, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.rubric.methods import Normalised
 from ictscore.rubric.model import Criterion, Rubric

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from ictscore.errors import AppraisalFormError, CellRef
+from ictscore.errors import AppraisalFormError
 from ictscore.grading.cells import GROUPED, PLAIN_NUMBER
 from ictscore.grading.results import Status, UnitResult
+from ictscore.issues import CellRef
 from ictscore.rubric.methods import Normalised
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout

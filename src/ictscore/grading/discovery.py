@@ -11,8 +11,8 @@ import os
 import stat
 from pathlib import Path
 
-from ictscore.errors import CellRef, FolderError
-from ictscore.issues import Issue, IssueCode, Severity
+from ictscore.errors import FolderError
+from ictscore.issues import CellRef, Issue, IssueCode, Severity
 from ictscore.messages import Msg
 
 SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"})

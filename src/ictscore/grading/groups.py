@@ -12,13 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from ictscore.errors import CellRef
 from ictscore.grading import scoring
 from ictscore.grading.appraisal import apply_appraisal
 from ictscore.grading.appraisal_form import AppraisalSheet
 from ictscore.grading.results import Keyed, Report, Status, UnitResult
 from ictscore.grading.scoring import Reference, normalise, rank_units, ranking_key, total_up
-from ictscore.issues import Issue, IssueCode, Severity
+from ictscore.issues import CellRef, Issue, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.roster import Roster
 from ictscore.rubric.model import Rubric

@@ -11,9 +11,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from ictscore.errors import CellRef
 from ictscore.grading.scoring import Reference
-from ictscore.issues import Issue
+from ictscore.issues import CellRef, Issue
 from ictscore.roster import Unit
 from ictscore.rubric.model import Rubric
 

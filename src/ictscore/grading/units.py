@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from ictscore.errors import CellRef
 from ictscore.grading.results import Status, UnitResult
 from ictscore.grading.validate import evaluate_sheet
-from ictscore.issues import Issue, IssueCode, Severity
+from ictscore.issues import CellRef, Issue, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.roster import Roster, Unit, load_units
 from ictscore.rubric.model import Rubric

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,10 +18,10 @@ from ictscore.grading.results import InputValue, Status, UnitResult
 from ictscore.grading.scoring import finish, publish
 from ictscore.issues import Issue, IssueCode, Severity
 from ictscore.messages import Msg
-from ictscore.numbers import round_half_up
 from ictscore.roster import Unit
+from ictscore.rubric.compiled import GroupPlan
 from ictscore.rubric.methods import SlotValue
-from ictscore.rubric.model import Criterion, Node, Rubric
+from ictscore.rubric.model import Criterion, Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.reader import CriterionRow, RawCell, SheetData
 
@@ -36,9 +35,9 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
     by_id: dict[str, list[CriterionRow]] = defaultdict(list)
     for row in sheet.rows:
         by_id[row.id].append(row)
-    expected = rubric.plan(group).nodes
-    issues = _stray_rows(rubric, sheet, by_id, {n.criterion.id for n in expected}, group)
-    if _blank(rubric, expected, by_id, group):
+    plan = rubric.plan(group)
+    issues = _stray_rows(rubric, sheet, by_id, set(plan.by_id), group)
+    if _blank(plan, by_id):
         issues.append(
             Issue(
                 IssueCode.EMPTY_SHEET,
@@ -52,7 +51,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
             )
         )
         return _result(unit, sheet, Status.INVALID, issues)
-    scored = _score_rows(rubric, sheet, by_id, expected, group)
+    scored = _score_rows(rubric, sheet, by_id, plan)
     issues.extend(scored.issues)
     if any(i.is_error for i in issues):
         return _result(
@@ -154,13 +153,12 @@ def _score_rows(
     rubric: Rubric,
     sheet: SheetData,
     by_id: dict[str, list[CriterionRow]],
-    expected: Sequence[Node],
-    group: str,
+    plan: GroupPlan,
 ) -> _Scored:
     """Every applicable criterion's row: its fixed cells checked, its leaf scored."""
     out = _Scored()
-    for node in expected:
-        c = node.criterion
+    for entry in plan.criteria:
+        c = entry.criterion
         found = by_id.get(c.id)
         if not found:
             out.issues.append(
@@ -178,7 +176,7 @@ def _score_rows(
             )
             continue
         row = found[0]
-        max_points = rubric.plan(group).by_id[c.id].max
+        max_points = entry.max
         out.issues.extend(_fixed_cells(sheet, row, c, max_points))
         if c.method is None:
             continue
@@ -214,17 +212,14 @@ def _result(
     )
 
 
-def _blank(
-    rubric: Rubric, expected: Sequence[Node], by_id: dict[str, list[CriterionRow]], group: str
-) -> bool:
+def _blank(plan: GroupPlan, by_id: dict[str, list[CriterionRow]]) -> bool:
     """True when the sheet has its leaf rows but no input cell of any of them holds a value.
     (A sheet without the rows is not blank: its criteria are reported missing.)"""
-    plan = rubric.plan(group)
-    leaves = [n.criterion for n in expected if n.criterion.method and n.criterion.id in by_id]
-    for c in leaves:
-        assert c.method is not None
-        count = len(c.method.slots(plan.by_id[c.id].max))
-        if any(not raw.blank for raw in by_id[c.id][0].inputs[:count]):
+    leaves = [e for e in plan.criteria if e.criterion.method and e.id in by_id]
+    for e in leaves:
+        assert e.criterion.method is not None
+        count = len(e.criterion.method.slots(e.max))
+        if any(not raw.blank for raw in by_id[e.id][0].inputs[:count]):
             return False
     return bool(leaves)
 
@@ -367,7 +362,7 @@ def _cached_mismatches(
         if raw.blank:
             return  # never calculated (e.g. filled by a program): nothing to compare
         found = number_of(raw.value)
-        if found is None or round_half_up(found, rubric.precision) != computed:
+        if found is None or publish(found, rubric) != computed:
             issues.append(
                 Issue(
                     IssueCode.TOTAL_MISMATCH,

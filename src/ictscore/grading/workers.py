@@ -30,10 +30,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
-from ictscore.errors import CellRef, WorkbookError
+from ictscore.errors import WorkbookError
 from ictscore.grading.results import Inputs, Keyed, UnitResult
 from ictscore.grading.units import grade_unit, load_roster, no_unit_code, with_roster
-from ictscore.issues import Issue, IssueCode, Severity
+from ictscore.issues import CellRef, Issue, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.roster import Roster
 from ictscore.rubric.model import Rubric

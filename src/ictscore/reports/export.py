@@ -1,8 +1,8 @@
 """Writing a report to a file, the format chosen by the file's suffix: .json and .csv (data.py),
 .xlsx (workbook.py), .html (page.py); every file written atomically (files.py).
 
-The CLI and scripts import the JSON and CSV functions and `save_workbook` from here too: they
-are re-exported under their old names.
+The CLI, the library API and the tests take the JSON and CSV functions and `save_workbook` from
+here as well (defined in data.py and files.py).
 """
 
 from __future__ import annotations
@@ -11,23 +11,8 @@ from pathlib import Path
 
 from ictscore.errors import ExportError
 from ictscore.grading.results import Report
-from ictscore.reports.data import (
-    REPORT_FORMAT,
-    csv_rows,
-    issue_dict,
-    report_dict,
-    to_csv,
-    to_json,
-    unit_dict,
-    write_json,
-)
-from ictscore.reports.files import (
-    atomic_write,
-    exists_error,
-    safe_text,
-    save_workbook,
-    write_text,
-)
+from ictscore.reports.data import REPORT_FORMAT, report_dict, to_csv, to_json, write_json
+from ictscore.reports.files import atomic_write, exists_error, save_workbook, write_text
 from ictscore.reports.page import build_html
 from ictscore.reports.publication import Publication
 from ictscore.reports.workbook import build_results_workbook
@@ -36,19 +21,13 @@ from ictscore.rubric.model import Rubric
 __all__ = [
     "REPORT_FORMAT",
     "REPORT_SUFFIXES",
-    "atomic_write",
     "check_output",
-    "csv_rows",
-    "issue_dict",
     "report_dict",
-    "safe_text",
     "save_workbook",
     "to_csv",
     "to_json",
-    "unit_dict",
     "write_json",
     "write_report",
-    "write_text",
 ]
 
 REPORT_SUFFIXES = (".json", ".csv", ".xlsx", ".html")

@@ -170,10 +170,10 @@ def ranked_table(
     rubric: Rubric,
     group: Group,
     units: list[UnitResult],
-    changes: Iterable[AppraisalChange] | None = None,
+    changes: Iterable[AppraisalChange],
 ) -> RankedTable:
-    """The ranked table of `group`, from its units in the report's order (`changes`: theirs,
-    when the caller has them already)."""
+    """The ranked table of `group`, from its units in the report's order, with the appraisal's
+    changes to them."""
     columns = _columns(rubric, group, units)
     areas = [c.area for c in columns if c.area is not None]
     rows = tuple(_row(rubric, u, areas) for u in units)
@@ -184,7 +184,7 @@ def ranked_table(
         rows=rows,
         banded=bool(rubric.bands),
         caption=_caption(rubric, units),
-        changes=appraisal_changes(units) if changes is None else tuple(changes),
+        changes=tuple(changes),
     )
 
 

@@ -31,10 +31,8 @@ from ictscore.reports.tables import (
     Kind,
     RankedTable,
     Row,
-    appraisal_changes,
     build_tables,
     figure,
-    ranked_table,
 )
 from ictscore.rubric.model import Rubric
 
@@ -60,17 +58,6 @@ def area_legend(rubric: Rubric, width: int | None = None) -> Text:
 
 def _id_width(rubric: Rubric) -> int:
     return max((len(a.id) for a in rubric.criteria), default=1)
-
-
-def group_table(
-    report: Report, rubric: Rubric, group_id: str, width: int | None = None
-) -> Table | None:
-    """The ranked table of one group, with band counts in the caption; None if it has no units."""
-    group = rubric.group(group_id)
-    if group is None:
-        return None
-    units = [u for u in report.units if u.group == group_id]
-    return ranked_rich_table(ranked_table(rubric, group, units), rubric, width)
 
 
 _SHOWN = frozenset({"rank", "parent_rank", "code", "unit", "self_total", "raw_total", "total"})
@@ -164,12 +151,6 @@ def _band(row: Row, rubric: Rubric) -> RenderableType:
     if not row.graded:
         return Text(labels.STATUS_LABELS[row.unit.status], style="red")
     return ""
-
-
-def appraisal_table(report: Report, rubric: Rubric) -> Table | None:
-    """Every criterion where the appraisal differs from the self-score, or marks it not
-    applicable, with the council's note; None when there is none."""
-    return appraisal_rich_table(appraisal_changes(report.units), rubric.precision)
 
 
 def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> Table | None:

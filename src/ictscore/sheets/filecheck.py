@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final, Literal
 
-from ictscore.errors import CellRef, WorkbookError
-from ictscore.issues import IssueCode
+from ictscore.errors import WorkbookError
+from ictscore.issues import CellRef, IssueCode
 from ictscore.messages import Msg
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024

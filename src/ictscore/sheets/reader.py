@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from ictscore.errors import CellRef, WorkbookError
-from ictscore.issues import IssueCode
+from ictscore.errors import WorkbookError
+from ictscore.issues import CellRef, IssueCode
 from ictscore.messages import Msg
 from ictscore.sheets import layout
 from ictscore.sheets.filecheck import (

@@ -14,7 +14,6 @@ from ictscore.numbers import excel_number_format
 from ictscore.reports.publication import Publication
 from ictscore.reports.summary import summarise
 from ictscore.reports.tables import build_tables
-from ictscore.reports.workbook.common import sheet_title
 from ictscore.reports.workbook.group_sheet import group_sheet
 from ictscore.reports.workbook.lists import (
     appraisal_sheet,
@@ -27,7 +26,7 @@ from ictscore.reports.workbook.matrix import matrix_sheet
 from ictscore.reports.workbook.summary_sheet import summary_sheet
 from ictscore.rubric.model import Rubric
 
-__all__ = ["build_results_workbook", "sheet_title"]
+__all__ = ["build_results_workbook"]
 
 
 def build_results_workbook(
