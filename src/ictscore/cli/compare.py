@@ -56,7 +56,9 @@ def compare(
 
     with exit_on_error():
         if fmt is OutputFormat.csv:
-            raise UsageError("compare prints a table or JSON, not CSV")
+            raise UsageError(
+                "--format csv: compare prints a table or JSON; use --format table or json"
+            )
         result = compare_results(
             load_results(last), load_results(this), load_mapping(mapping) if mapping else None
         )

@@ -115,14 +115,15 @@ def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
     groups = []
     for g in rubric.groups:
         members = [u for u in report.units if u.group == g.id]
+        plan = rubric.plan(g.id)
         groups.append(
             {
                 "id": g.id,
                 "label": g.label,
-                "max": _num(rubric.plan(g.id).published_max),
-                "base_max": _num(rubric.plan(g.id).base_max),
-                "bonus_max": _num(rubric.plan(g.id).bonus_max),
-                "penalty_max": _num(rubric.plan(g.id).penalty_max),
+                "max": _num(plan.published_max),
+                "base_max": _num(plan.base_max),
+                "bonus_max": _num(plan.bonus_max),
+                "penalty_max": _num(plan.penalty_max),
                 "rank_within": g.rank_within,
                 **{s.value: sum(1 for u in members if u.status is s) for s in Status},
                 "bands": {b.id: sum(1 for u in members if u.band == b.id) for b in rubric.bands},

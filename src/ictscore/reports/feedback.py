@@ -194,11 +194,12 @@ def _achievement(ws: Any, rubric: Rubric, unit: UnitResult, means: Mapping[str, 
     """The criteria where the unit lost the most against the maximum, and against the mean of
     its group (five each; penalties left out)."""
     p = rubric.precision
-    titles = {n.criterion.id: n.criterion.title for n in rubric.walk()}
+    plan = rubric.plan(unit.group) if rubric.group(unit.group) is not None else None
+    planned = plan.by_id if plan is not None else {}
     leaves = [
-        (cid, rubric.max_for(c, unit.group), unit.points[cid])
+        (cid, planned[cid].max, unit.points[cid])
         for cid in unit.points
-        if (c := rubric.criterion(cid)) is not None and rubric.area_kind(cid) != "penalty"
+        if cid in planned and planned[cid].kind != "penalty"
     ]
     lost = sorted(leaves, key=lambda t: (t[2] - t[1], t[0]))[:5]
     _section(
@@ -207,7 +208,13 @@ def _achievement(ws: Any, rubric: Rubric, unit: UnitResult, means: Mapping[str, 
         [
             [labels.CRITERION, "Nội dung", "Điểm đạt", "Điểm tối đa", "Còn thiếu"],
             *(
-                [cid, titles[cid], vn_number(pts, p), vn_number(mx, p), vn_number(mx - pts, p)]
+                [
+                    cid,
+                    planned[cid].criterion.title,
+                    vn_number(pts, p),
+                    vn_number(mx, p),
+                    vn_number(mx - pts, p),
+                ]
                 for cid, mx, pts in lost
                 if pts < mx
             ),
@@ -223,7 +230,13 @@ def _achievement(ws: Any, rubric: Rubric, unit: UnitResult, means: Mapping[str, 
         [
             [labels.CRITERION, "Nội dung", "Điểm đạt", "Trung bình nhóm", labels.DIFFERENCE],
             *(
-                [cid, titles[cid], vn_number(pts, p), vn_number(mean, p), vn_number(pts - mean, p)]
+                [
+                    cid,
+                    planned[cid].criterion.title,
+                    vn_number(pts, p),
+                    vn_number(mean, p),
+                    vn_number(pts - mean, p),
+                ]
                 for cid, pts, mean in behind
             ),
         ],

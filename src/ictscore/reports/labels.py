@@ -8,6 +8,7 @@ no writer imports another for a label. A label only one writer uses stays in tha
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Final
 
 from ictscore.grading.results import Status
@@ -65,6 +66,11 @@ PENALTY_SUFFIX: Final = " (−)"
 # --- table titles ----------------------------------------------------------------------------
 APPRAISAL_TITLE: Final = "Thẩm định: điểm khác điểm tự chấm"
 REFERENCES_TITLE: Final = "Tiêu chí so với đơn vị cao nhất trong khối"
+
+
+def figure_text(value: Decimal | None, precision: int) -> str:
+    """A figure as the reports write it ("102,79"), or "—" for none."""
+    return "—" if value is None else vn_number(value, precision)
 
 
 def max_text(rubric: Rubric, group_id: str) -> str:

@@ -81,9 +81,10 @@ def rubric_table(
         table.add_column(g.id, justify="right", no_wrap=True)
     if not inline:
         table.add_column(t(_METHOD, lang), max_width=_METHOD_MAX)
+    plans = [rubric.plan(g.id) for g in groups]
     for node in rubric.walk():
         c = node.criterion
-        maxima = [rubric.plan(g.id).max_of(c.id) for g in groups]
+        maxima = [p.max_of(c.id) for p in plans]
         if not any(maxima):
             continue
         style = "bold" if c.children else ""
@@ -101,7 +102,6 @@ def rubric_table(
             *(() if inline else (method,)),
         )
     table.add_section()
-    plans = [rubric.plan(g.id) for g in groups]
     rows = [(_BASE_MAX, [p.base_max for p in plans])]
     if rubric.not_applicable == "rescale":
         rows.append((_RESCALED, [p.published_max for p in plans]))

@@ -25,6 +25,7 @@ from ictscore.issues import Issue
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
 from ictscore.reports.compare import Comparison
+from ictscore.reports.labels import figure_text
 from ictscore.reports.tables import (
     AppraisalChange,
     Column,
@@ -35,10 +36,6 @@ from ictscore.reports.tables import (
     figure,
 )
 from ictscore.rubric.model import Rubric
-
-
-def _n(value: Decimal | None, precision: int) -> str:
-    return "—" if value is None else vn_number(value, precision)
 
 
 def area_legend(rubric: Rubric, width: int | None = None) -> Text:
@@ -138,9 +135,9 @@ def _cell(row: Row, column: Column, rubric: Rubric) -> RenderableType:
     if column.id == "band":
         return _band(row, rubric)
     if column.id == "total":
-        return _n(figure(value), precision) if row.graded else "—"
+        return figure_text(figure(value), precision) if row.graded else "—"
     if column.numeric:
-        return _n(figure(value), precision) if row.graded else ""
+        return figure_text(figure(value), precision) if row.graded else ""
     return escape(str(value))
 
 
@@ -170,7 +167,12 @@ def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> 
     table.add_column(labels.NOTE)
     p = precision
     for c in changes:
-        head = (escape(c.unit.code), escape(c.unit.name), c.criterion, _n(c.self_points, p))
+        head = (
+            escape(c.unit.code),
+            escape(c.unit.name),
+            c.criterion,
+            figure_text(c.self_points, p),
+        )
         if c.not_applicable:
             note = f"{labels.NOT_APPLICABLE}: {c.not_applicable}" + (
                 f". {c.note}" if c.note else ""
@@ -180,7 +182,12 @@ def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> 
         note = c.note or (labels.NO_REASON if c.difference else "")
         if c.value is not None:
             note = f"{labels.APPRAISED_VALUE}: {vn_number(c.value)}. {note}".strip()
-        table.add_row(*head, _n(c.points, p), _n(c.difference, p), escape(note))
+        table.add_row(
+            *head,
+            figure_text(c.points, p),
+            figure_text(c.difference, p),
+            escape(note),
+        )
     return table
 
 
@@ -295,7 +302,7 @@ def comparison_tables(c: Comparison) -> RenderableType:
         groups.add_column(header, justify="left" if header == labels.GROUP else "right")
     for label, a, b in c.group_means:
         diff = b - a if a is not None and b is not None else None
-        groups.add_row(escape(label), _n(a, 2), _n(b, 2), _signed(diff))
+        groups.add_row(escape(label), figure_text(a, 2), figure_text(b, 2), _signed(diff))
     parts.append(groups)
     units = Table(title="Từng đơn vị", box=box.SIMPLE_HEAD, title_justify="left")
     for header in (
@@ -326,8 +333,8 @@ def comparison_tables(c: Comparison) -> RenderableType:
         units.add_row(
             escape(u.code),
             escape(u.name),
-            _n(u.last_total, 2),
-            _n(u.this_total, 2),
+            figure_text(u.last_total, 2),
+            figure_text(u.this_total, 2),
             _signed(u.change) if status is None else status,
             escape(band),
             rank,
@@ -341,7 +348,12 @@ def comparison_tables(c: Comparison) -> RenderableType:
             crit.add_column(header, justify="left" if header == labels.CRITERION else "right")
         for k in sorted(c.criteria, key=lambda k: k.change):
             label = k.criterion if k.last_id == k.criterion else f"{k.last_id} → {k.criterion}"
-            crit.add_row(label, _n(k.last_mean, 2), _n(k.this_mean, 2), _signed(k.change))
+            crit.add_row(
+                label,
+                figure_text(k.last_mean, 2),
+                figure_text(k.this_mean, 2),
+                _signed(k.change),
+            )
         parts.append(crit)
     parts.append(Text(c.criteria_note, style="italic"))
     return RichGroup(*parts)

@@ -6,7 +6,6 @@ plain text of pipes writes the same content aligned)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Final
 
 from rich import box
@@ -19,6 +18,7 @@ from rich.text import Text
 from ictscore.grading.results import Status, UnitResult
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
+from ictscore.reports.labels import figure_text
 from ictscore.rubric.model import Rubric
 
 POINTS: Final = "Điểm"
@@ -79,7 +79,9 @@ def _criteria(
         if c.id in skip:
             shown = labels.NOT_APPLICABLE_MARK
         else:
-            shown = _n(points, rubric.precision) + (PROVISIONAL_MARK if c.id in provisional else "")
+            shown = figure_text(points, rubric.precision) + (
+                PROVISIONAL_MARK if c.id in provisional else ""
+            )
         title: RenderableType = Text("  " * c.depth + c.criterion.title, style=style)
         if terminal:  # wrapped lines keep the indent
             title = Padding(Text(c.criterion.title, style=style), (0, 0, 0, 2 * c.depth))
@@ -97,7 +99,7 @@ def _standing(rubric: Rubric, unit: UnitResult) -> list[RenderableType]:
     if unit.status is not Status.GRADED:
         return [Text(f"{labels.STATUS}: {labels.STATUS_LABELS[unit.status]}", style="bold red")]
     total = Text(f"{labels.TOTAL_POINTS}: ", style="bold")
-    total.append(_n(unit.total, rubric.precision), style="bold")
+    total.append(figure_text(unit.total, rubric.precision), style="bold")
     total.append(f" — {labels.max_text(rubric, unit.group)}")
     lines: list[RenderableType] = [total]
     band = rubric.band(unit.band)
@@ -113,7 +115,3 @@ def _standing(rubric: Rubric, unit: UnitResult) -> list[RenderableType]:
             rank += f" · {labels.PARENT_RANK}: {unit.parent_rank}"
         lines.append(Text(rank))
     return lines
-
-
-def _n(value: Decimal | None, precision: int) -> str:
-    return "—" if value is None else vn_number(value, precision)

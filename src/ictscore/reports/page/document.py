@@ -11,6 +11,7 @@ from html import escape
 from ictscore.grading.results import Report, UnitResult
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
+from ictscore.reports.labels import figure_text
 from ictscore.reports.page.charts import bands_chart, ink, totals_chart
 from ictscore.reports.page.style import CSS, SCRIPT
 from ictscore.reports.publication import Publication
@@ -73,14 +74,10 @@ def _masthead(
     )
 
 
-def _n(value: Decimal | None, precision: int) -> str:
-    return "—" if value is None else vn_number(value, precision)
-
-
 def _num_cell(value: Decimal | None, precision: int, label: str = "", css: str = "num") -> str:
     sort = "" if value is None else value  # no figure: sorted last, whichever the direction
     data = f' data-label="{escape(label)}"' if label else ""
-    return f'<td class="{css}"{data} data-sort="{sort}">{_n(value, precision)}</td>'
+    return f'<td class="{css}"{data} data-sort="{sort}">{figure_text(value, precision)}</td>'
 
 
 def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report) -> str:
@@ -106,9 +103,9 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
                 for h, n in zip(labels.STATUS_LABELS.values(), counts, strict=True)
             ),
             _num_cell(s.mean, p, labels.MEAN),
-            f'<td class="num" data-label="{labels.HIGHEST}">{_n(s.highest, p)}'
+            f'<td class="num" data-label="{labels.HIGHEST}">{figure_text(s.highest, p)}'
             f'<span class="who">{escape(best)}</span></td>',
-            f'<td class="num" data-label="{labels.LOWEST}">{_n(s.lowest, p)}'
+            f'<td class="num" data-label="{labels.LOWEST}">{figure_text(s.lowest, p)}'
             f'<span class="who">{escape(worst)}</span></td>',
             *(
                 f'<td class="num" data-label="{escape(b.label)}">{b.count}/{b.of}'
