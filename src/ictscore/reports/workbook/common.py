@@ -22,7 +22,8 @@ from ictscore.sheets.printing import (
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
 
-BAND_FILLS = {"green": "C6EFCE", "cyan": "DDEBF7", "yellow": "FFEB9C", "red": "FFC7CE"}
+WEAK_FILL = PatternFill("solid", fgColor="FFC7CE")
+"""A figure well below the maximum across the group (the criteria matrix's means)."""
 
 
 def header(ws: Worksheet, row: int) -> None:

@@ -4,7 +4,7 @@ area by area."""
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ictscore.grading.results import Report, Status
@@ -13,7 +13,7 @@ from ictscore.reports import labels
 from ictscore.reports.files import safe_text
 from ictscore.reports.summary import criterion_means
 from ictscore.reports.workbook.common import (
-    BAND_FILLS,
+    WEAK_FILL,
     as_float,
     finish,
     header,
@@ -83,7 +83,7 @@ def matrix_sheet(
         cell.number_format = "0.0"
         cell.font = Font(bold=True)
         if m.share < 60 and rubric.area_kind(m.criterion) != "penalty":  # weak across the group
-            cell.fill = PatternFill("solid", fgColor=BAND_FILLS["red"])
+            cell.fill = WEAK_FILL
     code_width = max(6, min(14, max(len(u.code) for u in graded) * 1.1 + 2))
     name_width = max(16, min(28, max(len(u.name) for u in graded) * 1.1 + 2))
     finish(ws, [code_width, name_width, *([_MATRIX_WIDTH] * len(means))], filtered=False)
