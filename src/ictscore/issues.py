@@ -213,6 +213,14 @@ class IssueCode(StrEnum):
         None,
         N_("The numerator is greater than the denominator."),
     )
+    RESULTS_WORKBOOK = (
+        "results-workbook",
+        ERROR,
+        N_(
+            "This is a results workbook written by ictscore, not a score sheet: move it out of "
+            "the folder of sheets."
+        ),
+    )
     RUBRIC_CHANGED = (
         "rubric-changed",
         ERROR,

@@ -18,6 +18,22 @@ META_SHEET: Final = "_ictscore"
 """A very hidden sheet of key/value pairs (column A key, column B value) that records what made
 the workbook: see META_KEYS."""
 
+RESULTS_FIRST_SHEET: Final = "Tổng hợp"
+RESULTS_LAST_SHEET: Final = "Vấn đề"
+"""The first and last sheets of every results workbook `ictscore grade -o results.xlsx` writes
+(reports/workbook: the summary, and the issues): how such a workbook left in the graded folder
+is recognised."""
+
+
+def is_results_workbook(sheet_names: list[str]) -> bool:
+    """Whether a workbook with these sheets is ictscore's results workbook."""
+    return (
+        len(sheet_names) >= 2
+        and sheet_names[0] == RESULTS_FIRST_SHEET
+        and sheet_names[-1] == RESULTS_LAST_SHEET
+    )
+
+
 META_KEYS: Final = (
     "format",  # always "ictscore-sheet"
     "layout_version",
