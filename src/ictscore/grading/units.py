@@ -15,7 +15,7 @@ from typing import Literal
 
 from ictscore.grading.results import Status, UnitResult
 from ictscore.grading.validate import evaluate_sheet
-from ictscore.issues import CellRef, Issue, IssueCode, Severity
+from ictscore.issues import CellRef, Issue, IssueCode, Severity, cap_issues
 from ictscore.messages import Msg
 from ictscore.roster import Roster, Unit, load_units
 from ictscore.rubric.model import Rubric
@@ -58,6 +58,19 @@ def no_unit_code(sheet: SheetData) -> Issue:
 
 
 def grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | None:
+    """`_grade_unit`, its issues capped (`issues.cap_issues`): what travels back from a worker
+    and is held until the report is written stays small whatever the file holds."""
+    graded = _grade_unit(rubric, sheet)
+    if graded is None:
+        return None
+    result, checked = graded
+    capped = cap_issues(result.issues)
+    if len(capped) != len(result.issues):
+        result = dataclasses.replace(result, issues=capped)
+    return result, checked
+
+
+def _grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | None:
     """(the result for the unit the sheet names, whether it is to be checked against a roster:
     not when the sheet was made from another rubric); None if the sheet names no unit. Needs
     no roster: a worker process does this, the roster is applied where the results are

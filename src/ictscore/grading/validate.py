@@ -24,6 +24,7 @@ from ictscore.rubric.methods import SlotValue
 from ictscore.rubric.model import Criterion, Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.reader import CriterionRow, RawCell, SheetData
+from ictscore.text import clip
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -128,11 +129,11 @@ def _stray_rows(
                         ERROR,
                         Msg(
                             "unknown criterion id '{id}': not in rubric {rubric}",
-                            id=cid,
+                            id=clip(cid),
                             rubric=rubric.id,
                         ),
                         sheet.ref(row.id_cell),
-                        cid,
+                        clip(cid),
                     )
                 )
     return issues
