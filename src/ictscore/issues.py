@@ -234,10 +234,26 @@ class IssueCode(StrEnum):
         WARNING,
         N_("A subfolder: its files are not read."),
     )
+    SUSPECT_SHEET = (
+        "suspect-sheet",
+        ERROR,
+        N_(
+            "Another sheet claims the same unit, and this one was not made for it: it is not "
+            "graded."
+        ),
+    )
     TITLE_CHANGED = (
         "title-changed",
         ERROR,
         N_("The criterion's text was changed: this cell may not be edited."),
+    )
+    TOKEN_MISMATCH = (
+        "token-mismatch",
+        ERROR,
+        N_(
+            "The sheet's hidden record does not match the unit it names: it was edited, or copied "
+            "from another unit's sheet. Use the template made for the unit."
+        ),
     )
     TOO_LARGE = (
         "too-large",

@@ -9,6 +9,7 @@ applied where the results are gathered.
 from __future__ import annotations
 
 import dataclasses
+import hmac
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -21,6 +22,7 @@ from ictscore.roster import Roster, Unit, load_units
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.reader import SheetData
+from ictscore.text import clip
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -111,11 +113,44 @@ def _grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | N
                 where,
             )
         )
+    verified = False
+    if not sheet.recovered:
+        verified, mismatch = check_token(meta, where)
+        pre.extend(mismatch)
     pre.extend(_group_issues(rubric, unit, where))
     if any(i.is_error for i in pre):
         return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(pre)), True
     result = evaluate_sheet(rubric, sheet, unit)
-    return (dataclasses.replace(result, issues=(*pre, *result.issues)) if pre else result), True
+    if pre:
+        result = dataclasses.replace(result, issues=(*pre, *result.issues))
+    return (dataclasses.replace(result, verified=True) if verified else result), True
+
+
+def check_token(meta: Mapping[str, str], where: CellRef) -> tuple[bool, list[Issue]]:
+    """(whether the record carries the token of the unit it names, a `token-mismatch` error if
+    it carries another). A record without a token (a template made before tokens) is neither:
+    it verifies nothing and is not suspect by itself."""
+    token = meta.get("unit_token", "")
+    if not token:
+        return False, []
+    expected = layout.unit_token(
+        meta.get("rubric_id", ""), meta.get("rubric_version", ""), meta.get("unit_code", "")
+    )
+    if hmac.compare_digest(token, expected):
+        return True, []
+    issue = Issue(
+        IssueCode.TOKEN_MISMATCH,
+        ERROR,
+        Msg(
+            "the hidden record names unit {code}, but its token {token} is not that unit's: "
+            "the record was edited, or copied from another unit's sheet; grade the template "
+            "made for unit {code}",
+            code=meta.get("unit_code", ""),
+            token=clip(token, 20),
+        ),
+        where,
+    )
+    return False, [issue]
 
 
 def _group_issues(rubric: Rubric, unit: Unit, where: CellRef) -> list[Issue]:

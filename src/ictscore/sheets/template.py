@@ -86,6 +86,7 @@ def meta_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
         "unit_group": unit.group,
         "unit_parent": unit.parent or "",
         "unit_parent_name": unit.parent_name or "",
+        "unit_token": layout.unit_token(rubric.id, rubric.version, unit.code),
         "generator": f"ictscore {__version__}",
     }
 
