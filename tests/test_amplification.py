@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from ictscore.issues import ISSUES_PER_CODE
-from tests.conftest import SMALL_RUBRIC, Run
+from tests.conftest import ROOT, SMALL_RUBRIC, Run
+
+ODS = ROOT / "tests" / "data" / "valid" / "28249-phuong-5.ods"
 
 LONG_ID = "x" * 32_000
 
@@ -70,3 +72,41 @@ def test_a_flood_of_long_unknown_ids_gives_a_bounded_report(
         assert len(issue["message"]) < 300 and len(issue["message_vi"]) < 300, issue
         assert issue["criterion"] is None or len(issue["criterion"]) <= 100
     assert "(32,000 characters)" in unknown[0]["message"]
+
+
+def _flood_ods(path: Path) -> None:
+    """The example sheet saved by LibreOffice, its rows 59–5000 holding the long id: one row
+    element repeated (table:number-rows-repeated), so the file stays about 50 KB."""
+    with zipfile.ZipFile(ODS) as old:
+        infos = old.infolist()
+        parts = {info.filename: old.read(info) for info in infos}
+    content = parts["content.xml"].decode()
+    scores = content.index('table:name="Bảng điểm"')
+    trailing = content.index('<table:table-row table:style-name="ro1" table:number-rows', scores)
+    end = content.index("</table:table-row>", trailing) + len("</table:table-row>")
+    flood = (
+        '<table:table-row table:style-name="ro1" table:number-rows-repeated="4942">'
+        f'<table:table-cell office:value-type="string"><text:p>{LONG_ID}</text:p>'
+        "</table:table-cell></table:table-row>"
+    )
+    parts["content.xml"] = (content[:trailing] + flood + content[end:]).encode()
+    with zipfile.ZipFile(path, "w") as new:
+        for info in infos:
+            new.writestr(info, parts[info.filename], compress_type=info.compress_type)
+
+
+def test_the_same_flood_in_an_ods(run: Run, tmp_path: Path):
+    folder = tmp_path / "ods"
+    folder.mkdir()
+    sheet = folder / "28249.ods"
+    _flood_ods(sheet)
+    assert sheet.stat().st_size < 100_000
+    result = run("grade", folder, "-r", "tiengiang-2020", "-f", "json", "-q")
+    assert len(result.stdout) < 100_000
+    data = json.loads(result.stdout)
+    assert not data["issues"], [i["message"][:300] for i in data["issues"]]
+    (unit,) = data["units"]
+    unknown = [i for i in unit["issues"] if i["code"] == "unknown-criterion"]
+    assert len(unknown) == ISSUES_PER_CODE + 1
+    assert "and 4922 more issues unknown-criterion" in unknown[-1]["message"], unknown[-1]
+    assert all(len(i["message_vi"]) < 300 for i in unit["issues"])
