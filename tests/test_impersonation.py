@@ -116,3 +116,22 @@ def test_two_genuine_copies_are_still_a_duplicate(run: Run, make_sheet: Any, tmp
     (unit,) = data["units"]
     assert unit["status"] == "invalid"
     assert [i["code"] for i in unit["issues"]] == ["duplicate-unit", "duplicate-unit"]
+
+
+def test_with_a_roster_the_forged_sheet_is_named_and_its_own_unit_is_missing(
+    run: Run, make_sheet: Any, tmp_path: Path
+):
+    genuine = make_sheet(SO_UNIT, name="a-genuine.xlsx")
+    forged = make_sheet(
+        OTHER, full_values(OTHER), name="b-forged.xlsx", edit=_claim(SO_UNIT.code, SO_UNIT.name)
+    )
+    roster = tmp_path / "units.csv"
+    roster.write_text("code,name,group,parent\nso-a,Sở A,so,\nso-b,Sở B,so,\n", encoding="utf-8")
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text(SMALL_RUBRIC, encoding="utf-8")
+    result = run("grade", genuine.parent, "-r", rubric, "-u", roster, "-f", "json", "-q")
+    assert result.exit_code == 1, result.stderr
+    data = json.loads(result.stdout)
+    status = {u["code"]: (u["status"], u["file"]) for u in data["units"]}
+    assert status == {"so-a": ("graded", str(genuine)), "so-b": ("missing", None)}
+    assert [(i["code"], i["file"]) for i in data["issues"]] == [("suspect-sheet", str(forged))]

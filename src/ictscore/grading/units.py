@@ -171,13 +171,18 @@ def _group_issues(rubric: Rubric, unit: Unit, where: CellRef) -> list[Issue]:
     ]
 
 
+_OF_THE_RECORD = (IssueCode.NO_RECORD, IssueCode.TOKEN_MISMATCH)
+"""What was said of a sheet's record, kept when the roster makes the unit invalid."""
+
+
 def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResult:
     """A sheet's result checked against the roster: its unit must be listed, in the group the
     sheet was made for (else the unit is invalid, with only those problems and what was said
     of the sheet's record); its name and parent are the roster's."""
     listed = roster.get(result.code)
     where = CellRef(result.file or "")
-    pre = [i for i in result.issues if i.code == IssueCode.NO_RECORD]
+    pre = [i for i in result.issues if i.code in _OF_THE_RECORD]
+    verified = result.verified
     unit = Unit(result.code, result.name, result.group, result.parent, result.parent_name)
     if listed is None:
         pre.append(
@@ -193,7 +198,7 @@ def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResul
             )
         )
         pre.extend(_group_issues(rubric, unit, where))
-        return UnitResult.of(unit, Status.INVALID, result.file, tuple(pre))
+        return UnitResult.of(unit, Status.INVALID, result.file, tuple(pre), verified=verified)
     if listed.group != result.group:
         pre.append(
             Issue(
@@ -210,7 +215,7 @@ def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResul
             )
         )
         pre.extend(_group_issues(rubric, listed, where))
-        return UnitResult.of(listed, Status.INVALID, result.file, tuple(pre))
+        return UnitResult.of(listed, Status.INVALID, result.file, tuple(pre), verified=verified)
     return dataclasses.replace(
         result,
         code=listed.code,
