@@ -110,3 +110,20 @@ def test_the_same_flood_in_an_ods(run: Run, tmp_path: Path):
     assert len(unknown) == ISSUES_PER_CODE + 1
     assert "and 4922 more issues unknown-criterion" in unknown[-1]["message"], unknown[-1]
     assert all(len(i["message_vi"]) < 300 for i in unit["issues"])
+
+
+def test_an_appraisal_form_flood_is_capped_too(run: Run, make_sheet: Any, tmp_path: Path):
+    """The form is one file read where results are gathered: its issues are capped alike."""
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text(SMALL_RUBRIC, encoding="utf-8")
+    sheet = make_sheet()
+    form = tmp_path / "tham-dinh.csv"
+    rows = "".join(f"zz{n}-{'x' * 2000},1.1,1,,\n" for n in range(300))
+    header = "Mã đơn vị,Mã tiêu chí,Thẩm định,Không áp dụng (lý do),Ghi chú thẩm định\n"
+    form.write_text(header + rows, encoding="utf-8")
+    result = run("grade", sheet.parent, "-r", rubric, "--appraisal", form, "-f", "json", "-q")
+    data = json.loads(result.stdout)
+    unknown = [i for i in data["issues"] if i["code"] == "unknown-unit"]
+    assert len(unknown) == ISSUES_PER_CODE + 1
+    assert "and 280 more issues unknown-unit" in unknown[-1]["message"]
+    assert len(result.stdout) < 100_000

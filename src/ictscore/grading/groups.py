@@ -17,7 +17,7 @@ from ictscore.grading.appraisal import apply_appraisal
 from ictscore.grading.appraisal_form import AppraisalSheet
 from ictscore.grading.results import Keyed, Report, Status, UnitResult
 from ictscore.grading.scoring import Reference, normalise, rank_units, ranking_key, total_up
-from ictscore.issues import CellRef, Issue, IssueCode, Severity
+from ictscore.issues import CellRef, Issue, IssueCode, Severity, cap_issues
 from ictscore.messages import Msg
 from ictscore.roster import Roster
 from ictscore.rubric.model import Rubric
@@ -50,7 +50,7 @@ def assemble(
     if roster is not None:
         results.extend(_missing(roster, by_code))
     results, form_issues = apply_appraisal(rubric, results, appraisal, self_check)
-    batch_issues.extend(form_issues)
+    batch_issues.extend(cap_issues(form_issues))  # one file: bounded as a sheet's are
     results, references = settle(rubric, results)
     return Report(
         rubric.id,
