@@ -448,3 +448,30 @@ def test_an_appraisal_form_may_be_longer_than_a_score_sheet(tmp_path: Path):
     wb.save(tmp_path / "long.xlsx")
     form = ap.read_appraisal(tmp_path / "long.xlsx")
     assert len(form.rows) == 7300
+
+
+def test_a_typed_total_is_compared_under_a_normalised_criterion(
+    policy: Rubric, make_sheet: Any, tmp_path: Path, run: Run
+):
+    """The sheet's formulas count a normalised criterion 0 (only grading knows the group's
+    best): its total and the subtotals above that criterion are compared with those, not
+    skipped. s1's formulas give area 1 = 36 + 0 + 20 = 56 and 56 + 20 + 5 = 81."""
+
+    def typed(wb: Any) -> None:
+        ws = wb["Bảng điểm"]
+        total_row = next(c.row for c in ws["B"] if c.value == "TỔNG ĐIỂM")
+        ws[f"G{total_row}"] = 99  # the unit overwrote its total formula with a number
+        area_row = next(c.row for c in ws["A"] if c.value == "1")
+        ws[f"G{area_row}"] = 56  # what the formula gives: no warning
+
+    folder = tmp_path / "typed"
+    make_sheet(UNITS["s1"], VALUES["s1"], rubric=policy, folder=folder, edit=typed)
+    rubric = tmp_path / "policy.yaml"
+    rubric.write_text(POLICY, encoding="utf-8")
+    result = run("grade", folder, "-r", rubric, "-f", "json", "-q")
+    assert result.exit_code == 0, result.stderr
+    (unit,) = json.loads(result.stdout)["units"]
+    assert unit["total"] == 101  # alone, s1 sets the reference: 1.2 gives 20
+    assert [(i["code"], i["cell"]) for i in unit["issues"]] == [("total-mismatch", "G21")]
+    (issue,) = unit["issues"]
+    assert "shows 99 for the total" in issue["message"] and "81" in issue["message"]

@@ -10,8 +10,11 @@ Imports nothing from the stages: every stage reports its problems as Issues.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 from ictscore.messages import N_, Msg
 
@@ -213,6 +216,14 @@ class IssueCode(StrEnum):
         None,
         N_("The numerator is greater than the denominator."),
     )
+    RESULTS_WORKBOOK = (
+        "results-workbook",
+        ERROR,
+        N_(
+            "This is a results workbook written by ictscore, not a score sheet: move it out of "
+            "the folder of sheets."
+        ),
+    )
     RUBRIC_CHANGED = (
         "rubric-changed",
         ERROR,
@@ -223,10 +234,26 @@ class IssueCode(StrEnum):
         WARNING,
         N_("A subfolder: its files are not read."),
     )
+    SUSPECT_SHEET = (
+        "suspect-sheet",
+        ERROR,
+        N_(
+            "Another sheet claims the same unit, and this one was not made for it: it is not "
+            "graded."
+        ),
+    )
     TITLE_CHANGED = (
         "title-changed",
         ERROR,
         N_("The criterion's text was changed: this cell may not be edited."),
+    )
+    TOKEN_MISMATCH = (
+        "token-mismatch",
+        ERROR,
+        N_(
+            "The sheet's hidden record does not match the unit it names: it was edited, or copied "
+            "from another unit's sheet. Use the template made for the unit."
+        ),
     )
     TOO_LARGE = (
         "too-large",
@@ -317,6 +344,44 @@ class Issue:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+ISSUES_PER_CODE: Final = 20
+"""Issues of one code listed for one file; the rest are counted in one more issue of that code
+(`cap_issues`), so that a small hostile file cannot make a report of gigabytes."""
+
+
+def cap_issues(issues: Sequence[Issue], limit: int = ISSUES_PER_CODE) -> tuple[Issue, ...]:
+    """`issues` with at most `limit` of each code, in order; where there were more, one more
+    issue of the same code (an error if any left out was) says how many are not listed."""
+    counts = Counter(i.code for i in issues)
+    if all(n <= limit for n in counts.values()):
+        return tuple(issues)
+    kept: list[Issue] = []
+    seen: Counter[IssueCode] = Counter()
+    for issue in issues:
+        seen[issue.code] += 1
+        if seen[issue.code] <= limit:
+            kept.append(issue)
+        elif seen[issue.code] == limit + 1:
+            kept.append(_more(issue, issues, counts[issue.code] - limit))
+    return tuple(kept)
+
+
+def _more(first: Issue, issues: Sequence[Issue], count: int) -> Issue:
+    left_out = [i for i in issues if i.code is first.code][-count:]
+    severity = ERROR if any(i.is_error for i in left_out) else first.severity
+    where = CellRef(first.where.file) if first.where is not None else None
+    return Issue(
+        first.code,
+        severity,
+        Msg(
+            "and {count} more issues {code} in this file, not listed",
+            count=count,
+            code=first.code.value,
+        ),
+        where,
+    )
 
 
 @dataclass(frozen=True, slots=True)

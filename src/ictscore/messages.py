@@ -20,9 +20,14 @@ from importlib import resources
 from typing import Any, Final, Literal
 
 from ictscore.numbers import plain
+from ictscore.text import clip
 
 Lang = Literal["en", "vi"]
 DOMAIN: Final = "ictscore"
+PARAM_LIMIT: Final = 1000
+"""Characters of a text parameter kept in a message (the rest cut, with the length: text.clip):
+a value typed in a sheet can be 32,000 characters long. Typed values are cut shorter where they
+are quoted (text.QUOTE_LIMIT); this bounds every message, in both languages."""
 
 
 def N_(message: str) -> str:
@@ -67,6 +72,16 @@ class Msg(str):
     params: Mapping[str, Any]
 
     def __new__(cls, template: str, /, **params: Any) -> Msg:
+        clipped = {
+            key: clip(value, PARAM_LIMIT)
+            if type(value) is str and len(value) > PARAM_LIMIT
+            else value
+            for key, value in params.items()
+        }
+        return cls._made(template, clipped)
+
+    @classmethod
+    def _made(cls, template: str, params: Mapping[str, Any]) -> Msg:
         self = super().__new__(cls, _format(template, params, "en"))
         self.template = template
         self.params = params
@@ -84,7 +99,7 @@ class Msg(str):
 
 
 def _rebuild(template: str, params: dict[str, Any]) -> Msg:
-    return Msg(template, **params)
+    return Msg._made(template, params)  # clipped already: not again
 
 
 def render(text: str, lang: Lang) -> str:

@@ -23,6 +23,7 @@ from ictscore.sheets import layout
 from ictscore.sheets.filecheck import inspect_file
 from ictscore.sheets.reader import RawCell, ReadSheet, cell_text, column_letter, read_record
 from ictscore.sheets.template import write_record
+from ictscore.text import xml_safe
 
 SHEET: Final = "Thẩm định"
 FORM_ROWS: Final = 200_000
@@ -115,7 +116,7 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
             own = result.self_measures.get(c.id) if normalised else result.self_points.get(c.id)
             values = [
                 result.code,
-                result.name,
+                xml_safe(result.name),  # a BEL or ESC from the roster: no workbook holds it
                 c.id,
                 ("(số liệu) " if normalised else "") + c.title,
                 float(entry.max),

@@ -17,7 +17,7 @@ from ictscore.grading.appraisal import apply_appraisal
 from ictscore.grading.appraisal_form import AppraisalSheet
 from ictscore.grading.results import Keyed, Report, Status, UnitResult
 from ictscore.grading.scoring import Reference, normalise, rank_units, ranking_key, total_up
-from ictscore.issues import CellRef, Issue, IssueCode, Severity
+from ictscore.issues import CellRef, Issue, IssueCode, Severity, cap_issues
 from ictscore.messages import Msg
 from ictscore.roster import Roster
 from ictscore.rubric.model import Rubric
@@ -42,11 +42,15 @@ def assemble(
             batch_issues.append(outcome)
         else:
             by_code[outcome.code].append(outcome)
-    results = [found[0] if len(found) == 1 else _duplicate(found) for found in by_code.values()]
+    results = []
+    for found in by_code.values():
+        result, suspects = _one_per_unit(found)
+        results.append(result)
+        batch_issues.extend(suspects)
     if roster is not None:
         results.extend(_missing(roster, by_code))
     results, form_issues = apply_appraisal(rubric, results, appraisal, self_check)
-    batch_issues.extend(form_issues)
+    batch_issues.extend(cap_issues(form_issues))  # one file: bounded as a sheet's are
     results, references = settle(rubric, results)
     return Report(
         rubric.id,
@@ -56,6 +60,41 @@ def assemble(
         tuple(batch_issues),
         tuple(references),
         rubric=rubric,
+    )
+
+
+def _one_per_unit(found: list[UnitResult]) -> tuple[UnitResult, list[Issue]]:
+    """The result for a unit from the sheets that claim it, and the errors for the sheets set
+    aside. Several sheets: if exactly one was made for the unit (its record carries the unit's
+    token, layout.unit_token), it is graded and the others are suspect; else a duplicate."""
+    if len(found) == 1:
+        return found[0], []
+    genuine = [r for r in found if r.verified]
+    if len(genuine) != 1:
+        return _duplicate(found), []
+    (chosen,) = genuine
+    return chosen, [_suspect(r, chosen) for r in found if r is not chosen]
+
+
+def _suspect(result: UnitResult, genuine: UnitResult) -> Issue:
+    codes = {i.code for i in result.issues}
+    if IssueCode.TOKEN_MISMATCH in codes:
+        why = Msg("its hidden record's token does not match the unit code (the record was edited?)")
+    elif IssueCode.NO_RECORD in codes:
+        why = Msg("it has no hidden record (the sheet was copied into another workbook?)")
+    else:
+        why = Msg("its hidden record carries no token of the unit (a template made before tokens?)")
+    return Issue(
+        IssueCode.SUSPECT_SHEET,
+        ERROR,
+        Msg(
+            "the sheet also claims unit {code}, which is graded from {genuine}, the sheet made "
+            "for it; this one is suspect: {why}",
+            code=result.code,
+            genuine=str(genuine.file),
+            why=why,
+        ),
+        CellRef(str(result.file)),
     )
 
 

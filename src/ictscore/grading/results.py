@@ -264,6 +264,9 @@ class UnitResult:
     """Why the unit is scored but not ranked (the rubric lists it); None if ranked."""
     pending: bool = False
     """Normalised criteria still need the group pass: points and total are not final."""
+    verified: bool = False
+    """The sheet's hidden record carries the token of the unit it names (layout.unit_token):
+    it was made for that unit. What resolves several sheets claiming one unit (groups.py)."""
     issues: tuple[Issue, ...] = ()
 
     def __post_init__(self) -> None:

@@ -9,18 +9,20 @@ applied where the results are gathered.
 from __future__ import annotations
 
 import dataclasses
+import hmac
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 from ictscore.grading.results import Status, UnitResult
 from ictscore.grading.validate import evaluate_sheet
-from ictscore.issues import CellRef, Issue, IssueCode, Severity
+from ictscore.issues import CellRef, Issue, IssueCode, Severity, cap_issues
 from ictscore.messages import Msg
 from ictscore.roster import Roster, Unit, load_units
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.reader import SheetData
+from ictscore.text import clip
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -58,6 +60,19 @@ def no_unit_code(sheet: SheetData) -> Issue:
 
 
 def grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | None:
+    """`_grade_unit`, its issues capped (`issues.cap_issues`): what travels back from a worker
+    and is held until the report is written stays small whatever the file holds."""
+    graded = _grade_unit(rubric, sheet)
+    if graded is None:
+        return None
+    result, checked = graded
+    capped = cap_issues(result.issues)
+    if len(capped) != len(result.issues):
+        result = dataclasses.replace(result, issues=capped)
+    return result, checked
+
+
+def _grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | None:
     """(the result for the unit the sheet names, whether it is to be checked against a roster:
     not when the sheet was made from another rubric); None if the sheet names no unit. Needs
     no roster: a worker process does this, the roster is applied where the results are
@@ -98,11 +113,44 @@ def grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | No
                 where,
             )
         )
+    verified = False
+    if not sheet.recovered:
+        verified, mismatch = check_token(meta, where)
+        pre.extend(mismatch)
     pre.extend(_group_issues(rubric, unit, where))
     if any(i.is_error for i in pre):
         return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(pre)), True
     result = evaluate_sheet(rubric, sheet, unit)
-    return (dataclasses.replace(result, issues=(*pre, *result.issues)) if pre else result), True
+    if pre:
+        result = dataclasses.replace(result, issues=(*pre, *result.issues))
+    return (dataclasses.replace(result, verified=True) if verified else result), True
+
+
+def check_token(meta: Mapping[str, str], where: CellRef) -> tuple[bool, list[Issue]]:
+    """(whether the record carries the token of the unit it names, a `token-mismatch` error if
+    it carries another). A record without a token (a template made before tokens) is neither:
+    it verifies nothing and is not suspect by itself."""
+    token = meta.get("unit_token", "")
+    if not token:
+        return False, []
+    expected = layout.unit_token(
+        meta.get("rubric_id", ""), meta.get("rubric_version", ""), meta.get("unit_code", "")
+    )
+    if hmac.compare_digest(token, expected):
+        return True, []
+    issue = Issue(
+        IssueCode.TOKEN_MISMATCH,
+        ERROR,
+        Msg(
+            "the hidden record names unit {code}, but its token {token} is not that unit's: "
+            "the record was edited, or copied from another unit's sheet; grade the template "
+            "made for unit {code}",
+            code=meta.get("unit_code", ""),
+            token=clip(token, 20),
+        ),
+        where,
+    )
+    return False, [issue]
 
 
 def _group_issues(rubric: Rubric, unit: Unit, where: CellRef) -> list[Issue]:
@@ -123,13 +171,18 @@ def _group_issues(rubric: Rubric, unit: Unit, where: CellRef) -> list[Issue]:
     ]
 
 
+_OF_THE_RECORD = (IssueCode.NO_RECORD, IssueCode.TOKEN_MISMATCH)
+"""What was said of a sheet's record, kept when the roster makes the unit invalid."""
+
+
 def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResult:
     """A sheet's result checked against the roster: its unit must be listed, in the group the
     sheet was made for (else the unit is invalid, with only those problems and what was said
     of the sheet's record); its name and parent are the roster's."""
     listed = roster.get(result.code)
     where = CellRef(result.file or "")
-    pre = [i for i in result.issues if i.code == IssueCode.NO_RECORD]
+    pre = [i for i in result.issues if i.code in _OF_THE_RECORD]
+    verified = result.verified
     unit = Unit(result.code, result.name, result.group, result.parent, result.parent_name)
     if listed is None:
         pre.append(
@@ -145,7 +198,7 @@ def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResul
             )
         )
         pre.extend(_group_issues(rubric, unit, where))
-        return UnitResult.of(unit, Status.INVALID, result.file, tuple(pre))
+        return UnitResult.of(unit, Status.INVALID, result.file, tuple(pre), verified=verified)
     if listed.group != result.group:
         pre.append(
             Issue(
@@ -162,7 +215,7 @@ def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResul
             )
         )
         pre.extend(_group_issues(rubric, listed, where))
-        return UnitResult.of(listed, Status.INVALID, result.file, tuple(pre))
+        return UnitResult.of(listed, Status.INVALID, result.file, tuple(pre), verified=verified)
     return dataclasses.replace(
         result,
         code=listed.code,

@@ -17,13 +17,14 @@ from ictscore.grading.cells import number_of, read_slot, shorten, shown, squash
 from ictscore.grading.results import InputValue, Status, UnitResult
 from ictscore.grading.scoring import finish, publish
 from ictscore.issues import Issue, IssueCode, Severity
-from ictscore.messages import Msg
+from ictscore.messages import N_, Msg
 from ictscore.roster import Unit
 from ictscore.rubric.compiled import GroupPlan
 from ictscore.rubric.methods import SlotValue
 from ictscore.rubric.model import Criterion, Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.reader import CriterionRow, RawCell, SheetData
+from ictscore.text import clip
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -70,7 +71,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
         evidence=scored.evidence,
         pending=bool(scored.measures),
     )
-    finished = finish(rubric, result)  # normalised leaves count 0 here: not compared
+    finished = finish(rubric, result)  # normalised leaves count 0 here, as in the sheet
     cached = _cached_mismatches(rubric, sheet, by_id, finished, set(scored.measures))
     if not result.pending:
         result = finished
@@ -128,11 +129,11 @@ def _stray_rows(
                         ERROR,
                         Msg(
                             "unknown criterion id '{id}': not in rubric {rubric}",
-                            id=cid,
+                            id=clip(cid),
                             rubric=rubric.id,
                         ),
                         sheet.ref(row.id_cell),
-                        cid,
+                        clip(cid),
                     )
                 )
     return issues
@@ -349,14 +350,18 @@ def _cached_mismatches(
     unknown: set[str],
 ) -> list[Issue]:
     """Warnings where the sheet's own formula results (or typed totals) differ from ictscore's.
-    `unknown`: leaves the sheet cannot compute (normalised): they, their parents and the total
-    are not compared."""
+    `unknown`: leaves the sheet cannot compute (normalised: its points cell is empty, counted
+    0 by the formulas above it). They are not compared; their parents and the total are, with
+    what the sheet's formulas give (`result` is finished with those leaves at 0)."""
     issues: list[Issue] = []
-    parent_of = rubric.parent_ids
-    for leaf in list(unknown):
-        while leaf in parent_of:
-            leaf = parent_of[leaf]
-            unknown.add(leaf)
+    template = (
+        N_(
+            "the sheet shows {found} for {what}; its formulas give {computed} from the inputs, "
+            "before the criteria scored against the group's best"
+        )
+        if unknown
+        else N_("the sheet shows {found} for {what}; ictscore computes {computed} from the inputs")
+    )
 
     def compare(raw: RawCell, computed: Decimal, cid: str | None) -> None:
         if raw.blank:
@@ -368,8 +373,7 @@ def _cached_mismatches(
                     IssueCode.TOTAL_MISMATCH,
                     WARNING,
                     Msg(
-                        "the sheet shows {found} for {what}; ictscore computes {computed} "
-                        "from the inputs",
+                        template,
                         found=shown(raw.value),
                         what=Msg("criterion {id}", id=cid) if cid else Msg("the total"),
                         computed=computed,
@@ -382,6 +386,6 @@ def _cached_mismatches(
     for cid, value in {**result.points, **result.subtotals}.items():
         if cid not in unknown and by_id.get(cid):
             compare(by_id[cid][0].points, value, cid)
-    if sheet.total is not None and result.total is not None and not unknown:
+    if sheet.total is not None and result.total is not None:
         compare(sheet.total, result.total, None)
     return issues

@@ -7,6 +7,8 @@ name (`input_name`) so another program can fill a template without knowing the l
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Final
 
 LAYOUT_VERSION: Final = "1"
@@ -17,6 +19,22 @@ INSTRUCTIONS_SHEET: Final = "Hướng dẫn"
 META_SHEET: Final = "_ictscore"
 """A very hidden sheet of key/value pairs (column A key, column B value) that records what made
 the workbook: see META_KEYS."""
+
+RESULTS_FIRST_SHEET: Final = "Tổng hợp"
+RESULTS_LAST_SHEET: Final = "Vấn đề"
+"""The first and last sheets of every results workbook `ictscore grade -o results.xlsx` writes
+(reports/workbook: the summary, and the issues): how such a workbook left in the graded folder
+is recognised."""
+
+
+def is_results_workbook(sheet_names: list[str]) -> bool:
+    """Whether a workbook with these sheets is ictscore's results workbook."""
+    return (
+        len(sheet_names) >= 2
+        and sheet_names[0] == RESULTS_FIRST_SHEET
+        and sheet_names[-1] == RESULTS_LAST_SHEET
+    )
+
 
 META_KEYS: Final = (
     "format",  # always "ictscore-sheet"
@@ -29,9 +47,23 @@ META_KEYS: Final = (
     "unit_group",
     "unit_parent",
     "unit_parent_name",
+    "unit_token",  # unit_token(rubric_id, rubric_version, unit_code)
     "generator",  # "ictscore x.y.z"
 )
 META_FORMAT: Final = "ictscore-sheet"
+TOKEN_KEY: Final = b"ictscore-sheet-token-v1"
+
+
+def unit_token(rubric_id: str, rubric_version: str, unit_code: str) -> str:
+    """The token of a unit's template: the first 16 hex digits of HMAC-SHA256 with the public
+    key TOKEN_KEY over "rubric id, newline, version, newline, unit code" (UTF-8).
+
+    A consistency check, not a signature: the key is public, so anyone can compute a token. It
+    tells a record edited to claim another unit (or copied from another template) from the
+    template made for that unit, which is what resolves a duplicate unit (groups.py)."""
+    message = "\n".join((rubric_id, rubric_version, unit_code)).encode()
+    return hmac.new(TOKEN_KEY, message, hashlib.sha256).hexdigest()[:16]
+
 
 # Columns of the score sheet, by role. The header text identifies each column when reading.
 COL_ID: Final = "A"

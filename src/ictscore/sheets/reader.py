@@ -128,6 +128,15 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
         raise WorkbookError(file_ref, _unreadable(exc), code=_code(exc)) from exc
     try:
         names = list(wb.sheet_names)
+        if layout.SCORE_SHEET not in names and layout.is_results_workbook(names):
+            raise WorkbookError(
+                file_ref,
+                Msg(
+                    "an ictscore results workbook (`ictscore grade -o`), not a score sheet: "
+                    "move it out of the folder"
+                ),
+                code=IssueCode.RESULTS_WORKBOOK,
+            )
         if layout.SCORE_SHEET not in names:
             raise WorkbookError(
                 file_ref,

@@ -6,6 +6,7 @@ layout.py; the formulas are for the unit's eyes only — grading recomputes ever
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,7 @@ from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.instructions import write_instructions
 from ictscore.sheets.printing import set_page
+from ictscore.text import xml_safe
 from ictscore.version import __version__
 
 _THIN = Side(style="thin", color="808080")
@@ -45,6 +47,7 @@ def build_template(rubric: Rubric, unit: Unit, password: str | None = None) -> W
     Raises UsageError when the unit's group is not one of the rubric's."""
     if rubric.group(unit.group) is None:
         raise UsageError(f"unit {unit.code}: group {unit.group!r} is not in rubric {rubric.id}")
+    unit = _writable(unit)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -63,6 +66,13 @@ def build_template(rubric: Rubric, unit: Unit, password: str | None = None) -> W
     return wb
 
 
+def _writable(unit: Unit) -> Unit:
+    """The unit as a workbook can hold it: a control character in a name (a BEL, an ESC, a Word
+    line break) cleaned (text.xml_safe). Codes are plain by the roster's rule."""
+    parent_name = xml_safe(unit.parent_name) if unit.parent_name else unit.parent_name
+    return dataclasses.replace(unit, name=xml_safe(unit.name), parent_name=parent_name)
+
+
 def meta_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
     """What the hidden meta sheet records (layout.META_KEYS)."""
     return {
@@ -76,6 +86,7 @@ def meta_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
         "unit_group": unit.group,
         "unit_parent": unit.parent or "",
         "unit_parent_name": unit.parent_name or "",
+        "unit_token": layout.unit_token(rubric.id, rubric.version, unit.code),
         "generator": f"ictscore {__version__}",
     }
 
@@ -86,7 +97,7 @@ def write_record(ws: Worksheet, values: Mapping[str, str]) -> None:
     `reader.read_record` reads it back."""
     for row, (key, value) in enumerate(values.items(), start=1):
         ws.cell(row, 1, key)
-        cell = ws.cell(row, 2, value)
+        cell = ws.cell(row, 2, xml_safe(value))
         cell.data_type = "s"  # a unit name like "=HYPERLINK(…)" is text, never a formula
         cell.number_format = "@"
     ws.sheet_state = "veryHidden"
