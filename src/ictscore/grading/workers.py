@@ -96,7 +96,8 @@ class SheetOutcome:
     checked: bool = False
     """The result is to be checked against the roster (see `units.grade_unit`)."""
     bug: str | None = None
-    """The traceback of an error in ictscore's grading code (not the file's fault): raised
+    """The file's path, a newline and the traceback of an error in ictscore's grading code
+    (not the file's fault): raised
     again where results are gathered, as grading in process would."""
 
 
@@ -126,7 +127,7 @@ def _grade_path(path: str) -> SheetOutcome:
     try:
         graded = grade_unit(_WORKER["rubric"], sheet)
     except Exception:  # noqa: BLE001 - ictscore's own bug, not the file's: said as such
-        return SheetOutcome(no_unit_code(sheet), made, bug=traceback.format_exc())
+        return SheetOutcome(no_unit_code(sheet), made, bug=f"{path}\n{traceback.format_exc()}")
     if graded is None:
         return SheetOutcome(no_unit_code(sheet), made)
     return SheetOutcome(graded[0], made, graded[1])
@@ -159,7 +160,9 @@ def grade_files(
         if isinstance(done, WorkbookError):
             return _issue(done)
         if done.bug is not None:
-            raise RuntimeError(f"ictscore failed while grading a sheet:\n{done.bug}")
+            path, trace = done.bug.split("\n", 1)
+            last = trace.rstrip().rsplit("\n", 1)[-1]  # the worker's exception, as one line
+            raise RuntimeError(f"ictscore failed while grading {path}: {last}\n{trace}")
         if done.made is not None:
             made[done.made] += 1
         outcome = done.outcome
