@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ictscore.cli import app
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, SMALL_RUBRIC
 
 BUG_LINE = "This is a bug; run again with --debug for the details."
 
@@ -78,3 +78,36 @@ def test_a_bug_in_a_real_run_exits_3_without_traceback(tmp_path: Path):
     assert proc.returncode == 3, err
     assert err.strip() == f"ictscore: internal error (KeyError: 'x'). {BUG_LINE}"
     assert "Traceback" not in err
+
+
+def test_names_and_paths_never_act_on_the_terminal_nor_forge_lines(run, make_sheet, tmp_path):
+    """A refusal quoting a path, and the `Wrote …` lines, show control characters as escapes."""
+    forged = tmp_path / "x\nerror[not-a-sheet]: forged"
+    result = run("grade", forged)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert "x\\nerror[not-a-sheet]: forged: not a folder" in result.stderr
+    make_sheet()
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text(SMALL_RUBRIC, encoding="utf-8")
+    out = tmp_path / "out\x1b[2J"
+    result = run(
+        "grade",
+        tmp_path / "sheets",
+        "-r",
+        rubric,
+        "-q",
+        "-o",
+        out / "r\x07.json",
+        "--feedback",
+        out,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "out\\x1b[2J/r\\x07.json" in result.stderr
+    assert "feedback workbook(s) to " in result.stderr and "out\\x1b[2J" in result.stderr
+    units = tmp_path / "units.csv"
+    units.write_text("code,name,group,parent\nso-a,Sở Thử,so,\n", encoding="utf-8")
+    result = run("template", "-r", rubric, "-u", units, "-o", tmp_path / "t\x1bc")
+    assert result.exit_code == 0, result.stderr
+    assert "t\\x1bc" in result.stderr and "\x1b" not in result.stderr

@@ -120,7 +120,7 @@ def _guarded(debug: bool) -> Iterator[None]:
     except (typer.Exit, typer.Abort, TyperException):
         raise  # typer's own: exit codes and usage errors
     except IctscoreError as exc:
-        _error(exc)
+        print_error(exc)
         raise typer.Exit(EXIT_ERROR) from exc
     except KeyboardInterrupt as exc:
         _stopped("interrupted", debug)
@@ -183,14 +183,14 @@ def exit_on_error() -> Iterator[None]:
     try:
         yield
     except IctscoreError as exc:
-        _error(exc)
+        print_error(exc)
         raise typer.Exit(EXIT_ERROR) from exc
 
 
-def _error(exc: IctscoreError) -> None:
+def print_error(exc: IctscoreError) -> None:
     """`Error: …` on stderr: each line of the message shown as text (a name holding ESC or a
     newline neither acts on the terminal nor forges a line)."""
-    lines = [terminal_safe(line) for line in str(exc).split("\n")]
+    lines = [terminal_safe(line) for line in exc.lines()]
     err_console.print(f"[red]Error:[/] {escape(chr(10).join(lines))}", highlight=False)
 
 

@@ -32,10 +32,12 @@ from ictscore.cli.app import (
     print_out,
     progress_bar,
     report_rubric,
+    shown,
     warn,
 )
 from ictscore.errors import ExportError, UsageError
 from ictscore.messages import N_, Msg
+from ictscore.text import terminal_safe
 
 if TYPE_CHECKING:
     from ictscore.grading.results import Report
@@ -192,7 +194,7 @@ def appraisal(
         err_console.print(render.issue_text(issue), highlight=False, soft_wrap=True)
     graded = sum(1 for u in report.units if u.status.value == "graded")
     err_console.print(
-        f"Wrote {escape(str(out))}: {graded} graded unit(s); {render.summary_text(report)}",
+        f"Wrote {shown(out)}: {graded} graded unit(s); {render.summary_text(report)}",
         highlight=False,
     )
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
@@ -227,7 +229,7 @@ def check(
             raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
         _emit(report, fmt, [], False, False, lang.value)
         for ref in report.references:
-            note = Msg(PROVISIONAL_NOTE, criterion=ref.criterion)
+            note = Msg(PROVISIONAL_NOTE, criterion=terminal_safe(ref.criterion))
             err_console.print(escape(note.render(lang.value)), highlight=False)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
@@ -279,7 +281,7 @@ def _write_feedback(report: Report, feedback: Path, force: bool, lang: Lang = "e
     from ictscore.reports.feedback import write_feedback
 
     written = write_feedback(report_rubric(report), report, feedback, overwrite=force)
-    done = Msg(WROTE_FEEDBACK, count=len(written), folder=str(feedback))
+    done = Msg(WROTE_FEEDBACK, count=len(written), folder=terminal_safe(str(feedback)))
     err_console.print(escape(done.render(lang)), highlight=False)
 
 
@@ -321,4 +323,5 @@ def _emit(
             err_console.print(render.issue_text(issue, lang), highlight=False, soft_wrap=True)
     err_console.print(render.summary_text(report, lang), highlight=False)
     for target in outputs:
-        err_console.print(escape(Msg(WROTE, path=str(target)).render(lang)), highlight=False)
+        wrote = Msg(WROTE, path=terminal_safe(str(target)))
+        err_console.print(escape(wrote.render(lang)), highlight=False)

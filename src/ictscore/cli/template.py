@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from ictscore.cli.app import (
     HelpCommand,
@@ -14,6 +13,7 @@ from ictscore.cli.app import (
     err_console,
     exit_on_error,
     progress_bar,
+    shown,
     warn,
 )
 from ictscore.errors import ExportError, UsageError
@@ -74,7 +74,7 @@ def template(
             for done, (u, path) in enumerate(targets, start=1):
                 save_workbook(build_template(rb, u, password), path, overwrite=force)
                 progress(done, len(targets))
-    err_console.print(f"Wrote {len(targets)} sheet(s) to {escape(str(out))}", highlight=False)
+    err_console.print(f"Wrote {len(targets)} sheet(s) to {shown(out)}", highlight=False)
 
 
 def _chosen(roster: Roster, codes: list[str] | None) -> list[Unit]:

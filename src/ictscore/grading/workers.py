@@ -96,7 +96,7 @@ class SheetOutcome:
     checked: bool = False
     """The result is to be checked against the roster (see `units.grade_unit`)."""
     bug: str | None = None
-    """The file's path, a newline and the traceback of an error in ictscore's grading code
+    """The file's path, a NUL and the traceback of an error in ictscore's grading code
     (not the file's fault): raised
     again where results are gathered, as grading in process would."""
 
@@ -127,7 +127,7 @@ def _grade_path(path: str) -> SheetOutcome:
     try:
         graded = grade_unit(_WORKER["rubric"], sheet)
     except Exception:  # noqa: BLE001 - ictscore's own bug, not the file's: said as such
-        return SheetOutcome(no_unit_code(sheet), made, bug=f"{path}\n{traceback.format_exc()}")
+        return SheetOutcome(no_unit_code(sheet), made, bug=f"{path}\0{traceback.format_exc()}")
     if graded is None:
         return SheetOutcome(no_unit_code(sheet), made)
     return SheetOutcome(graded[0], made, graded[1])
@@ -160,7 +160,7 @@ def grade_files(
         if isinstance(done, WorkbookError):
             return _issue(done)
         if done.bug is not None:
-            path, trace = done.bug.split("\n", 1)
+            path, trace = done.bug.split("\0", 1)  # no path holds a NUL
             last = trace.rstrip().rsplit("\n", 1)[-1]  # the worker's exception, as one line
             raise RuntimeError(f"ictscore failed while grading {path}: {last}\n{trace}")
         if done.made is not None:
