@@ -111,3 +111,76 @@ def test_names_and_paths_never_act_on_the_terminal_nor_forge_lines(run, make_she
     result = run("template", "-r", rubric, "-u", units, "-o", tmp_path / "t\x1bc")
     assert result.exit_code == 0, result.stderr
     assert "t\\x1bc" in result.stderr and "\x1b" not in result.stderr
+
+
+def _graded_folder(make_sheet, tmp_path: Path) -> tuple[Path, Path]:
+    make_sheet()
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text(SMALL_RUBRIC, encoding="utf-8")
+    return tmp_path / "sheets", rubric
+
+
+def test_an_unwritable_output_is_refused_before_grading(run, make_sheet, tmp_path: Path):
+    """`-o afile/out.json` (a path under a regular file: unwritable even for root) is refused
+    before any sheet is read, and no other output is written."""
+    sheets, rubric = _graded_folder(make_sheet, tmp_path)
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    bad = tmp_path / "afile" / "out.json"
+    result = run("grade", sheets, "-r", rubric, "-o", tmp_path / "ok.json", "-o", bad)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}: cannot write")
+    assert result.stdout == ""  # nothing graded
+    assert not (tmp_path / "ok.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "sheets", "small.yaml"]
+    for args in (
+        ["grade", sheets, "-r", rubric, "--feedback", tmp_path / "afile" / "fb"],
+        ["appraisal", sheets, "-r", rubric, "--out", tmp_path / "afile" / "form.xlsx"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 2
+        assert "afile" in result.stderr and "cannot write" in result.stderr
+        assert result.stdout == ""
+    units = tmp_path / "units.csv"
+    units.write_text("code,name,group,parent\nso-a,Sở Thử,so,\n", encoding="utf-8")
+    result = run("template", "-r", rubric, "-u", units, "-o", tmp_path / "afile" / "t")
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_a_read_only_output_folder_is_refused_before_grading(run, make_sheet, tmp_path: Path):
+    sheets, rubric = _graded_folder(make_sheet, tmp_path)
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        result = run("grade", sheets, "-r", rubric, "-o", tmp_path / "ok.json", "-o", ro / "r.json")
+    finally:
+        ro.chmod(0o700)
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+    assert not (tmp_path / "ok.json").exists()
+
+
+def test_an_output_that_appears_meanwhile_is_not_replaced(
+    run, make_sheet, tmp_path: Path, monkeypatch
+):
+    """Two runs writing the same -o: the one that finishes second fails (exit 2, naming the
+    file) and leaves the other's file as it was."""
+    from ictscore.reports import export
+
+    sheets, rubric = _graded_folder(make_sheet, tmp_path)
+    target = tmp_path / "results.json"
+    write_json = export.write_json
+
+    def other_run_first(*args: object, **kwargs: object) -> None:
+        target.write_text("the other run's results", encoding="utf-8")
+        write_json(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "write_json", other_run_first)
+    result = run("grade", sheets, "-r", rubric, "-q", "-o", target)
+    assert result.exit_code == 2, result.stderr
+    assert f"Error: {target}: already exists (use --force to overwrite)" in result.stderr
+    assert target.read_text(encoding="utf-8") == "the other run's results"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    result = run("grade", sheets, "-r", rubric, "-q", "-o", target, "--force")
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith("{")

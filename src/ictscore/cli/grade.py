@@ -121,12 +121,14 @@ def grade(
     """
     from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output
+    from ictscore.reports.files import check_writable
     from ictscore.reports.publication import Publication
 
     outputs = output or []
     with exit_on_error():
-        for target in outputs:
+        for target in outputs:  # every output checked before any sheet is read
             check_output(target, force, folder)
+            check_writable(target)
         _check_feedback(feedback, folder, force)
         with progress_bar("Grading sheets") as progress:
             options = GradeOptions(
@@ -171,11 +173,13 @@ def appraisal(
     from ictscore.grading.appraisal_form import build_form
     from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output, save_workbook
+    from ictscore.reports.files import check_writable
 
     with exit_on_error():
         if out.suffix.lower() != ".xlsx":
             raise UsageError(f"{out}: the appraisal form is an .xlsx file")
         check_output(out, force, folder)
+        check_writable(out)
         with progress_bar("Grading sheets") as progress:
             options = GradeOptions(
                 rubric=rubric,
@@ -266,15 +270,21 @@ def _print_cards(report: Report, lang: Lang) -> None:
 
 
 def _check_feedback(feedback: Path | None, folder: Path, force: bool) -> None:
-    """Refuses a feedback folder inside the graded folder, or holding feedback already."""
-    if feedback is not None and feedback.resolve().is_relative_to(folder.resolve()):
+    """Refuses a feedback folder inside the graded folder, holding feedback already, or where
+    ictscore cannot write."""
+    from ictscore.reports.files import check_writable
+
+    if feedback is None:
+        return
+    if feedback.resolve().is_relative_to(folder.resolve()):
         raise UsageError(
             f"{feedback}: the feedback folder is inside the graded folder {folder}; choose another"
         )
-    if feedback is not None and not force and any(feedback.glob("*-phan-hoi.xlsx")):
+    if not force and any(feedback.glob("*-phan-hoi.xlsx")):
         raise ExportError(
             f"{feedback}: holds feedback files already (use --force to overwrite them)"
         )
+    check_writable(feedback, folder=True)
 
 
 def _write_feedback(report: Report, feedback: Path, force: bool, lang: Lang = "en") -> None:

@@ -54,6 +54,7 @@ def template(
     Example: ictscore template --rubric tiengiang-2020 --units examples/units.csv --out sheets/
     """
     from ictscore.reports.export import save_workbook
+    from ictscore.reports.files import check_writable
     from ictscore.roster import load_units, sheet_file_name
     from ictscore.rubric.load import load_rubric
     from ictscore.sheets.template import build_template
@@ -62,6 +63,7 @@ def template(
         rb = load_rubric(rubric, warn)
         roster = load_units(units)
         roster.check_groups(g.id for g in rb.groups)
+        check_writable(out, folder=True)
         targets = [(u, out / sheet_file_name(u)) for u in _chosen(roster, unit)]
         existing = [str(p) for _, p in targets if p.exists()]
         if existing and not force:
