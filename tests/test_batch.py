@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -260,3 +262,78 @@ def test_a_bug_in_grading_is_not_blamed_on_the_file(tiengiang, monkeypatch):
         workers.grade_files([first], tiengiang, jobs=1)
     head = str(caught.value).splitlines()[0]  # the one line the CLI shows: names the file
     assert head == f"ictscore failed while grading {first}: ZeroDivisionError: a bug"
+
+
+def _deep(base: Path, names: list[str], leaf: str, data: bytes) -> None:
+    """Folders `names`, one inside the next, below `base`, and a file `leaf` at the bottom:
+    made through directory descriptors, so past PATH_MAX too."""
+    fd = os.open(base, os.O_RDONLY)
+    try:
+        for name in names:
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        out = os.open(leaf, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, data)
+        os.close(out)
+    finally:
+        os.close(fd)
+
+
+def _remove_deep(base: Path, names: list[str], leaf: str) -> None:
+    """Undo `_deep` without recursion (shutil.rmtree would recurse past Python's limit)."""
+    fds = [os.open(base, os.O_RDONLY)]
+    for name in names:
+        fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+    os.unlink(leaf, dir_fd=fds[-1])
+    for name in reversed(names):
+        os.close(fds.pop())
+        os.rmdir(name, dir_fd=fds[-1])
+    os.close(fds.pop())
+
+
+@pytest.mark.parametrize(
+    ("names", "graded", "exit_code"),
+    [
+        (["d"] * 1100, 2, 0),  # deeper than Python's recursion limit: every sheet graded
+        (["n" * 200] * 25, 1, 1),  # a path over 4,096 characters: the folder is an error
+    ],
+    ids=["1100-levels", "past-PATH_MAX"],
+)
+def test_recursive_on_very_deep_folders(
+    run: Run, make_sheet, tmp_path: Path, names: list[str], graded: int, exit_code: int
+):
+    from tests.conftest import SMALL_RUBRIC, XA_UNIT
+
+    top = make_sheet()
+    bottom = make_sheet(XA_UNIT, folder=tmp_path / "other")
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text(SMALL_RUBRIC, encoding="utf-8")
+    _deep(top.parent, names, bottom.name, bottom.read_bytes())
+    try:
+        result = run("grade", top.parent, "--recursive", "-r", rubric, "-f", "json", "-q")
+        assert result.exit_code == exit_code, result.stderr
+        report = json.loads(result.stdout)
+        assert sum(u["status"] == "graded" for u in report["units"]) == graded
+        if exit_code:  # the folder ictscore could not open is said, located, not skipped
+            errors = [i for i in report["issues"] if i["severity"] == "error"]
+            (issue,) = errors
+            assert issue["code"] == "not-a-sheet"
+            assert issue["message"] == (
+                "a folder that cannot be opened (File name too long): its files are not read"
+            )
+            assert issue["file"].startswith(str(top.parent / names[0]))
+    finally:
+        _remove_deep(top.parent, names, bottom.name)
+
+
+def test_a_graded_folder_past_path_max_is_a_clean_refusal(run: Run, tmp_path: Path):
+    names = ["n" * 200] * 25
+    _deep(tmp_path, names, "x.xlsx", b"")
+    try:
+        result = run("grade", tmp_path.joinpath(*names), "--recursive")
+        assert result.exit_code == 2
+        assert "cannot read the folder" in result.stderr and "File name too long" in result.stderr
+    finally:
+        _remove_deep(tmp_path, names, "x.xlsx")
