@@ -337,3 +337,45 @@ def test_a_graded_folder_past_path_max_is_a_clean_refusal(run: Run, tmp_path: Pa
         assert "cannot read the folder" in result.stderr and "File name too long" in result.stderr
     finally:
         _remove_deep(tmp_path, names, "x.xlsx")
+
+
+def _abort_on_crash(path: str) -> str:
+    """A task for the workers: `crash` kills its worker as a native reader crash would."""
+    if path == "crash":
+        os.abort()
+    return path.upper()
+
+
+def test_one_crashing_file_costs_only_the_files_in_flight(monkeypatch):
+    """After a worker dies, only the files of the chunks in flight are done again one at a time;
+    the files not started go back to a pool in chunks. Counted by the files sent to pools of one
+    worker (the pools that find the file at fault), never by timing."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ictscore.errors import WorkbookError
+    from ictscore.grading import workers
+
+    alone: list[int] = []
+    pools: list[int] = []
+
+    class Counted(ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **kwargs: object) -> None:
+            pools.append(max_workers)
+            self._alone = max_workers == 1
+            super().__init__(max_workers, **kwargs)  # type: ignore[arg-type]
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            if self._alone:
+                alone.append(len(args[1]))  # _run_chunk(task, paths, …)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
+    paths = [f"f{i:04}" for i in range(600)]
+    paths[300] = "crash"
+    results = workers.run_isolated(paths, _abort_on_crash, workers=2)
+    assert [r for r in results if isinstance(r, WorkbookError)] == [results[300]]
+    assert str(results[300].where) == "crash" and "crashed the reader" in str(results[300])
+    assert results[:300] + results[301:] == [p.upper() for p in paths if p != "crash"]
+    in_flight = 2 * workers.CHUNK  # at most a chunk per worker
+    assert 1 <= sum(alone) <= in_flight, (sum(alone), pools)
+    assert pools.count(1) <= 2  # the pool of suspects, made again once after the crash
