@@ -3,9 +3,12 @@ written without replacing a file that appeared meanwhile."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -184,3 +187,119 @@ def test_an_output_that_appears_meanwhile_is_not_replaced(
     result = run("grade", sheets, "-r", rubric, "-q", "-o", target, "--force")
     assert result.exit_code == 0, result.stderr
     assert target.read_text(encoding="utf-8").startswith("{")
+
+
+SLOW_RUN = """\
+import sys, time
+from ictscore.grading import workers
+from ictscore.reports import export
+grade_unit, write_json = workers.grade_unit, export.write_json
+def slow_grade(rubric, sheet):  # forked into the workers: each sheet takes a while
+    time.sleep(0.5)
+    return grade_unit(rubric, sheet)
+def slow_write(*args, **kwargs):  # the output is written, then the run lingers over it
+    write_json(*args, **kwargs)
+    time.sleep(60)
+workers.grade_unit = slow_grade if sys.argv[1] == "grading" else grade_unit
+export.write_json = slow_write if sys.argv[1] == "writing" else write_json
+from ictscore.cli import main
+sys.argv[0:2] = ["ictscore"]
+main()
+"""
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _kill(pids: set[int]) -> None:
+    """Clean up after a failure: no worker outlives the test (a pid still running this test's
+    script, not one reused since)."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            if b"slow_grade" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
+
+
+def _wait_for(condition: object, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"]
+)
+def test_a_signal_while_grading_stops_the_workers_too(tmp_path: Path, signum: int, code: int):
+    out = tmp_path / "out"
+    args = ["grading", "grade", EXAMPLES / "sheets", "-r", "tiengiang-2020", "-q", "-j", "2"]
+    proc = _python("-c", SLOW_RUN, *map(str, args), "-o", str(out / "r.json"))
+    workers: set[int] = set()
+    try:
+        _wait_for(lambda: len(_children(proc.pid)) >= 2)
+        time.sleep(0.5)  # the workers are grading
+        workers = _children(proc.pid)
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+        _kill(workers)
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    assert err.strip().endswith("terminated (SIGTERM)" if code == 143 else "interrupted")
+    try:
+        _wait_for(lambda: not any(_alive(w) for w in workers), 5)
+    finally:
+        _kill(workers)
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_a_run_terminated_while_writing_leaves_no_temporary_file(tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["writing", "grade", EXAMPLES / "sheets", "-r", "tiengiang-2020", "-q"]
+    proc = _python("-c", SLOW_RUN, *map(str, args), "-o", str(out / "r.json"))
+    try:
+        _wait_for(lambda: any(out.iterdir()))  # the temporary file is written
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, err
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_die_with_a_run_killed_outright(tmp_path: Path):
+    args = ["grading", "grade", EXAMPLES / "sheets", "-r", "tiengiang-2020", "-q", "-j", "2"]
+    proc = _python("-c", SLOW_RUN, *map(str, args))
+    workers: set[int] = set()
+    try:
+        _wait_for(lambda: len(_children(proc.pid)) >= 2)
+        workers = _children(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        _wait_for(lambda: not any(_alive(w) for w in workers), 5)
+    finally:
+        proc.kill()
+        _kill(workers)
+        proc.communicate(timeout=10)  # the pipes close once no worker holds them
