@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -255,5 +257,125 @@ def test_a_bug_in_grading_is_not_blamed_on_the_file(tiengiang, monkeypatch):
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(workers, "grade_unit", broken)  # workers are forked after this
-    with pytest.raises(RuntimeError, match="ZeroDivisionError: a bug"):
-        workers.grade_files(sorted((EXAMPLES / "sheets").glob("*.xlsx"))[:3], tiengiang, jobs=1)
+    first = sorted((EXAMPLES / "sheets").glob("*.xlsx"))[0]
+    with pytest.raises(RuntimeError, match="ZeroDivisionError: a bug") as caught:
+        workers.grade_files([first], tiengiang, jobs=1)
+    head = str(caught.value).splitlines()[0]  # the one line the CLI shows: names the file
+    assert head == f"ictscore failed while grading {first}: ZeroDivisionError: a bug"
+
+
+def _deep(base: Path, names: list[str], leaf: str, data: bytes) -> None:
+    """Folders `names`, one inside the next, below `base`, and a file `leaf` at the bottom:
+    made through directory descriptors, so past PATH_MAX too."""
+    fd = os.open(base, os.O_RDONLY)
+    try:
+        for name in names:
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        out = os.open(leaf, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, data)
+        os.close(out)
+    finally:
+        os.close(fd)
+
+
+def _remove_deep(base: Path, names: list[str], leaf: str) -> None:
+    """Undo `_deep` without recursion (shutil.rmtree would recurse past Python's limit)."""
+    fds = [os.open(base, os.O_RDONLY)]
+    for name in names:
+        fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+    os.unlink(leaf, dir_fd=fds[-1])
+    for name in reversed(names):
+        os.close(fds.pop())
+        os.rmdir(name, dir_fd=fds[-1])
+    os.close(fds.pop())
+
+
+@pytest.mark.parametrize(
+    ("names", "graded", "exit_code"),
+    [
+        (["d"] * 1100, 2, 0),  # deeper than Python's recursion limit: every sheet graded
+        (["n" * 200] * 25, 1, 1),  # a path over 4,096 characters: the folder is an error
+    ],
+    ids=["1100-levels", "past-PATH_MAX"],
+)
+def test_recursive_on_very_deep_folders(
+    run: Run, make_sheet, tmp_path: Path, names: list[str], graded: int, exit_code: int
+):
+    from tests.conftest import SMALL_RUBRIC, XA_UNIT
+
+    top = make_sheet()
+    bottom = make_sheet(XA_UNIT, folder=tmp_path / "other")
+    rubric = tmp_path / "small.yaml"
+    rubric.write_text(SMALL_RUBRIC, encoding="utf-8")
+    _deep(top.parent, names, bottom.name, bottom.read_bytes())
+    try:
+        result = run("grade", top.parent, "--recursive", "-r", rubric, "-f", "json", "-q")
+        assert result.exit_code == exit_code, result.stderr
+        report = json.loads(result.stdout)
+        assert sum(u["status"] == "graded" for u in report["units"]) == graded
+        if exit_code:  # the folder ictscore could not open is said, located, not skipped
+            errors = [i for i in report["issues"] if i["severity"] == "error"]
+            (issue,) = errors
+            assert issue["code"] == "not-a-sheet"
+            assert issue["message"] == (
+                "a folder that cannot be opened (File name too long): its files are not read"
+            )
+            assert issue["file"].startswith(str(top.parent / names[0]))
+    finally:
+        _remove_deep(top.parent, names, bottom.name)
+
+
+def test_a_graded_folder_past_path_max_is_a_clean_refusal(run: Run, tmp_path: Path):
+    names = ["n" * 200] * 25
+    _deep(tmp_path, names, "x.xlsx", b"")
+    try:
+        result = run("grade", tmp_path.joinpath(*names), "--recursive")
+        assert result.exit_code == 2
+        assert "cannot read the folder" in result.stderr and "File name too long" in result.stderr
+    finally:
+        _remove_deep(tmp_path, names, "x.xlsx")
+
+
+def _abort_on_crash(path: str) -> str:
+    """A task for the workers: `crash` kills its worker as a native reader crash would."""
+    if path == "crash":
+        os.abort()
+    return path.upper()
+
+
+def test_one_crashing_file_costs_only_the_files_in_flight(monkeypatch):
+    """After a worker dies, only the files of the chunks in flight are done again one at a time;
+    the files not started go back to a pool in chunks. Counted by the files sent to pools of one
+    worker (the pools that find the file at fault), never by timing."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ictscore.errors import WorkbookError
+    from ictscore.grading import workers
+
+    alone: list[int] = []
+    pools: list[int] = []
+
+    class Counted(ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **kwargs: object) -> None:
+            pools.append(max_workers)
+            self._alone = max_workers == 1
+            super().__init__(max_workers, **kwargs)  # type: ignore[arg-type]
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            if self._alone:
+                alone.append(len(args[1]))  # _run_chunk(task, paths, …)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
+    paths = [f"f{i:04}" for i in range(600)]
+    paths[300] = "crash"
+    results = workers.run_isolated(paths, _abort_on_crash, workers=2)
+    assert [r for r in results if isinstance(r, WorkbookError)] == [results[300]]
+    assert str(results[300].where) == "crash" and "crashed the reader" in str(results[300])
+    assert results[:300] + results[301:] == [p.upper() for p in paths if p != "crash"]
+    in_flight = 2 * workers.CHUNK  # at most a chunk per worker
+    assert 1 <= sum(alone) <= in_flight, (sum(alone), pools)
+    assert pools.count(1) <= 2  # the pool of suspects, made again once after the crash

@@ -154,3 +154,69 @@ def test_a_file_that_is_not_a_results_file(tmp_path: Path):
     (tmp_path / "x.json").write_text('{"format": "other"}', encoding="utf-8")
     with pytest.raises(ResultsFileError, match="x.json: not an ictscore results file"):
         load_results(tmp_path / "x.json")
+
+
+def _with(data: dict, edit) -> dict:
+    broken = copy.deepcopy(data)
+    edit(broken)
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["units"][0].pop("code"), "units[0].code: missing"),
+        (lambda d: d["units"][1].update(code=7), "units[1].code: should be text, found 7"),
+        (lambda d: d["units"][2].update(total="abc"), "units[2].total: should be a number"),
+        (lambda d: d["units"][0].update(points=[1]), "units[0].points: should be a mapping"),
+        (
+            lambda d: d["units"][0]["points"].update({"1.1": "x"}),
+            "units[0].points.1.1: should be a number",
+        ),
+        (lambda d: d.update(groups={}), "groups: should be a list"),
+        (lambda d: d.pop("rubric"), "rubric: missing"),
+        (lambda d: d.update(units=None), "units: should be a list"),
+        (lambda d: d["groups"][0].pop("label"), "groups[0].label: missing"),
+    ],
+)
+def test_a_damaged_results_file_names_the_field_even_under_python_O(
+    tmp_path: Path, this_year: dict, edit, message: str
+):
+    """As a user runs it, optimised (`python -O`, where an assert does nothing): a refusal that
+    names the file and the field, exit 2, no traceback."""
+    import subprocess
+    import sys
+
+    (tmp_path / "b.json").write_text(json.dumps(_with(this_year, edit)), encoding="utf-8")
+    (tmp_path / "a.json").write_text(json.dumps(this_year), encoding="utf-8")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-O",
+            "-m",
+            "ictscore",
+            "compare",
+            tmp_path / "a.json",
+            tmp_path / "b.json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert f"b.json: a damaged results file: {message}" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json {", "cannot read the results file"),
+        ("[1, 2]", "not an ictscore results file"),
+        ('{"format": "ictscore-compare/1"}', "not an ictscore results file"),
+    ],
+)
+def test_not_json_or_not_ours(tmp_path: Path, text: str, message: str):
+    (tmp_path / "x.json").write_text(text, encoding="utf-8")
+    with pytest.raises(ResultsFileError, match=f"x.json: {message}"):
+        load_results(tmp_path / "x.json")

@@ -30,6 +30,11 @@ __all__ = [
 class IctscoreError(Exception):
     """Base class: ictscore cannot do what was asked with these inputs."""
 
+    def lines(self) -> list[str]:
+        """The message's lines as they are meant to be shown: a newline inside a quoted name
+        or path is part of its line, not the start of another (the CLI escapes it)."""
+        return [str(self)]
+
 
 class _FindingsError(IctscoreError):
     """An input file with one or more located problems (`Finding`s), all reported at once."""
@@ -40,8 +45,11 @@ class _FindingsError(IctscoreError):
         self.path = path
         self.findings = tuple(findings)
         count = len(self.findings)
-        head = f"invalid {self.what} {path} ({count} problem{'s' if count != 1 else ''}):"
-        super().__init__("\n".join([head, *(f"  {f}" for f in self.findings)]))
+        self.head = f"invalid {self.what} {path} ({count} problem{'s' if count != 1 else ''}):"
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [self.head, *(f"  {f}" for f in self.findings)]
 
     @property
     def problems(self) -> list[str]:

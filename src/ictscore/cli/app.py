@@ -4,12 +4,20 @@ consoles, the error funnel and exit codes, the options several commands take, pr
 The cli package is the only one importing typer. stdout carries data (tables, JSON, CSV);
 stderr carries issues, progress and errors. Exit codes: 0 done and every expected sheet graded;
 1 done, but some sheets have errors or are missing; 2 could not run (bad arguments, bad rubric
-or roster, unreadable folder, output not writable).
+or roster, unreadable folder, output not writable); 3 a bug in ictscore (one line on stderr; the
+traceback with --debug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). The root group's
+`invoke` is the funnel (`_guarded`): a refusal that escaped its command, a signal or any other
+exception becomes one message and its exit code, and nothing else ever prints a traceback.
+Text that came from files or names is shown through `text.terminal_safe`.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -21,9 +29,11 @@ from rich.console import Console, RenderableType
 from rich.markup import escape
 from typer import _click as click
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+from typer.exceptions import TyperException
 
 from ictscore.errors import IctscoreError
 from ictscore.messages import N_
+from ictscore.text import clip, terminal_safe
 from ictscore.version import __version__
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
@@ -31,7 +41,10 @@ if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
     from ictscore.issues import Finding
     from ictscore.rubric.model import Rubric
 
-EXIT_OK, EXIT_ISSUES, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_ISSUES, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+"""128 + the signal's number, as a shell reports a process a signal stopped."""
+DEBUG_ENV = "ICTSCORE_DEBUG"
 RICH_ROWS = 1000
 """Ranked tables up to this many units are laid out by rich on a terminal (colours, wrapping
 to its width); larger ones, and any table written to a file or a pipe, as plain text."""
@@ -39,7 +52,9 @@ to its width); larger ones, and any table written to a file or a pipe, as plain 
 EXIT_CODES = (
     "Exit codes: 0 done, every expected sheet graded, no errors (warnings allowed) · 1 done, "
     "but some sheets have errors or are missing (the report is still printed and written) · "
-    "2 could not run (bad arguments, rubric or roster, unreadable folder, output not writable)."
+    "2 could not run (bad arguments, rubric or roster, unreadable folder, output not writable) · "
+    "3 a bug in ictscore (run again with --debug for the details) · 130 interrupted (Ctrl-C) · "
+    "143 terminated (SIGTERM)."
 )
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
@@ -76,6 +91,68 @@ class HelpGroup(TyperGroup):
         _tidy_help(self.get_params(ctx))
         super().format_help(ctx, formatter)
 
+    def invoke(self, ctx: click.Context) -> object:
+        if ctx.parent is not None:  # a sub-group (rubric): the root's funnel holds it already
+            return super().invoke(ctx)
+        debug = bool(ctx.params.get("debug")) or bool(os.environ.get(DEBUG_ENV))
+        with _guarded(debug):
+            return super().invoke(ctx)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the run is (as Ctrl-C raises KeyboardInterrupt), so that `finally`
+    blocks run: workers are stopped, temporary files removed. A BaseException, so that no
+    `except Exception` swallows it."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _guarded(debug: bool) -> Iterator[None]:
+    """The funnel every command runs in: exit codes for what escaped the command (see the module
+    docstring), SIGTERM turned into `Terminated` for the run's duration."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    try:
+        yield
+    except (typer.Exit, typer.Abort, TyperException):
+        raise  # typer's own: exit codes and usage errors
+    except IctscoreError as exc:
+        print_error(exc)
+        raise typer.Exit(EXIT_ERROR) from exc
+    except KeyboardInterrupt as exc:
+        _stopped("interrupted", debug)
+        raise typer.Exit(EXIT_INTERRUPTED) from exc
+    except Terminated as exc:
+        _stopped("terminated (SIGTERM)", debug)
+        raise typer.Exit(EXIT_TERMINATED) from exc
+    except BrokenPipeError:
+        raise  # stdout closed by the reader (`| head`): typer exits quietly
+    except Exception as exc:  # noqa: BLE001 - the one place a bug is caught: said as a bug
+        if debug:
+            traceback.print_exception(exc, file=sys.stderr)
+        what = terminal_safe(clip(str(exc).split("\n", 1)[0], 300))
+        err_console.print(
+            escape(
+                f"ictscore: internal error ({type(exc).__name__}"
+                f"{': ' + what if what else ''}). This is a bug; run again with --debug for "
+                "the details."
+            ),
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_BUG) from exc
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped(how: str, debug: bool) -> None:
+    if debug:
+        traceback.print_exc(file=sys.stderr)
+    err_console.print(f"ictscore: {how}", highlight=False)
+
 
 app = typer.Typer(
     name="ictscore",
@@ -83,6 +160,7 @@ app = typer.Typer(
     "→ graded, classified and ranked results.",
     epilog=EXIT_CODES,
     no_args_is_help=True,
+    pretty_exceptions_enable=False,  # a traceback only with --debug, plain (_guarded)
     pretty_exceptions_show_locals=False,
     add_completion=False,
     context_settings=HELP_OPTIONS,
@@ -105,12 +183,24 @@ def exit_on_error() -> Iterator[None]:
     try:
         yield
     except IctscoreError as exc:
-        err_console.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
+        print_error(exc)
         raise typer.Exit(EXIT_ERROR) from exc
 
 
+def print_error(exc: IctscoreError) -> None:
+    """`Error: …` on stderr: each line of the message shown as text (a name holding ESC or a
+    newline neither acts on the terminal nor forges a line)."""
+    lines = [terminal_safe(line) for line in exc.lines()]
+    err_console.print(f"[red]Error:[/] {escape(chr(10).join(lines))}", highlight=False)
+
+
+def shown(text: object) -> str:
+    """Text from a file or a name, as one line of a terminal shows it (for rich: escaped)."""
+    return escape(terminal_safe(str(text)))
+
+
 def warn(finding: Finding) -> None:
-    err_console.print(f"[yellow]Rubric[/] {escape(str(finding))}", highlight=False)
+    err_console.print(f"[yellow]Rubric[/] {shown(finding)}", highlight=False)
 
 
 def _version(value: bool) -> None:
@@ -125,6 +215,13 @@ def _main(
         bool,
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help=f"On a bug (exit 3), print the traceback (or set {DEBUG_ENV}=1).",
         ),
     ] = False,
 ) -> None:

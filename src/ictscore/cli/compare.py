@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from ictscore.cli.app import (
     HelpCommand,
@@ -16,6 +15,7 @@ from ictscore.cli.app import (
     err_console,
     exit_on_error,
     out_console,
+    shown,
 )
 from ictscore.errors import UsageError
 
@@ -67,6 +67,4 @@ def compare(
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         out_console.print(render.comparison_tables(result))
-    err_console.print(
-        f"{escape(result.headline)} ({escape(result.criteria_note)})", highlight=False
-    )
+    err_console.print(f"{shown(result.headline)} ({shown(result.criteria_note)})", highlight=False)

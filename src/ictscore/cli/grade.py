@@ -32,10 +32,12 @@ from ictscore.cli.app import (
     print_out,
     progress_bar,
     report_rubric,
+    shown,
     warn,
 )
 from ictscore.errors import ExportError, UsageError
 from ictscore.messages import N_, Msg
+from ictscore.text import terminal_safe
 
 if TYPE_CHECKING:
     from ictscore.grading.results import Report
@@ -119,12 +121,14 @@ def grade(
     """
     from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output
+    from ictscore.reports.files import check_writable
     from ictscore.reports.publication import Publication
 
     outputs = output or []
     with exit_on_error():
-        for target in outputs:
+        for target in outputs:  # every output checked before any sheet is read
             check_output(target, force, folder)
+            check_writable(target)
         _check_feedback(feedback, folder, force)
         with progress_bar("Grading sheets") as progress:
             options = GradeOptions(
@@ -169,11 +173,13 @@ def appraisal(
     from ictscore.grading.appraisal_form import build_form
     from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output, save_workbook
+    from ictscore.reports.files import check_writable
 
     with exit_on_error():
         if out.suffix.lower() != ".xlsx":
             raise UsageError(f"{out}: the appraisal form is an .xlsx file")
         check_output(out, force, folder)
+        check_writable(out)
         with progress_bar("Grading sheets") as progress:
             options = GradeOptions(
                 rubric=rubric,
@@ -192,7 +198,7 @@ def appraisal(
         err_console.print(render.issue_text(issue), highlight=False, soft_wrap=True)
     graded = sum(1 for u in report.units if u.status.value == "graded")
     err_console.print(
-        f"Wrote {escape(str(out))}: {graded} graded unit(s); {render.summary_text(report)}",
+        f"Wrote {shown(out)}: {graded} graded unit(s); {render.summary_text(report)}",
         highlight=False,
     )
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
@@ -227,7 +233,7 @@ def check(
             raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
         _emit(report, fmt, [], False, False, lang.value)
         for ref in report.references:
-            note = Msg(PROVISIONAL_NOTE, criterion=ref.criterion)
+            note = Msg(PROVISIONAL_NOTE, criterion=terminal_safe(ref.criterion))
             err_console.print(escape(note.render(lang.value)), highlight=False)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
@@ -264,22 +270,28 @@ def _print_cards(report: Report, lang: Lang) -> None:
 
 
 def _check_feedback(feedback: Path | None, folder: Path, force: bool) -> None:
-    """Refuses a feedback folder inside the graded folder, or holding feedback already."""
-    if feedback is not None and feedback.resolve().is_relative_to(folder.resolve()):
+    """Refuses a feedback folder inside the graded folder, holding feedback already, or where
+    ictscore cannot write."""
+    from ictscore.reports.files import check_writable
+
+    if feedback is None:
+        return
+    if feedback.resolve().is_relative_to(folder.resolve()):
         raise UsageError(
             f"{feedback}: the feedback folder is inside the graded folder {folder}; choose another"
         )
-    if feedback is not None and not force and any(feedback.glob("*-phan-hoi.xlsx")):
+    if not force and any(feedback.glob("*-phan-hoi.xlsx")):
         raise ExportError(
             f"{feedback}: holds feedback files already (use --force to overwrite them)"
         )
+    check_writable(feedback, folder=True)
 
 
 def _write_feedback(report: Report, feedback: Path, force: bool, lang: Lang = "en") -> None:
     from ictscore.reports.feedback import write_feedback
 
     written = write_feedback(report_rubric(report), report, feedback, overwrite=force)
-    done = Msg(WROTE_FEEDBACK, count=len(written), folder=str(feedback))
+    done = Msg(WROTE_FEEDBACK, count=len(written), folder=terminal_safe(str(feedback)))
     err_console.print(escape(done.render(lang)), highlight=False)
 
 
@@ -321,4 +333,5 @@ def _emit(
             err_console.print(render.issue_text(issue, lang), highlight=False, soft_wrap=True)
     err_console.print(render.summary_text(report, lang), highlight=False)
     for target in outputs:
-        err_console.print(escape(Msg(WROTE, path=str(target)).render(lang)), highlight=False)
+        wrote = Msg(WROTE, path=terminal_safe(str(target)))
+        err_console.print(escape(wrote.render(lang)), highlight=False)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from ictscore.cli.app import (
     EXIT_ERROR,
@@ -22,6 +21,8 @@ from ictscore.cli.app import (
     err_console,
     exit_on_error,
     out_console,
+    print_error,
+    shown,
     warn,
 )
 from ictscore.errors import UsageError
@@ -80,7 +81,7 @@ def _rubric_findings(rubric: str) -> list[Finding]:
         return list(check_rubric(rubric).findings)
     except RubricError as exc:
         if not Path(rubric).is_file():
-            err_console.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
+            print_error(exc)
             raise typer.Exit(EXIT_ERROR) from exc
         # not YAML: one located error, shown as a finding of the whole document
         return [
@@ -116,8 +117,8 @@ def _print_findings(rubric: str, findings: list[Finding], failed: bool) -> None:
     for f in findings:
         style = "red" if f.severity is Severity.ERROR else "yellow"
         out_console.print(
-            f"{escape(f.source)}:{f.line}: [{style}]{f.severity}[/]: "
-            f"{escape(f.path)}: {escape(f.message)}",
+            f"{shown(f.source)}:{f.line}: [{style}]{f.severity}[/]: "
+            f"{shown(f.path)}: {shown(f.message)}",
             highlight=False,
             soft_wrap=True,
         )
@@ -130,7 +131,7 @@ def _print_findings(rubric: str, findings: list[Finding], failed: bool) -> None:
         else "[green]usable[/]"
     )
     err_console.print(
-        f"{escape(rubric)}: {errors} error(s), {len(findings) - errors} warning(s): {verdict}",
+        f"{shown(rubric)}: {errors} error(s), {len(findings) - errors} warning(s): {verdict}",
         highlight=False,
     )
 

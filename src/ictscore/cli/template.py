@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from ictscore.cli.app import (
     HelpCommand,
@@ -14,6 +13,7 @@ from ictscore.cli.app import (
     err_console,
     exit_on_error,
     progress_bar,
+    shown,
     warn,
 )
 from ictscore.errors import ExportError, UsageError
@@ -54,6 +54,7 @@ def template(
     Example: ictscore template --rubric tiengiang-2020 --units examples/units.csv --out sheets/
     """
     from ictscore.reports.export import save_workbook
+    from ictscore.reports.files import check_writable
     from ictscore.roster import load_units, sheet_file_name
     from ictscore.rubric.load import load_rubric
     from ictscore.sheets.template import build_template
@@ -62,6 +63,7 @@ def template(
         rb = load_rubric(rubric, warn)
         roster = load_units(units)
         roster.check_groups(g.id for g in rb.groups)
+        check_writable(out, folder=True)
         targets = [(u, out / sheet_file_name(u)) for u in _chosen(roster, unit)]
         existing = [str(p) for _, p in targets if p.exists()]
         if existing and not force:
@@ -74,7 +76,7 @@ def template(
             for done, (u, path) in enumerate(targets, start=1):
                 save_workbook(build_template(rb, u, password), path, overwrite=force)
                 progress(done, len(targets))
-    err_console.print(f"Wrote {len(targets)} sheet(s) to {escape(str(out))}", highlight=False)
+    err_console.print(f"Wrote {len(targets)} sheet(s) to {shown(out)}", highlight=False)
 
 
 def _chosen(roster: Roster, codes: list[str] | None) -> list[Unit]:

@@ -32,95 +32,104 @@ def find_sheets(
 
     Office lock files (`~$…`) and hidden files are skipped without a word; other spreadsheet
     formats are errors (the unit must resave); so is a link to a file outside the folder, unless
-    `follow_links`; anything else, subfolders not read (without `recursive`) and broken links
+    `follow_links`, and a file or subfolder that cannot be opened (a path too long, no
+    permission); anything else, subfolders not read (without `recursive`) and broken links
     included, is a warning. Links to folders are never followed.
-    Raises FolderError if the folder cannot be listed.
+    Raises FolderError if the folder itself cannot be listed.
     """
-    if not folder.is_dir():
-        raise FolderError(f"{folder}: not a folder")
     try:
-        entries = sorted(_walk(folder) if recursive else folder.iterdir())
+        if not folder.is_dir():
+            raise FolderError(f"{folder}: not a folder")
+        entries, issues = _walk(folder) if recursive else (list(folder.iterdir()), [])
     except OSError as exc:
-        raise FolderError(f"{folder}: cannot list the folder: {exc}") from exc
+        raise FolderError(f"{folder}: cannot read the folder: {exc.strerror or exc}") from exc
     inside = folder.resolve()
+    said = {i.where.file for i in issues if i.where is not None}  # folders _walk could not open
     sheets: list[Path] = []
-    issues: list[Issue] = []
-    for path in entries:
+    for path in sorted(entries):
+        if str(path) in said:
+            continue
         rel = path.relative_to(folder)
         if any(part.startswith((".", "~$")) for part in rel.parts) or _hidden_on_windows(path):
             continue
-        link = path.is_symlink()
         try:
-            target = path.resolve() if link else path
-        except (OSError, RuntimeError):  # a link loop
-            issues.append(
-                Issue(
-                    IssueCode.NOT_A_SHEET,
-                    ERROR if name_issue(path) is None else WARNING,
-                    Msg("a link that points to itself (a loop): not read"),
-                    CellRef(str(path)),
-                )
-            )
-            continue
-        if link and path.is_dir():
-            issues.append(
-                Issue(
-                    IssueCode.LINK_NOT_FOLLOWED,
-                    WARNING,
-                    Msg(
-                        "a link to the folder {target}: linked folders are never entered",
-                        target=str(target),
-                    ),
-                    CellRef(str(path)),
-                )
-            )
-            continue
-        if link and not follow_links and target.exists() and not target.is_relative_to(inside):
-            issues.append(
-                Issue(
-                    IssueCode.LINK_NOT_FOLLOWED,
-                    ERROR,
-                    Msg(
-                        "a link to {target}, outside the folder: not followed (copy the file "
-                        "in, or pass --follow-links)",
-                        target=str(target),
-                    ),
-                    CellRef(str(path)),
-                )
-            )
-            continue
-        if path.is_dir():
-            if not recursive:
-                issues.append(
-                    Issue(
-                        IssueCode.SUBFOLDER_NOT_READ,
-                        WARNING,
-                        Msg("subfolder not read (use --recursive to grade its sheets)"),
-                        CellRef(str(path)),
-                    )
-                )
-            continue
-        if not path.is_file():
-            sheet_name = name_issue(path) is None
-            issues.append(
-                Issue(
-                    IssueCode.NOT_A_SHEET,
-                    ERROR if sheet_name else WARNING,
-                    Msg("a broken link: the file it points to does not exist")
-                    if link
-                    else Msg("ignored: not a regular file"),
-                    CellRef(str(path)),
-                )
-            )
-            continue
-        if path.name == LOCAL_RUBRIC:
-            continue
-        problem = name_issue(path)
-        if problem is None:
-            sheets.append(path)
-        else:
-            issues.append(problem)
+            found = _judge(path, inside, recursive, follow_links)
+        except OSError as exc:  # a path too long to open, a permission refused
+            found = _unopened(path, exc)
+        if isinstance(found, Path):
+            sheets.append(found)
+        elif found is not None:
+            issues.append(found)
     return _read_once(sheets, issues)
+
+
+def _judge(path: Path, inside: Path, recursive: bool, follow_links: bool) -> Path | Issue | None:
+    """`path` if it is a sheet to grade, else the issue that says why not (None: skipped
+    without a word)."""
+    link = path.is_symlink()
+    try:
+        target = path.resolve() if link else path
+    except RuntimeError:  # a link loop
+        return Issue(
+            IssueCode.NOT_A_SHEET,
+            ERROR if name_issue(path) is None else WARNING,
+            Msg("a link that points to itself (a loop): not read"),
+            CellRef(str(path)),
+        )
+    if link and path.is_dir():
+        return Issue(
+            IssueCode.LINK_NOT_FOLLOWED,
+            WARNING,
+            Msg(
+                "a link to the folder {target}: linked folders are never entered",
+                target=str(target),
+            ),
+            CellRef(str(path)),
+        )
+    if link and not follow_links and target.exists() and not target.is_relative_to(inside):
+        return Issue(
+            IssueCode.LINK_NOT_FOLLOWED,
+            ERROR,
+            Msg(
+                "a link to {target}, outside the folder: not followed (copy the file "
+                "in, or pass --follow-links)",
+                target=str(target),
+            ),
+            CellRef(str(path)),
+        )
+    if path.is_dir():
+        if recursive:
+            return None  # walked into (`_walk`)
+        return Issue(
+            IssueCode.SUBFOLDER_NOT_READ,
+            WARNING,
+            Msg("subfolder not read (use --recursive to grade its sheets)"),
+            CellRef(str(path)),
+        )
+    if not path.is_file():
+        return Issue(
+            IssueCode.NOT_A_SHEET,
+            ERROR if name_issue(path) is None else WARNING,
+            Msg("a broken link: the file it points to does not exist")
+            if link
+            else Msg("ignored: not a regular file"),
+            CellRef(str(path)),
+        )
+    if path.name == LOCAL_RUBRIC:
+        return None
+    return name_issue(path) or path
+
+
+def _unopened(path: Path, exc: OSError, folder: bool = False) -> Issue:
+    """A file or folder the system would not open: an error, so that its sheets are not lost
+    without a word."""
+    reason = exc.strerror or type(exc).__name__
+    message = (
+        Msg("a folder that cannot be opened ({reason}): its files are not read", reason=reason)
+        if folder
+        else Msg("cannot be opened ({reason}): not read", reason=reason)
+    )
+    return Issue(IssueCode.NOT_A_SHEET, ERROR, message, CellRef(str(path)))
 
 
 def _read_once(sheets: list[Path], issues: list[Issue]) -> tuple[list[Path], list[Issue]]:
@@ -178,13 +187,35 @@ def name_issue(path: Path) -> Issue | None:
     )
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Every entry below `folder`, without going into linked folders."""
+def _walk(folder: Path) -> tuple[list[Path], list[Issue]]:
+    """Every entry below `folder`, without going into linked folders or hidden ones, and an
+    issue for each subfolder that cannot be listed. A loop over a stack, not recursion: a folder
+    1,000 levels deep is walked like any other. Raises OSError if `folder` cannot be listed."""
     out: list[Path] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        out.extend(Path(root) / d for d in dirs)
-        out.extend(Path(root) / f for f in files)
-    return out
+    issues: list[Issue] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            if current == folder:
+                raise
+            issues.append(_unopened(current, exc, folder=True))
+            continue
+        for entry in entries:
+            path = current / entry.name
+            out.append(path)
+            if entry.name.startswith((".", "~$")):
+                continue  # hidden: neither graded nor entered
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue  # judged, as an entry, by find_sheets
+            if is_dir:
+                stack.append(path)
+    return out, issues
 
 
 def _hidden_on_windows(path: Path) -> bool:

@@ -19,6 +19,7 @@ import dataclasses
 import faulthandler
 import multiprocessing
 import os
+import signal
 import sys
 import traceback
 from collections import Counter
@@ -96,7 +97,8 @@ class SheetOutcome:
     checked: bool = False
     """The result is to be checked against the roster (see `units.grade_unit`)."""
     bug: str | None = None
-    """The traceback of an error in ictscore's grading code (not the file's fault): raised
+    """The file's path, a NUL and the traceback of an error in ictscore's grading code
+    (not the file's fault): raised
     again where results are gathered, as grading in process would."""
 
 
@@ -126,7 +128,7 @@ def _grade_path(path: str) -> SheetOutcome:
     try:
         graded = grade_unit(_WORKER["rubric"], sheet)
     except Exception:  # noqa: BLE001 - ictscore's own bug, not the file's: said as such
-        return SheetOutcome(no_unit_code(sheet), made, bug=traceback.format_exc())
+        return SheetOutcome(no_unit_code(sheet), made, bug=f"{path}\0{traceback.format_exc()}")
     if graded is None:
         return SheetOutcome(no_unit_code(sheet), made)
     return SheetOutcome(graded[0], made, graded[1])
@@ -159,7 +161,9 @@ def grade_files(
         if isinstance(done, WorkbookError):
             return _issue(done)
         if done.bug is not None:
-            raise RuntimeError(f"ictscore failed while grading a sheet:\n{done.bug}")
+            path, trace = done.bug.split("\0", 1)  # no path holds a NUL
+            last = trace.rstrip().rsplit("\n", 1)[-1]  # the worker's exception, as one line
+            raise RuntimeError(f"ictscore failed while grading {path}: {last}\n{trace}")
         if done.made is not None:
             made[done.made] += 1
         outcome = done.outcome
@@ -242,18 +246,28 @@ def run_isolated(
     back (the outcomes themselves are not held: a batch of 10,000 streams through);
     `started()` is called once the workers are running, before any outcome is kept. Files go to
     the workers in chunks, so that sending them and their results back costs little next to
-    the work; a chunk whose worker dies or stalls is done again, each of its files alone, to
-    find the one at fault."""
+    the work.
+
+    When a worker dies (a native crash in the reader) or stalls, the pool is lost with the
+    chunks it held. Each worker marks a chunk as started and as done (in memory shared with this
+    process), so the chunks in flight at that moment are known: only their files are suspects,
+    done again one at a time (`_Job.alone`) to find the one at fault; the chunks not yet
+    started go to a fresh pool as usual. One crashing file among 2,000 costs a few chunks done
+    again, not the whole rest of the batch done a file at a time."""
     results: dict[int, Any] = {}
     count = max(1, min(workers or default_jobs(), len(paths) or 1, 61))
-    todo = list(range(len(paths)))
     size = max(1, min(CHUNK, len(paths) // (count * 4)))
-    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     job = _Job(paths, task, setup, setup_args, results, advance, keep or _same)
-    suspects = job.run(chunks, count, started)
-    for i in suspects:  # alone now: if its worker dies again, the file is the cause
-        job.run([[i]], 1, alone=True)
+    suspects, rest = job.run(_chunks(list(range(len(paths))), size), count, started)
+    while rest:  # the pool broke: the chunks it had not started, to a fresh pool
+        more, rest = job.run(_chunks(rest, size), count)
+        suspects += more
+    job.alone(sorted(suspects))
     return [results[i] for i in range(len(paths))]
+
+
+def _chunks(files: list[int], size: int) -> list[list[int]]:
+    return [files[i : i + size] for i in range(0, len(files), size)]
 
 
 def _same(outcome: Any) -> Any:
@@ -262,6 +276,8 @@ def _same(outcome: Any) -> Any:
 
 CHUNK: Final = 16
 """Files per task sent to a worker, at most (fewer in a small batch, to share the work)."""
+_STARTED, _DONE = 1, 2
+"""A chunk's mark, set by the worker that does it (0: not started)."""
 
 
 @dataclass
@@ -275,70 +291,98 @@ class _Job(Generic[T]):
     keep: Callable[[T | WorkbookError], Any]
 
     def run(
-        self,
-        chunks: list[list[int]],
-        workers: int,
-        started: Callable[[], None] | None = None,
-        alone: bool = False,
-    ) -> list[int]:
-        """Do `chunks`; returns the files to do again alone (their pool broke or stalled)."""
+        self, chunks: list[list[int]], workers: int, started: Callable[[], None] | None = None
+    ) -> tuple[list[int], list[int]]:
+        """Do `chunks` in a pool of `workers`. Returns the files left undone when the pool
+        broke or stalled: (suspects, rest), the files of the chunks in flight then, and those
+        of the chunks not started."""
+        marks = _context().Array("b", max(1, len(chunks)), lock=False)
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=_context(),
-            initializer=_start,  # workers start silenced and memory-limited
-            initargs=(self.setup, self.setup_args),
+            initializer=_start,  # workers start silenced, memory-limited, bound to this process
+            initargs=(self.setup, self.setup_args, marks, os.getpid()),
         )
-        futures: dict[Future[list[T | WorkbookError]], list[int]] = {
-            pool.submit(_run_chunk, self.task, [str(self.paths[i]) for i in chunk]): chunk
-            for chunk in chunks
-        }
-        pending = set(futures)
-        retry: list[int] = []
+        kept: set[int] = set()
+        broken = False
         try:
+            futures = {
+                pool.submit(_run_chunk, self.task, [str(self.paths[i]) for i in chunk], n): n
+                for n, chunk in enumerate(chunks)
+            }
             if started is not None:  # the workers are forked (at the first submit)
                 started()
-            while pending:
+            pending = set(futures)
+            while pending and not broken:
                 done, pending = wait(pending, timeout=FILE_SECONDS, return_when=FIRST_COMPLETED)
-                if not done:  # nothing finished in time: some file hangs a worker
-                    retry.extend(i for f in pending for i in futures[f])
-                    break
+                broken = not done  # nothing finished in time: some file hangs a worker
                 for future in done:
-                    chunk = futures.pop(future)  # the future no longer holds the outcomes
-                    try:
-                        outcomes = future.result()
-                    except BrokenProcessPool:
-                        retry.extend(chunk)
-                        continue
-                    for i, outcome in zip(chunk, outcomes, strict=True):
-                        self.results[i] = self.keep(outcome)
-                    del outcomes
-                    if self.advance is not None:
-                        self.advance(len(chunk))
+                    if self._keep(future, chunks[futures[future]]):
+                        kept.add(futures[future])
+                    else:
+                        broken = True
+            for future in pending:  # finished before the pool broke: kept, not done again
+                if future.done() and self._keep(future, chunks[futures[future]]):
+                    kept.add(futures[future])
         finally:
             _shutdown(pool)
-        if not alone:
-            return sorted(set(retry))
-        for i in retry:  # done alone, and still failing: this file is the cause
-            self.results[i] = self.keep(
-                WorkbookError(
-                    CellRef(str(self.paths[i])),
-                    Msg(
-                        "the workbook is damaged: reading it crashed the reader, ran out of the "
-                        "memory limit ({memory} MiB) or took longer than {seconds} s; ask the unit "
-                        "to save it again",
-                        memory=MEMORY_LIMIT // 1024 // 1024,
-                        seconds=round(FILE_SECONDS),
-                    ),
-                    code=IssueCode.UNREADABLE_FILE,
-                )
-            )
-            if self.advance is not None:
-                self.advance(1)
-        return []
+        left = [n for n in range(len(chunks)) if n not in kept]
+        in_flight = [n for n in left if marks[n] == _STARTED] or left  # none marked: all
+        return (
+            [i for n in in_flight for i in chunks[n]],
+            [i for n in left if n not in in_flight for i in chunks[n]],
+        )
+
+    def _keep(self, future: Future[list[T | WorkbookError]], chunk: list[int]) -> bool:
+        """Keep a chunk's outcomes; False if its pool broke first."""
+        try:
+            outcomes = future.result()
+        except BrokenProcessPool:
+            return False
+        for i, outcome in zip(chunk, outcomes, strict=True):
+            self.results[i] = self.keep(outcome)
+        if self.advance is not None:
+            self.advance(len(chunk))
+        return True
+
+    def alone(self, files: list[int]) -> None:
+        """Do each of `files` alone, one worker, one file at a time: a file whose worker dies
+        or stalls is the cause, and gets the error; the pool is made again for the rest."""
+        while files:
+            suspects, files = self.run([[i] for i in files], 1)
+            for i in suspects[:1]:  # one worker: at most one file in flight
+                self.results[i] = self.keep(_damaged(str(self.paths[i])))
+                if self.advance is not None:
+                    self.advance(1)
+            files = suspects[1:] + files
 
 
-def _run_chunk(task: Task[T], paths: list[str]) -> list[T | WorkbookError]:
-    return [_run_one(task, path) for path in paths]
+def _damaged(path: str) -> WorkbookError:
+    return WorkbookError(
+        CellRef(path),
+        Msg(
+            "the workbook is damaged: reading it crashed the reader, ran out of the "
+            "memory limit ({memory} MiB) or took longer than {seconds} s; ask the unit "
+            "to save it again",
+            memory=MEMORY_LIMIT // 1024 // 1024,
+            seconds=round(FILE_SECONDS),
+        ),
+        code=IssueCode.UNREADABLE_FILE,
+    )
+
+
+_MARKS: list[Any] = []
+"""A worker's view of the chunk marks of its pool (set by `_start`)."""
+
+
+def _run_chunk(task: Task[T], paths: list[str], slot: int) -> list[T | WorkbookError]:
+    marks = _MARKS[0] if _MARKS else None
+    if marks is not None:
+        marks[slot] = _STARTED
+    outcomes = [_run_one(task, path) for path in paths]
+    if marks is not None:
+        marks[slot] = _DONE
+    return outcomes
 
 
 def _run_one(task: Task[T], path: str) -> T | WorkbookError:
@@ -363,16 +407,45 @@ def _read_one(path: str) -> SheetData:
     return read_workbook(path, path)
 
 
-def _start(setup: Callable[..., None] | None, setup_args: tuple[Any, ...]) -> None:
+def _start(
+    setup: Callable[..., None] | None, setup_args: tuple[Any, ...], marks: Any, parent: int
+) -> None:
     """A worker: what a dying reader prints ("memory allocation of … failed", a crash dump) is
-    noise to the user, who gets the file's error instead; and its memory is limited."""
+    noise to the user, who gets the file's error instead; its memory is limited; it dies with
+    the run (`_bind_to_parent`)."""
+    _bind_to_parent(parent)
     faulthandler.disable()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
     _limit_memory()
+    _MARKS[:] = [marks]
     if setup is not None:
         setup(*setup_args)
+
+
+def _bind_to_parent(parent: int) -> None:
+    """The worker ends with the run, however the run ends. Ctrl-C and SIGTERM are the parent's
+    to handle (it stops the pool and removes its temporary files), so the worker ignores
+    Ctrl-C and takes SIGTERM plainly (a forked worker inherits the parent's handler); on Linux,
+    the kernel kills the worker if the parent dies, even by SIGKILL (PR_SET_PDEATHSIG)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform != "linux":
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the parent's shutdown still stops it
+        return
+    if os.getppid() != parent:  # the parent died before the line above: end now
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG: Final = 1
+"""prctl's option (linux/prctl.h): the signal a process gets when its parent dies."""
 
 
 def _limit_memory() -> None:

@@ -18,16 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ictscore.errors import ResultsFileError
 from ictscore.numbers import round_half_up, vn_number
+from ictscore.text import clip
 from ictscore.yamlfile import load_yaml
 
 FORMAT = "ictscore-report/1"
 
 
 def load_results(path: Path) -> dict[str, Any]:
-    """A results file written by `ictscore grade --output x.json` (or `--format json`)."""
+    """A results file written by `ictscore grade --output x.json` (or `--format json`), checked
+    against the part of the contract `compare` reads (`_ResultsFile`)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -38,20 +41,72 @@ def load_results(path: Path) -> dict[str, Any]:
             "write one with `ictscore grade DIR --output results.json`)"
         )
     try:
-        assert isinstance(data["rubric"], dict) and isinstance(data["groups"], list)
-        for unit in data["units"]:
-            assert isinstance(unit["code"], str) and isinstance(unit["group"], str)
-            if unit.get("total") is not None:
-                Decimal(str(unit["total"]))
-            for value in (unit.get("points") or {}).values():
-                if value is not None:
-                    Decimal(str(value))
-    except (KeyError, TypeError, AssertionError, ArithmeticError) as exc:
+        _ResultsFile.model_validate(data)
+    except ValidationError as exc:
+        problems = exc.errors(include_url=False)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ResultsFileError(
-            f"{path}: a damaged results file (missing or malformed {exc or 'field'}): write it "
-            "again with `ictscore grade DIR --output results.json`"
-        ) from exc
+            f"{path}: a damaged results file: {_problem(problems[0])}{more}; write it again "
+            "with `ictscore grade DIR --output results.json`"
+        ) from None
     return data
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class _Rubric(_Part):
+    id: str | None = None
+    version: str | None = None
+    year: int | None = None
+
+
+class _Group(_Part):
+    id: str
+    label: str
+
+
+class _Unit(_Part):
+    code: str
+    group: str
+    name: str | None = None
+    status: str | None = None
+    total: Decimal | None = None
+    band_label: str | None = None
+    rank: int | None = None
+    points: dict[str, Decimal | None] | None = None
+
+
+class _ResultsFile(_Part):
+    """What `compare` reads of a results file; the rest of the contract is not its concern."""
+
+    rubric: _Rubric
+    groups: list[_Group]
+    units: list[_Unit]
+
+
+_EXPECTED = {
+    "string": "should be text",
+    "int": "should be a whole number",
+    "decimal": "should be a number",
+    "dict": "should be a mapping ({…})",
+    "model": "should be a mapping ({…})",
+    "list": "should be a list ([…])",
+}
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    """One validation error in the project's words: `units[3].total: should be a number, found
+    "abc"`."""
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
+    where = where.lstrip(".")
+    kind = str(error["type"])
+    if kind == "missing":
+        return f"{where}: missing"
+    said = next((v for k, v in _EXPECTED.items() if kind.startswith(k)), "is malformed")
+    found = json.dumps(error.get("input"), ensure_ascii=False, default=str)
+    return f"{where}: {said}, found {clip(found, 40)}"
 
 
 def load_mapping(path: Path) -> dict[str, str]:
