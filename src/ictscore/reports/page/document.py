@@ -18,6 +18,7 @@ from ictscore.reports.publication import Publication
 from ictscore.reports.summary import GroupSummary, summarise
 from ictscore.reports.tables import Column, Kind, RankedTable, Row, build_tables, figure
 from ictscore.rubric.model import Rubric
+from ictscore.text import xml_safe
 
 TALL_TABLE = 25
 """A table with more rows than this scrolls inside a box as tall as the screen, its header and
@@ -51,7 +52,9 @@ def build_html(report: Report, rubric: Rubric, publication: Publication | None =
     if tables.others:
         parts.append(_others(tables.others))
     parts.append(f"<script>{SCRIPT}</script></body></html>")
-    return "\n".join(p for p in parts if p) + "\n"
+    # NOTE: names and typed values may hold control characters, which no HTML document may
+    # contain; the page's own markup has none, so the whole page is cleaned once, here
+    return xml_safe("\n".join(p for p in parts if p) + "\n")
 
 
 def _masthead(

@@ -23,6 +23,7 @@ from ictscore.rubric.model import Rubric
 from ictscore.sheets.printing import (
     keep_together,
 )
+from ictscore.text import xml_safe
 
 CM_PER_CHAR = 0.2
 """A column's width on paper per character unit, rounded up (about 7 px at 96 dpi)."""
@@ -61,7 +62,7 @@ def bands_chart(
     first = shown + 1
     for band in rubric.bands:
         counts = [next(b.count for b in s.bands if b.band == band.id) for s in summaries]
-        ws.append([band.label, *counts])  # the legend's name of the series
+        ws.append([xml_safe(band.label), *counts])  # the legend's name of the series
         ws.row_dimensions[ws.max_row].hidden = True
     chart = BarChart()
     chart.type = "col"
@@ -137,7 +138,7 @@ def totals_chart(
         lines = LineChart()
         for i, band in enumerate(bounds):
             col = helper + i
-            ws.cell(3, col, f"Ngưỡng {band.label}")
+            ws.cell(3, col, xml_safe(f"Ngưỡng {band.label}"))
             for r in range(first, last + 1):
                 ws.cell(r, col, float(band.min or 0))
             ws.column_dimensions[get_column_letter(col)].hidden = True

@@ -11,7 +11,6 @@ from openpyxl.styles import Alignment, Font
 from ictscore.grading.results import Report, UnitResult
 from ictscore.numbers import excel_number_format, vn_number
 from ictscore.reports import labels
-from ictscore.reports.files import safe_text
 from ictscore.reports.publication import Publication
 from ictscore.reports.summary import BandCount, GroupSummary
 from ictscore.reports.workbook.charts import (
@@ -19,6 +18,7 @@ from ictscore.reports.workbook.charts import (
 )
 from ictscore.reports.workbook.common import (
     as_float,
+    cell_text,
     finish,
     header,
 )
@@ -46,16 +46,18 @@ def summary_sheet(
     ws = wb.create_sheet("Tổng hợp")
     last = 1 + len(summaries)
     decision = publication.decision_line()
-    title_row(ws, f"{rubric.title}", last)
+    title_row(ws, cell_text(rubric.title), last)
     ws.append(
         [
-            f"Tổng hợp kết quả theo nhóm — {publication.issuer_of(rubric)}, năm {rubric.year}"
-            + (f" — {decision}" if decision else "")
+            cell_text(
+                f"Tổng hợp kết quả theo nhóm — {publication.issuer_of(rubric)}, năm {rubric.year}"
+                + (f" — {decision}" if decision else "")
+            )
         ]
     )
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.append(["Chỉ tiêu", *(s.label for s in summaries)])
+    ws.append(["Chỉ tiêu", *(cell_text(s.label) for s in summaries)])
     header(ws, 3)
     names = {u.code: u for u in report.units}
     number_format = excel_number_format(rubric.precision)
@@ -78,7 +80,7 @@ def summary_sheet(
         ),
     ]
     for label, values, fmt in figures:
-        ws.append([label, *(safe_text(v) for v in values)])
+        ws.append([cell_text(label), *(cell_text(v) for v in values)])
         r = ws.max_row
         ws.cell(r, 1).font = Font(bold=True)
         for col in range(2, last + 1):  # figures read from the right, names from the left
