@@ -8,6 +8,7 @@ no writer imports another for a label. A label only one writer uses stays in tha
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -66,6 +67,15 @@ PENALTY_SUFFIX: Final = " (−)"
 # --- table titles ----------------------------------------------------------------------------
 APPRAISAL_TITLE: Final = "Thẩm định: điểm khác điểm tự chấm"
 REFERENCES_TITLE: Final = "Tiêu chí so với đơn vị cao nhất trong khối"
+
+
+def holders(codes: Sequence[str], names: Mapping[str, str]) -> list[str]:
+    """Who holds a figure (the highest total, the lowest): one unit by its name; tied units each
+    by its name and code, to be shown one a line (names may hold commas: "Sở Văn hóa, Thể thao
+    và Du lịch")."""
+    if len(codes) == 1:
+        return [names.get(codes[0], codes[0])]
+    return [f"{names.get(c, c)} ({c})" for c in codes]
 
 
 def figure_text(value: Decimal | None, precision: int) -> str:

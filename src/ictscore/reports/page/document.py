@@ -96,8 +96,7 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
     ]
     rows = []
     for s in summaries:
-        best = ", ".join(names.get(c, c) for c in s.highest_units)
-        worst = ", ".join(names.get(c, c) for c in s.lowest_units)
+        best, worst = _who(s.highest_units, names), _who(s.lowest_units, names)
         counts = [s.graded, s.invalid, s.missing]
         cells = [
             f"<td>{escape(s.label)}</td>",
@@ -106,10 +105,8 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
                 for h, n in zip(labels.STATUS_LABELS.values(), counts, strict=True)
             ),
             _num_cell(s.mean, p, labels.MEAN),
-            f'<td class="num" data-label="{labels.HIGHEST}">{figure_text(s.highest, p)}'
-            f'<span class="who">{escape(best)}</span></td>',
-            f'<td class="num" data-label="{labels.LOWEST}">{figure_text(s.lowest, p)}'
-            f'<span class="who">{escape(worst)}</span></td>',
+            f'<td class="num" data-label="{labels.HIGHEST}">{figure_text(s.highest, p)}{best}</td>',
+            f'<td class="num" data-label="{labels.LOWEST}">{figure_text(s.lowest, p)}{worst}</td>',
             *(
                 f'<td class="num" data-label="{escape(b.label)}">{b.count}/{b.of}'
                 + (
@@ -129,6 +126,14 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
         f'<div class="scroll summary"><table id="tong-hop"><thead><tr>{header}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _who(codes: tuple[str, ...], names: dict[str, str]) -> str:
+    """Who holds the figure, under it: tied units one a line, each with its code."""
+    if not codes:
+        return ""
+    shown = "".join(f"<span>{escape(n)}</span>" for n in labels.holders(codes, names))
+    return f'<span class="who">{shown}</span>'
 
 
 def _areas_legend(rubric: Rubric, shown: list[RankedTable]) -> str:

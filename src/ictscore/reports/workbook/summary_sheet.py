@@ -107,4 +107,6 @@ def _share_text(b: BandCount) -> str:
 
 
 def units_text(units: tuple[str, ...], report_units: dict[str, UnitResult]) -> str:
-    return ", ".join(report_units[c].display_name if c in report_units else c for c in units)
+    """Who holds the figure, tied units one a line."""
+    names = {c: report_units[c].display_name for c in units if c in report_units}
+    return "\n".join(labels.holders(units, names))
