@@ -22,6 +22,9 @@ STATUS_LABELS: Final = {
     Status.MISSING: "Chưa nộp",
 }
 OTHER_GROUPS_LABEL: Final = "Đơn vị ngoài các nhóm của bảng điểm"
+NOT_COUNTED: Final = "—"
+"""The count of units that sent nothing, when there is no roster to know them by."""
+NO_ROSTER_NOTE: Final = "Không có danh sách đơn vị (--units) nên không đếm được đơn vị chưa nộp."
 
 # --- column headers --------------------------------------------------------------------------
 RANK: Final = "Hạng"

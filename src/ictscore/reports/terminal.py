@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ictscore.grading.results import Report, Status, UnitResult
-from ictscore.i18n import SEVERITY, SUMMARY, Lang, explain, t
+from ictscore.i18n import N_, SEVERITY, SUMMARY, Lang, explain, t
 from ictscore.issues import Issue
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
@@ -283,13 +283,21 @@ def issue_text(issue: Issue, lang: Lang = "en") -> Text:
     return text
 
 
+SUMMARY_NO_ROSTER = N_(
+    "{graded} graded, {invalid} invalid; {errors} error(s), {warnings} warning(s); units that "
+    "sent nothing are not counted without a roster (--units)"
+)
+
+
 def summary_text(report: Report, lang: Lang = "en") -> Text:
+    """The run in one line: units by status, errors and warnings. Without a roster, units that
+    sent nothing are not known: the line says so instead of counting none missing."""
     n = {s: sum(1 for u in report.units if u.status is s) for s in Status}
     issues = report.all_issues
     errors = sum(1 for i in issues if i.is_error)
     warnings = len(issues) - errors
     text = Text(
-        t(SUMMARY, lang).format(
+        t(SUMMARY if report.rostered else SUMMARY_NO_ROSTER, lang).format(
             graded=n[Status.GRADED],
             invalid=n[Status.INVALID],
             missing=n[Status.MISSING],

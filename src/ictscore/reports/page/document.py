@@ -97,7 +97,7 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
     rows = []
     for s in summaries:
         best, worst = _who(s.highest_units, names), _who(s.lowest_units, names)
-        counts = [s.graded, s.invalid, s.missing]
+        counts = [s.graded, s.invalid, s.missing if report.rostered else labels.NOT_COUNTED]
         cells = [
             f"<td>{escape(s.label)}</td>",
             *(
@@ -122,9 +122,10 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
     header = "".join(
         f'<th class="{"num" if i else ""}">{escape(h)}</th>' for i, h in enumerate(head)
     )
+    note = "" if report.rostered else f'<p class="muted">{escape(labels.NO_ROSTER_NOTE)}</p>'
     return (
         f'<div class="scroll summary"><table id="tong-hop"><thead><tr>{header}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>{note}"
     )
 
 

@@ -64,7 +64,7 @@ def summary_sheet(
     figures: list[tuple[str, list[Any], str | None]] = [
         ("Điểm tối đa", [as_float(s.max) for s in summaries], number_format),
         *(
-            (label, [(s.graded, s.invalid, s.missing)[i] for s in summaries], "0")
+            (label, [_count(s, i, report.rostered) for s in summaries], "0")
             for i, label in enumerate(labels.STATUS_LABELS.values())
         ),
         (labels.MEAN, [as_float(s.mean) for s in summaries], number_format),
@@ -87,6 +87,11 @@ def summary_sheet(
             cell = ws.cell(r, col)
             cell.number_format = fmt or "General"
             cell.alignment = Alignment(wrap_text=True, horizontal=None if fmt == "@" else "right")
+    if not report.rostered:  # units that sent nothing are not known
+        ws.append([labels.NO_ROSTER_NOTE])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=last)
+        ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(ws.max_row, 1).font = Font(italic=True)
     shown = ws.max_row
     widths = [_LABEL_WIDTH, *([_GROUP_WIDTH] * len(summaries))]
     below = 0
@@ -100,6 +105,13 @@ def summary_sheet(
         last_row=shown + below,
         filtered=False,
     )
+
+
+def _count(s: GroupSummary, status: int, rostered: bool) -> int | str:
+    """Graded, invalid or missing units of the group; missing ones only known from a roster."""
+    if status == 2 and not rostered:
+        return labels.NOT_COUNTED
+    return (s.graded, s.invalid, s.missing)[status]
 
 
 def _share_text(b: BandCount) -> str:
