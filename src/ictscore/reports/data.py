@@ -222,12 +222,30 @@ def csv_rows(report: Report, rubric: Rubric) -> list[dict[str, Any]]:
     return rows
 
 
-def to_csv(report: Report, rubric: Rubric) -> str:
+def to_csv(report: Report, rubric: Rubric, excel: bool = False) -> str:
+    """The CSV for scripts: UTF-8 without a BOM, "," between fields, "." decimals, LF (stable).
+
+    `excel`: the variant a Vietnamese Excel opens on a double-click, in columns and with numbers
+    as numbers: a BOM (Excel then reads UTF-8), ";" between fields (Excel's list separator
+    under Vietnamese regional settings), decimal commas, CRLF; the same rows and text."""
     rows = csv_rows(report, rubric)
     buf = io.StringIO()
     fields = list(rows[0]) if rows else ["group", "rank", "code", "name", "status", "total"]
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(
+        buf,
+        fieldnames=fields,
+        delimiter=";" if excel else ",",
+        lineterminator="\r\n" if excel else "\n",
+    )
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else safe_text(v)) for k, v in row.items()})
-    return buf.getvalue()
+        writer.writerow({k: _csv_value(v, excel) for k, v in row.items()})
+    return ("\ufeff" if excel else "") + buf.getvalue()
+
+
+def _csv_value(value: Any, excel: bool) -> Any:
+    if value is None:
+        return ""
+    if excel and isinstance(value, Decimal | float):
+        return str(value).replace(".", ",")
+    return safe_text(value)
