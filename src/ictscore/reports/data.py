@@ -45,6 +45,7 @@ def issue_dict(issue: Issue) -> dict[str, Any]:
 def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
     band = rubric.band(unit.band)
     plan = rubric.plan(unit.group) if rubric.group(unit.group) is not None else None
+    skip = frozenset(unit.not_applicable)  # the unit's own maxima: without those criteria
     return {
         "code": unit.code,
         "name": unit.name,
@@ -61,10 +62,10 @@ def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
         "self_total": _num(unit.self_total),
         "band": unit.band,
         "band_label": band.label if band else None,
-        "max": _num(plan.published_max) if plan else None,
+        "max": _num(plan.unit_published_max(skip)) if plan else None,
         "base_max": _num(unit.base_max),
-        "bonus_max": _num(plan.bonus_max) if plan else None,
-        "penalty_max": _num(plan.penalty_max) if plan else None,
+        "bonus_max": _num(plan.unit_bonus_max(skip)) if plan else None,
+        "penalty_max": _num(plan.unit_penalty_max(skip)) if plan else None,
         "subtotals": {k: _num(v) for k, v in unit.subtotals.items()},
         "points": {k: _num(v) for k, v in unit.points.items()},
         "self_points": {k: _num(v) for k, v in unit.self_points.items()},

@@ -86,14 +86,15 @@ def figure_text(value: Decimal | None, precision: int) -> str:
     return "—" if value is None else vn_number(value, precision)
 
 
-def max_text(rubric: Rubric, group_id: str) -> str:
-    """ "tối đa 100 điểm (+10 thưởng, −5 trừ)", with the scale when totals are rescaled."""
+def max_text(rubric: Rubric, group_id: str, skip: frozenset[str] = frozenset()) -> str:
+    """ "tối đa 100 điểm (+10 thưởng, −5 trừ)", with the scale when totals are rescaled; `skip`:
+    a unit's criteria marked not applicable, for its own maximum."""
     plan = rubric.plan(group_id)
-    text = f"tối đa {vn_number(plan.published_max)} điểm"
+    text = f"tối đa {vn_number(plan.unit_published_max(skip))} điểm"
     extra = []
-    if bonus := plan.bonus_max:
+    if bonus := plan.unit_bonus_max(skip):
         extra.append(f"+{vn_number(bonus)} thưởng")
-    if penalty := plan.penalty_max:
+    if penalty := plan.unit_penalty_max(skip):
         extra.append(f"−{vn_number(penalty)} trừ")
     if rubric.not_applicable == "rescale":
         extra.append("quy đổi")

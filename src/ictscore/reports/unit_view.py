@@ -102,7 +102,7 @@ def _standing(rubric: Rubric, unit: UnitResult) -> list[RenderableType]:
         return [Text(f"{labels.STATUS}: {labels.STATUS_LABELS[unit.status]}", style="bold red")]
     total = Text(f"{labels.TOTAL_POINTS}: ", style="bold")
     total.append(figure_text(unit.total, rubric.precision), style="bold")
-    total.append(f" — {labels.max_text(rubric, unit.group)}")
+    total.append(f" — {labels.max_text(rubric, unit.group, frozenset(unit.not_applicable))}")
     lines: list[RenderableType] = [total]
     band = rubric.band(unit.band)
     if band is not None:
