@@ -79,20 +79,21 @@ def summary_sheet(
             for i, band in enumerate(rubric.bands)
         ),
     ]
-    for label, values, fmt in figures:
+    # NOTE: rows are counted, not asked of ws.max_row (openpyxl scans every cell for it)
+    for r, (label, values, fmt) in enumerate(figures, start=4):
         ws.append([cell_text(label), *(cell_text(v) for v in values)])
-        r = ws.max_row
         ws.cell(r, 1).font = Font(bold=True)
         for col in range(2, last + 1):  # figures read from the right, names from the left
             cell = ws.cell(r, col)
             cell.number_format = fmt or "General"
             cell.alignment = Alignment(wrap_text=True, horizontal=None if fmt == "@" else "right")
+    shown = 3 + len(figures)
     if not report.rostered:  # units that sent nothing are not known
+        shown += 1
         ws.append([labels.NO_ROSTER_NOTE])
-        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=last)
-        ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(ws.max_row, 1).font = Font(italic=True)
-    shown = ws.max_row
+        ws.merge_cells(start_row=shown, start_column=1, end_row=shown, end_column=last)
+        ws.cell(shown, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(shown, 1).font = Font(italic=True)
     widths = [_LABEL_WIDTH, *([_GROUP_WIDTH] * len(summaries))]
     below = 0
     if rubric.bands and summaries:
