@@ -87,4 +87,4 @@ def test_feedback_works_out_each_groups_means_once(
     monkeypatch.setattr(feedback, "criterion_means", counted)
     written = feedback.write_feedback(examples.rubric, _grown(examples, 2), tmp_path / "fb")
     assert len(written) == 32 + 14
-    assert calls == {g: 1 for g in ("nganh-doc", "so-nganh", "huyen", "xa")}
+    assert calls == dict.fromkeys(("nganh-doc", "so-nganh", "huyen", "xa"), 1)
