@@ -86,7 +86,10 @@ def test_lang_vi_prints_issues_and_summary_in_vietnamese(run: Run):
         "Cần nhập một số. (tiêu chí 1.1: Số CBCCVC được trang bị máy tính: cần một số từ 0 trở "
         'lên, nhưng ô ghi chữ "khoảng 20")'
     ) in vi.stderr
-    assert vi.stderr.strip().endswith("0 đã chấm, 7 không hợp lệ, 0 chưa nộp; 8 lỗi, 0 cảnh báo")
+    assert vi.stderr.strip().endswith(
+        "0 đã chấm, 7 không hợp lệ; 8 lỗi, 0 cảnh báo; không có danh sách đơn vị (--units) nên "
+        "không đếm được đơn vị chưa nộp"
+    )
     assert "error[not-a-number] " in en.stderr and "0 graded, 7 invalid" in en.stderr
     assert vi.stdout == en.stdout  # the tables are Vietnamese either way
     check = run("check", folder / "02-text-in-number-28291.xlsx", "--lang", "vi")

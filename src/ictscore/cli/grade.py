@@ -67,6 +67,13 @@ def grade(
     force: Annotated[
         bool, typer.Option(help="Overwrite existing --output and --feedback files.")
     ] = False,
+    csv_excel: Annotated[
+        bool,
+        typer.Option(
+            help="Write every CSV of the run (--output .csv, --format csv) for Excel: a BOM, "
+            "';' between fields, decimal commas, CRLF (opens in columns in a Vietnamese Excel).",
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Do not list issues on stderr.")
     ] = False,
@@ -143,7 +150,7 @@ def grade(
             )
             report = grade_folder(folder, options)
         publication = Publication(issuer, decision, decision_date.date() if decision_date else None)
-        _emit(report, fmt, outputs, force, quiet, lang.value, publication)
+        _emit(report, fmt, outputs, force, quiet, lang.value, publication, csv_excel)
         if feedback is not None:
             _write_feedback(report, feedback, force, lang.value)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
@@ -303,13 +310,16 @@ def _emit(
     quiet: bool,
     lang: Lang = "en",
     publication: Publication | None = None,
+    csv_excel: bool = False,
 ) -> None:
     from ictscore.reports import export
     from ictscore.reports import terminal as render
 
     rubric = report_rubric(report)
     for target in outputs:
-        export.write_report(report, rubric, target, overwrite=force, publication=publication)
+        export.write_report(
+            report, rubric, target, overwrite=force, publication=publication, csv_excel=csv_excel
+        )
     match fmt:
         case OutputFormat.table:
             if out_console.is_terminal:  # fitted to its width
@@ -324,6 +334,10 @@ def _emit(
                 sys.stdout.write(plain_text(tables))
         case OutputFormat.json:
             export.write_json(report, rubric, sys.stdout)
+        case OutputFormat.csv if csv_excel:  # bytes: its BOM and CRLF exactly, on any system
+            sys.stdout.flush()
+            sys.stdout.buffer.write(export.to_csv(report, rubric, excel=True).encode("utf-8"))
+            sys.stdout.buffer.flush()
         case OutputFormat.csv:
             sys.stdout.write(export.to_csv(report, rubric))
         case _:

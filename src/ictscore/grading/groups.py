@@ -59,6 +59,7 @@ def assemble(
         _ranked(rubric, results),
         tuple(batch_issues),
         tuple(references),
+        rostered=roster is not None,
         rubric=rubric,
     )
 

@@ -333,6 +333,9 @@ class Report:
     issues: tuple[Issue, ...] = ()
     references: tuple[Reference, ...] = ()
     """For each group and normalised criterion: the highest value and who set it."""
+    rostered: bool = False
+    """Units were checked against a roster (`--units`): its units without a sheet are listed as
+    missing. Without one, units that sent nothing are not known, nor counted."""
     rubric: Rubric | None = field(default=None, compare=False, repr=False)
     """The rubric the batch was graded with (what the writers need beside the report); None
     for a Report built by hand."""

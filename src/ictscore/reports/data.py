@@ -45,6 +45,7 @@ def issue_dict(issue: Issue) -> dict[str, Any]:
 def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
     band = rubric.band(unit.band)
     plan = rubric.plan(unit.group) if rubric.group(unit.group) is not None else None
+    skip = frozenset(unit.not_applicable)  # the unit's own maxima: without those criteria
     return {
         "code": unit.code,
         "name": unit.name,
@@ -61,10 +62,10 @@ def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
         "self_total": _num(unit.self_total),
         "band": unit.band,
         "band_label": band.label if band else None,
-        "max": _num(plan.published_max) if plan else None,
+        "max": _num(plan.unit_published_max(skip)) if plan else None,
         "base_max": _num(unit.base_max),
-        "bonus_max": _num(plan.bonus_max) if plan else None,
-        "penalty_max": _num(plan.penalty_max) if plan else None,
+        "bonus_max": _num(plan.unit_bonus_max(skip)) if plan else None,
+        "penalty_max": _num(plan.unit_penalty_max(skip)) if plan else None,
         "subtotals": {k: _num(v) for k, v in unit.subtotals.items()},
         "points": {k: _num(v) for k, v in unit.points.items()},
         "self_points": {k: _num(v) for k, v in unit.self_points.items()},
@@ -222,12 +223,30 @@ def csv_rows(report: Report, rubric: Rubric) -> list[dict[str, Any]]:
     return rows
 
 
-def to_csv(report: Report, rubric: Rubric) -> str:
+def to_csv(report: Report, rubric: Rubric, excel: bool = False) -> str:
+    """The CSV for scripts: UTF-8 without a BOM, "," between fields, "." decimals, LF (stable).
+
+    `excel`: the variant a Vietnamese Excel opens on a double-click, in columns and with numbers
+    as numbers: a BOM (Excel then reads UTF-8), ";" between fields (Excel's list separator
+    under Vietnamese regional settings), decimal commas, CRLF; the same rows and text."""
     rows = csv_rows(report, rubric)
     buf = io.StringIO()
     fields = list(rows[0]) if rows else ["group", "rank", "code", "name", "status", "total"]
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(
+        buf,
+        fieldnames=fields,
+        delimiter=";" if excel else ",",
+        lineterminator="\r\n" if excel else "\n",
+    )
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else safe_text(v)) for k, v in row.items()})
-    return buf.getvalue()
+        writer.writerow({k: _csv_value(v, excel) for k, v in row.items()})
+    return ("\ufeff" if excel else "") + buf.getvalue()
+
+
+def _csv_value(value: Any, excel: bool) -> Any:
+    if value is None:
+        return ""
+    if excel and isinstance(value, Decimal | float):
+        return str(value).replace(".", ",")
+    return safe_text(value)

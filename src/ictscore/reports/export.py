@@ -54,9 +54,11 @@ def write_report(
     path: Path,
     overwrite: bool = False,
     publication: Publication | None = None,
+    csv_excel: bool = False,
 ) -> None:
     """Write the report as .json, .csv, .xlsx or .html, chosen by the file's suffix; the page and
-    the workbook carry the `publication` details at their head."""
+    the workbook carry the `publication` details at their head; `csv_excel`: a .csv is the
+    variant for Excel (data.to_csv)."""
     match path.suffix.lower():
         case ".json":
 
@@ -66,7 +68,7 @@ def write_report(
 
             atomic_write(path, write, overwrite)
         case ".csv":
-            write_text(path, to_csv(report, rubric), overwrite)
+            write_text(path, to_csv(report, rubric, csv_excel), overwrite)
         case ".xlsx":
             save_workbook(build_results_workbook(report, rubric, publication), path, overwrite)
         case ".html":

@@ -35,6 +35,7 @@ from ictscore.roster import ascii_slug
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.printing import PAGE_NUMBERS, fit_rows, set_page
+from ictscore.text import xml_safe
 
 _MARK = "FFC7CE"
 
@@ -85,7 +86,7 @@ def feedback_workbook(
                 continue
             cell = ws[where.cell]
             cell.fill = PatternFill("solid", fgColor=_MARK)
-            cell.comment = Comment(vi_message(issue), "ictscore", width=320, height=120)
+            cell.comment = Comment(xml_safe(vi_message(issue)), "ictscore", width=320, height=120)
     if wb is None:
         wb = openpyxl.Workbook()
         wb.remove(wb.active)
@@ -288,7 +289,7 @@ def _section(ws: Any, title: str, rows: list[list[Any]]) -> None:
 def _append(ws: Any, values: list[Any]) -> None:
     """A row of text as text: a value like "=cmd|…" or "-0,18" is stored as it reads, never as
     a formula (and without the apostrophe a CSV needs)."""
-    ws.append(values)
+    ws.append([xml_safe(v) if isinstance(v, str) else v for v in values])
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"

@@ -8,6 +8,7 @@ no writer imports another for a label. A label only one writer uses stays in tha
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -21,6 +22,9 @@ STATUS_LABELS: Final = {
     Status.MISSING: "Chưa nộp",
 }
 OTHER_GROUPS_LABEL: Final = "Đơn vị ngoài các nhóm của bảng điểm"
+NOT_COUNTED: Final = "—"
+"""The count of units that sent nothing, when there is no roster to know them by."""
+NO_ROSTER_NOTE: Final = "Không có danh sách đơn vị (--units) nên không đếm được đơn vị chưa nộp."
 
 # --- column headers --------------------------------------------------------------------------
 RANK: Final = "Hạng"
@@ -68,19 +72,29 @@ APPRAISAL_TITLE: Final = "Thẩm định: điểm khác điểm tự chấm"
 REFERENCES_TITLE: Final = "Tiêu chí so với đơn vị cao nhất trong khối"
 
 
+def holders(codes: Sequence[str], names: Mapping[str, str]) -> list[str]:
+    """Who holds a figure (the highest total, the lowest): one unit by its name; tied units each
+    by its name and code, to be shown one a line (names may hold commas: "Sở Văn hóa, Thể thao
+    và Du lịch")."""
+    if len(codes) == 1:
+        return [names.get(codes[0], codes[0])]
+    return [f"{names.get(c, c)} ({c})" for c in codes]
+
+
 def figure_text(value: Decimal | None, precision: int) -> str:
     """A figure as the reports write it ("102,79"), or "—" for none."""
     return "—" if value is None else vn_number(value, precision)
 
 
-def max_text(rubric: Rubric, group_id: str) -> str:
-    """ "tối đa 100 điểm (+10 thưởng, −5 trừ)", with the scale when totals are rescaled."""
+def max_text(rubric: Rubric, group_id: str, skip: frozenset[str] = frozenset()) -> str:
+    """ "tối đa 100 điểm (+10 thưởng, −5 trừ)", with the scale when totals are rescaled; `skip`:
+    a unit's criteria marked not applicable, for its own maximum."""
     plan = rubric.plan(group_id)
-    text = f"tối đa {vn_number(plan.published_max)} điểm"
+    text = f"tối đa {vn_number(plan.unit_published_max(skip))} điểm"
     extra = []
-    if bonus := plan.bonus_max:
+    if bonus := plan.unit_bonus_max(skip):
         extra.append(f"+{vn_number(bonus)} thưởng")
-    if penalty := plan.penalty_max:
+    if penalty := plan.unit_penalty_max(skip):
         extra.append(f"−{vn_number(penalty)} trừ")
     if rubric.not_applicable == "rescale":
         extra.append("quy đổi")

@@ -17,6 +17,7 @@ from ictscore.i18n import N_, Lang, t
 from ictscore.numbers import vn_number
 from ictscore.rubric.methods import Count, Levels, Normalised, Ratio, Thresholds, YesNo
 from ictscore.rubric.model import Criterion, Rubric
+from ictscore.text import terminal_safe
 
 _CODE = N_("Code")
 _CRITERION = N_("Criterion")
@@ -61,7 +62,7 @@ def rubric_table(
     method goes under its criterion's title, and the title is a line of its own above the
     table (rich would otherwise drop the method column and crop the title)."""
     groups = [g for g in rubric.groups if group is None or g.id == group]
-    heading = f"{rubric.title} ({rubric.id} {rubric.version})"
+    heading = terminal_safe(f"{rubric.title} ({rubric.id} {rubric.version})")
     columns = [
         max(cell_len(t(_CODE, lang)), *(len(n.criterion.id) for n in rubric.walk())),
         _CRITERION_MIN,
@@ -88,10 +89,11 @@ def rubric_table(
         if not any(maxima):
             continue
         style = "bold" if c.children else ""
-        method = method_summary(rubric, c, lang)
-        title: RenderableType = Text("  " * node.depth + c.title, style=style)
+        method = terminal_safe(method_summary(rubric, c, lang))
+        name = terminal_safe(c.title)
+        title: RenderableType = Text("  " * node.depth + name, style=style)
         if width is not None:  # on a terminal: wrapped lines keep the indent
-            text = Text(c.title, style=style)
+            text = Text(name, style=style)
             if inline:
                 text.append(f"\n→ {method}", style="dim")
             title = Padding(text, (0, 0, 0, 2 * node.depth))
@@ -115,9 +117,10 @@ def rubric_table(
         f"{b.label}" + (f" ≥ {vn_number(b.min)}" if b.min is not None else "") for b in rubric.bands
     )
     named = ", ".join(f"{g.id} = {g.label}" for g in groups)
-    table.caption = (
-        t(_BANDS, lang).format(bands=bands) if bands else t(_NO_BANDS, lang)
-    ) + f". {t(_GROUPS, lang).format(groups=named)}"
+    table.caption = terminal_safe(
+        (t(_BANDS, lang).format(bands=bands) if bands else t(_NO_BANDS, lang))
+        + f". {t(_GROUPS, lang).format(groups=named)}"
+    )
     table.caption_justify = "left"
     return table if width is None else Group(Text(heading, style="bold"), table)
 

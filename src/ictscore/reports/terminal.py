@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ictscore.grading.results import Report, Status, UnitResult
-from ictscore.i18n import SEVERITY, SUMMARY, Lang, explain, t
+from ictscore.i18n import N_, SEVERITY, SUMMARY, Lang, explain, t
 from ictscore.issues import Issue
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
@@ -36,6 +36,13 @@ from ictscore.reports.tables import (
     figure,
 )
 from ictscore.rubric.model import Rubric
+from ictscore.text import terminal_safe
+
+
+def _safe(text: str) -> str:
+    """Text from names, files or typed values as rich markup that shows it on one line, as it
+    is: control characters as escapes (`text.terminal_safe`), [brackets] as brackets."""
+    return escape(terminal_safe(text))
 
 
 def area_legend(rubric: Rubric, width: int | None = None) -> Text:
@@ -49,7 +56,7 @@ def area_legend(rubric: Rubric, width: int | None = None) -> Text:
             if i:
                 text.append(" · ")
             text.append(f"{area.id} ", style="bold")
-        text.append(area.title)
+        text.append(terminal_safe(area.title))
     return text
 
 
@@ -88,7 +95,7 @@ def _fitted_table(
     cells = {c.id: [_cell(row, c, rubric) for row in ranked.rows] for c in columns}
     layout = None if width is None else fit(columns, cells, width)
     table = Table(
-        title=f"{ranked.group.label} — {ranked.max_text}",
+        title=_safe(f"{ranked.group.label} — {ranked.max_text}"),
         box=box.SIMPLE_HEAD,
         title_justify="left",
         title_style="bold",
@@ -138,13 +145,13 @@ def _cell(row: Row, column: Column, rubric: Rubric) -> RenderableType:
         return figure_text(figure(value), precision) if row.graded else "—"
     if column.numeric:
         return figure_text(figure(value), precision) if row.graded else ""
-    return escape(str(value))
+    return _safe(str(value))
 
 
 def _band(row: Row, rubric: Rubric) -> RenderableType:
     if row.graded and row.band is not None:
         colour = labels.band_colour(rubric, row.band.id)
-        return Text(row.band.label, style=f"bold {colour}")
+        return Text(terminal_safe(row.band.label), style=f"bold {colour}")
     if not row.graded:
         return Text(labels.STATUS_LABELS[row.unit.status], style="red")
     return ""
@@ -168,8 +175,8 @@ def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> 
     p = precision
     for c in changes:
         head = (
-            escape(c.unit.code),
-            escape(c.unit.name),
+            _safe(c.unit.code),
+            _safe(c.unit.name),
             c.criterion,
             figure_text(c.self_points, p),
         )
@@ -177,7 +184,7 @@ def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> 
             note = f"{labels.NOT_APPLICABLE}: {c.not_applicable}" + (
                 f". {c.note}" if c.note else ""
             )
-            table.add_row(*head, labels.NOT_APPLICABLE_MARK, "", escape(note))
+            table.add_row(*head, labels.NOT_APPLICABLE_MARK, "", _safe(note))
             continue
         note = c.note or (labels.NO_REASON if c.difference else "")
         if c.value is not None:
@@ -186,7 +193,7 @@ def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> 
             *head,
             figure_text(c.points, p),
             figure_text(c.difference, p),
-            escape(note),
+            _safe(note),
         )
     return table
 
@@ -206,10 +213,10 @@ def references_table(report: Report, rubric: Rubric) -> Table | None:
     for ref in report.references:
         group = rubric.group(ref.group)
         table.add_row(
-            escape(group.label if group else ref.group),
+            _safe(group.label if group else ref.group),
             ref.criterion,
             vn_number(ref.best),
-            escape(", ".join(ref.units) or labels.NO_BEST_UNIT),
+            _safe(", ".join(ref.units) or labels.NO_BEST_UNIT),
         )
     return table
 
@@ -224,7 +231,7 @@ def report_tables(report: Report, rubric: Rubric, width: int | None = None) -> R
     tables = build_tables(report, rubric)
     fitted = [f for r in tables.groups if (f := _fitted_table(r, rubric, width)) is not None]
     parts: list[RenderableType] = [
-        Text(f"{rubric.title} ({rubric.id} {rubric.version})", style="bold")
+        Text(terminal_safe(f"{rubric.title} ({rubric.id} {rubric.version})"), style="bold")
     ]
     if width is None or any(areas for _, areas in fitted):
         parts.append(area_legend(rubric, width))
@@ -256,9 +263,9 @@ def _others_table(others: Sequence[UnitResult]) -> Table:
         table.add_column(header)
     for u in others:
         table.add_row(
-            escape(u.code),
-            escape(u.display_name),
-            escape(u.group or "?"),
+            _safe(u.code),
+            _safe(u.display_name),
+            _safe(u.group or "?"),
             Text(labels.STATUS_LABELS[u.status], style="red"),
         )
     return table
@@ -272,17 +279,25 @@ def issue_text(issue: Issue, lang: Lang = "en") -> Text:
     text = Text()
     text.append(f"{label}[{issue.code}] ", style=style)
     where = f"{issue.where}: " if issue.where else ""
-    text.append(where + explain(issue, lang))
+    text.append(terminal_safe(where + explain(issue, lang)))
     return text
 
 
+SUMMARY_NO_ROSTER = N_(
+    "{graded} graded, {invalid} invalid; {errors} error(s), {warnings} warning(s); units that "
+    "sent nothing are not counted without a roster (--units)"
+)
+
+
 def summary_text(report: Report, lang: Lang = "en") -> Text:
+    """The run in one line: units by status, errors and warnings. Without a roster, units that
+    sent nothing are not known: the line says so instead of counting none missing."""
     n = {s: sum(1 for u in report.units if u.status is s) for s in Status}
     issues = report.all_issues
     errors = sum(1 for i in issues if i.is_error)
     warnings = len(issues) - errors
     text = Text(
-        t(SUMMARY, lang).format(
+        t(SUMMARY if report.rostered else SUMMARY_NO_ROSTER, lang).format(
             graded=n[Status.GRADED],
             invalid=n[Status.INVALID],
             missing=n[Status.MISSING],
@@ -302,7 +317,7 @@ def comparison_tables(c: Comparison) -> RenderableType:
         groups.add_column(header, justify="left" if header == labels.GROUP else "right")
     for label, a, b in c.group_means:
         diff = b - a if a is not None and b is not None else None
-        groups.add_row(escape(label), figure_text(a, 2), figure_text(b, 2), _signed(diff))
+        groups.add_row(_safe(label), figure_text(a, 2), figure_text(b, 2), _signed(diff))
     parts.append(groups)
     units = Table(title="Từng đơn vị", box=box.SIMPLE_HEAD, title_justify="left")
     for header in (
@@ -331,12 +346,12 @@ def comparison_tables(c: Comparison) -> RenderableType:
         rank = f"{u.last_rank or '—'} → {u.this_rank or '—'}"
         status = {"new": "mới", "gone": "không còn", "not graded": "chưa chấm"}.get(u.status)
         units.add_row(
-            escape(u.code),
-            escape(u.name),
+            _safe(u.code),
+            _safe(u.name),
             figure_text(u.last_total, 2),
             figure_text(u.this_total, 2),
             _signed(u.change) if status is None else status,
-            escape(band),
+            _safe(band),
             rank,
         )
     parts.append(units)

@@ -20,6 +20,7 @@ from ictscore.numbers import vn_number
 from ictscore.reports import labels
 from ictscore.reports.labels import figure_text
 from ictscore.rubric.model import Rubric
+from ictscore.text import terminal_safe
 
 POINTS: Final = "Điểm"
 MAXIMUM: Final = "Tối đa"
@@ -43,12 +44,12 @@ def unit_card(
     `provisional`: the criteria scored against the group's best unit (this sheet alone).
     `terminal`: for rich on a terminal (a wrapped title keeps its indent); else for plain text."""
     group = rubric.group(unit.group)
-    heading = Text(f"{unit.display_name}", style="bold")
-    heading.append(f" — {labels.CODE} {unit.code}")
-    heading.append(f" — {group.label if group else unit.group}")
+    heading = Text(terminal_safe(unit.display_name), style="bold")
+    heading.append(terminal_safe(f" — {labels.CODE} {unit.code}"))
+    heading.append(terminal_safe(f" — {group.label if group else unit.group}"))
     parts: list[RenderableType] = [heading]
     if unit.file:
-        parts.append(Text(f"{labels.FILE}: {unit.file}", style="dim"))
+        parts.append(Text(terminal_safe(f"{labels.FILE}: {unit.file}"), style="dim"))
     if group is not None:
         parts.append(_criteria(rubric, unit, provisional, terminal))
     parts.extend(_standing(rubric, unit))
@@ -82,9 +83,10 @@ def _criteria(
             shown = figure_text(points, rubric.precision) + (
                 PROVISIONAL_MARK if c.id in provisional else ""
             )
-        title: RenderableType = Text("  " * c.depth + c.criterion.title, style=style)
+        name = terminal_safe(c.criterion.title)
+        title: RenderableType = Text("  " * c.depth + name, style=style)
         if terminal:  # wrapped lines keep the indent
-            title = Padding(Text(c.criterion.title, style=style), (0, 0, 0, 2 * c.depth))
+            title = Padding(Text(name, style=style), (0, 0, 0, 2 * c.depth))
         table.add_row(
             Text(c.id, style=style),
             title,
@@ -100,7 +102,7 @@ def _standing(rubric: Rubric, unit: UnitResult) -> list[RenderableType]:
         return [Text(f"{labels.STATUS}: {labels.STATUS_LABELS[unit.status]}", style="bold red")]
     total = Text(f"{labels.TOTAL_POINTS}: ", style="bold")
     total.append(figure_text(unit.total, rubric.precision), style="bold")
-    total.append(f" — {labels.max_text(rubric, unit.group)}")
+    total.append(f" — {labels.max_text(rubric, unit.group, frozenset(unit.not_applicable))}")
     lines: list[RenderableType] = [total]
     band = rubric.band(unit.band)
     if band is not None:

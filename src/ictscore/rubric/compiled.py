@@ -134,6 +134,19 @@ class GroupPlan:
             return self.base_max
         return self._kind_max("base", skip)
 
+    def unit_bonus_max(self, skip: frozenset[str] = _NO_SKIP) -> Decimal:
+        """The bonus maximum of a unit that has the criteria in `skip` marked not applicable."""
+        return self._kind_max("bonus", skip) if skip else self.bonus_max
+
+    def unit_penalty_max(self, skip: frozenset[str] = _NO_SKIP) -> Decimal:
+        """The penalty maximum of a unit that has the criteria in `skip` marked not applicable."""
+        return self._kind_max("penalty", skip) if skip else self.penalty_max
+
+    def unit_published_max(self, skip: frozenset[str] = _NO_SKIP) -> Decimal:
+        """The maximum a unit's total is published against: its own base maximum under
+        `shrink`, the scale under `rescale` (its base points are converted to it)."""
+        return self.unit_base_max(skip) if self.rescale_to is None else self.rescale_to
+
     def _kind_max(self, kind: Kind, skip: frozenset[str]) -> Decimal:
         return sum((self.max_of(a, skip) for a in self.areas if self.by_id[a].kind == kind), _ZERO)
 

@@ -18,6 +18,7 @@ from ictscore.reports.publication import Publication
 from ictscore.reports.summary import GroupSummary, summarise
 from ictscore.reports.tables import Column, Kind, RankedTable, Row, build_tables, figure
 from ictscore.rubric.model import Rubric
+from ictscore.text import xml_safe
 
 TALL_TABLE = 25
 """A table with more rows than this scrolls inside a box as tall as the screen, its header and
@@ -51,7 +52,9 @@ def build_html(report: Report, rubric: Rubric, publication: Publication | None =
     if tables.others:
         parts.append(_others(tables.others))
     parts.append(f"<script>{SCRIPT}</script></body></html>")
-    return "\n".join(p for p in parts if p) + "\n"
+    # NOTE: names and typed values may hold control characters, which no HTML document may
+    # contain; the page's own markup has none, so the whole page is cleaned once, here
+    return xml_safe("\n".join(p for p in parts if p) + "\n")
 
 
 def _masthead(
@@ -93,9 +96,8 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
     ]
     rows = []
     for s in summaries:
-        best = ", ".join(names.get(c, c) for c in s.highest_units)
-        worst = ", ".join(names.get(c, c) for c in s.lowest_units)
-        counts = [s.graded, s.invalid, s.missing]
+        best, worst = _who(s.highest_units, names), _who(s.lowest_units, names)
+        counts = [s.graded, s.invalid, s.missing if report.rostered else labels.NOT_COUNTED]
         cells = [
             f"<td>{escape(s.label)}</td>",
             *(
@@ -103,10 +105,8 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
                 for h, n in zip(labels.STATUS_LABELS.values(), counts, strict=True)
             ),
             _num_cell(s.mean, p, labels.MEAN),
-            f'<td class="num" data-label="{labels.HIGHEST}">{figure_text(s.highest, p)}'
-            f'<span class="who">{escape(best)}</span></td>',
-            f'<td class="num" data-label="{labels.LOWEST}">{figure_text(s.lowest, p)}'
-            f'<span class="who">{escape(worst)}</span></td>',
+            f'<td class="num" data-label="{labels.HIGHEST}">{figure_text(s.highest, p)}{best}</td>',
+            f'<td class="num" data-label="{labels.LOWEST}">{figure_text(s.lowest, p)}{worst}</td>',
             *(
                 f'<td class="num" data-label="{escape(b.label)}">{b.count}/{b.of}'
                 + (
@@ -122,10 +122,19 @@ def _summary_table(rubric: Rubric, summaries: list[GroupSummary], report: Report
     header = "".join(
         f'<th class="{"num" if i else ""}">{escape(h)}</th>' for i, h in enumerate(head)
     )
+    note = "" if report.rostered else f'<p class="muted">{escape(labels.NO_ROSTER_NOTE)}</p>'
     return (
         f'<div class="scroll summary"><table id="tong-hop"><thead><tr>{header}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>{note}"
     )
+
+
+def _who(codes: tuple[str, ...], names: dict[str, str]) -> str:
+    """Who holds the figure, under it: tied units one a line, each with its code."""
+    if not codes:
+        return ""
+    shown = "".join(f"<span>{escape(n)}</span>" for n in labels.holders(codes, names))
+    return f'<span class="who">{shown}</span>'
 
 
 def _areas_legend(rubric: Rubric, shown: list[RankedTable]) -> str:

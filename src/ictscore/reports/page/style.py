@@ -64,6 +64,7 @@ th[aria-sort="descending"]::after { content: " ▼"; color: #1d2733; }
 .units td.area { color: #34404c; }
 .band { display: inline-block; padding: 0 .45rem; border-radius: 4px; font-size: .85rem;
   white-space: nowrap; }
+.summary .who > span { display: block; }
 .summary .who { display: block; color: var(--muted); font-size: .85rem; white-space: normal;
   text-align: right; }
 .areas-legend { columns: 2 24rem; column-gap: 2rem; padding-left: 0; list-style: none; }

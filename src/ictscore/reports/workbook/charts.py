@@ -23,6 +23,7 @@ from ictscore.rubric.model import Rubric
 from ictscore.sheets.printing import (
     keep_together,
 )
+from ictscore.text import xml_safe
 
 CM_PER_CHAR = 0.2
 """A column's width on paper per character unit, rounded up (about 7 px at 96 dpi)."""
@@ -58,17 +59,17 @@ def bands_chart(
 ) -> int:
     """The units of each band per group, a series per band in its colour, with the counts on
     the bars; the counts themselves in hidden rows under the table. The rows it covers."""
-    first = shown + 1
-    for band in rubric.bands:
+    first, last = shown + 1, shown + len(rubric.bands)
+    for row, band in enumerate(rubric.bands, start=first):
         counts = [next(b.count for b in s.bands if b.band == band.id) for s in summaries]
-        ws.append([band.label, *counts])  # the legend's name of the series
-        ws.row_dimensions[ws.max_row].hidden = True
+        ws.append([xml_safe(band.label), *counts])  # the legend's name of the series
+        ws.row_dimensions[row].hidden = True
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
     chart.title = "Số đơn vị theo xếp loại"
     chart.y_axis.title = "Số đơn vị"
-    data = Reference(ws, min_col=1, max_col=1 + len(summaries), min_row=first, max_row=ws.max_row)
+    data = Reference(ws, min_col=1, max_col=1 + len(summaries), min_row=first, max_row=last)
     chart.add_data(data, titles_from_data=True, from_rows=True)
     chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(summaries), min_row=3))
     for series, band in zip(chart.series, rubric.bands, strict=True):
@@ -81,7 +82,7 @@ def bands_chart(
     chart.visible_cells_only = False  # the counts are in hidden rows
     chart.legend.position = "b"
     chart.height, chart.width = 8.5, max(12.0, width * CM_PER_CHAR - 0.5)
-    anchor = ws.max_row + 2
+    anchor = last + 2
     ws.add_chart(chart, f"A{anchor}")
     return int(anchor - shown + math.ceil(chart.height / 0.53) + 1)
 
@@ -137,7 +138,7 @@ def totals_chart(
         lines = LineChart()
         for i, band in enumerate(bounds):
             col = helper + i
-            ws.cell(3, col, f"Ngưỡng {band.label}")
+            ws.cell(3, col, xml_safe(f"Ngưỡng {band.label}"))
             for r in range(first, last + 1):
                 ws.cell(r, col, float(band.min or 0))
             ws.column_dimensions[get_column_letter(col)].hidden = True

@@ -6,18 +6,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ictscore.reports.files import safe_text
 from ictscore.sheets.printing import (
     PAGE_NUMBERS,
     centre_rows,
     fit_rows,
     set_page,
 )
+from ictscore.text import xml_safe
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
@@ -33,6 +36,12 @@ def header(ws: Worksheet, row: int) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
+def cell_text(value: Any) -> Any:
+    """A value as a cell holds it: text without the control characters a workbook cannot hold
+    (`text.xml_safe`), and text a spreadsheet would run as a formula kept as text."""
+    return safe_text(xml_safe(value)) if isinstance(value, str) else value
+
+
 def as_float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -40,7 +49,10 @@ def as_float(value: Decimal | None) -> float | None:
 def sheet_title(label: str, wb: Workbook | None = None) -> str:
     """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, no leading or trailing
     apostrophe, and unique in `wb` ignoring case ("… (2)" when it would repeat)."""
-    title = re.sub(r"[\[\]:*?/\\]", "-", label).strip("'")[:31].rstrip() or "Sheet"
+    title = (
+        re.sub(r"[\[\]:*?/\\]", "-", xml_safe(label).replace("\n", " ")).strip("'")[:31].rstrip()
+        or "Sheet"
+    )
     taken = {name.casefold() for name in (wb.sheetnames if wb is not None else [])}
     n, candidate = 2, title
     while candidate.casefold() in taken:

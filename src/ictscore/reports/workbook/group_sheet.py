@@ -9,7 +9,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ictscore.reports import labels
-from ictscore.reports.files import safe_text
 from ictscore.reports.tables import (
     Column,
     Kind,
@@ -23,6 +22,7 @@ from ictscore.reports.workbook.charts import (
 )
 from ictscore.reports.workbook.common import (
     as_float,
+    cell_text,
     finish,
     header,
     sheet_title,
@@ -65,9 +65,9 @@ def group_sheet(wb: Workbook, rubric: Rubric, ranked: RankedTable, number_format
     columns = [c for c in ranked.columns if c.id in _GROUP_SHEET_COLUMNS or c.kind is Kind.AREA]
     columns.sort(key=lambda c: c.id == "file")  # last: outside the print area
     printed = len(columns) - 1
-    title_row(ws, f"{rubric.title} — {ranked.group.label}", printed)
+    title_row(ws, cell_text(f"{rubric.title} — {ranked.group.label}"), printed)
     ws.append(["Điểm " + ranked.max_text])
-    ws.append([_heading(c) for c in columns])
+    ws.append([cell_text(_heading(c)) for c in columns])
     header(ws, 3)
     for i, c in enumerate(columns, start=1):  # an area's title, long, in smaller type
         if c.kind is Kind.AREA:
@@ -76,7 +76,7 @@ def group_sheet(wb: Workbook, rubric: Rubric, ranked: RankedTable, number_format
     wrapped = [i for i, c in enumerate(columns, start=1) if c.id in _WRAPPED]
     band_col = next(i for i, c in enumerate(columns, start=1) if c.id == "band")
     for r, row in enumerate(ranked.rows, start=4):  # counted: ws.max_row scans every cell
-        ws.append([safe_text(_value(row, c)) for c in columns])
+        ws.append([cell_text(_value(row, c)) for c in columns])
         for col in numeric:
             ws.cell(r, col).number_format = number_format
         for col in wrapped:

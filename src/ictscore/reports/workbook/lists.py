@@ -12,12 +12,12 @@ from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import explain
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
-from ictscore.reports.files import safe_text
 from ictscore.reports.tables import (
     AppraisalChange,
 )
 from ictscore.reports.workbook.common import (
     as_float,
+    cell_text,
     finish,
     header,
     sheet_title,
@@ -34,7 +34,7 @@ def others_sheet(wb: Workbook, others: Sequence[UnitResult]) -> None:
     for u in others:
         ws.append(
             [
-                safe_text(v)
+                cell_text(v)
                 for v in (u.code, u.name, u.group, labels.STATUS_LABELS[u.status], u.file or "")
             ]
         )
@@ -64,7 +64,7 @@ def appraisal_sheet(wb: Workbook, changes: Sequence[AppraisalChange]) -> None:
             note = f"{labels.APPRAISED_VALUE}: {vn_number(c.value)}. {note}"
         ws.append(
             [
-                safe_text(v)
+                cell_text(v)
                 for v in (
                     c.unit.code,
                     c.unit.name,
@@ -87,7 +87,7 @@ def references_sheet(wb: Workbook, report: Report, rubric: Rubric) -> None:
         found = rubric.group(ref.group)
         ws.append(
             [
-                safe_text(v)
+                cell_text(v)
                 for v in (
                     found.label if found else ref.group,
                     ref.criterion,
@@ -106,7 +106,7 @@ def missing_sheet(wb: Workbook, rubric: Rubric, missing: Sequence[UnitResult]) -
     for u in missing:
         known = rubric.group(u.group)
         label = known.label if known else u.group
-        ws.append([safe_text(v) for v in (u.code, u.name, label, u.parent_name or "")])
+        ws.append([cell_text(v) for v in (u.code, u.name, label, u.parent_name or "")])
     finish(ws, [12, 40, 24, 30], header_row=1, wrap=(2, 3, 4))
 
 
@@ -119,7 +119,7 @@ def issues_sheet(wb: Workbook, report: Report) -> None:
     for issue, code in located:
         ws.append(
             [
-                safe_text(v)
+                cell_text(v)
                 for v in (
                     str(issue.where or ""),
                     _severity(issue.severity.value),

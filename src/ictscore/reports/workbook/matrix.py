@@ -10,11 +10,11 @@ from openpyxl.utils import get_column_letter
 from ictscore.grading.results import Report, Status
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
-from ictscore.reports.files import safe_text
 from ictscore.reports.summary import criterion_means
 from ictscore.reports.workbook.common import (
     WEAK_FILL,
     as_float,
+    cell_text,
     finish,
     header,
     sheet_title,
@@ -46,9 +46,11 @@ def matrix_sheet(
     if not graded or not means:
         return
     ws = wb.create_sheet(sheet_title(f"Tiêu chí - {group.label}", wb))
-    title_row(ws, f"Điểm từng tiêu chí — {group.label}", 2)  # within the repeated columns
+    title_row(
+        ws, cell_text(f"Điểm từng tiêu chí — {group.label}"), 2
+    )  # within the repeated columns
     titles = {n.criterion.id: n.criterion.title for n in rubric.walk()}
-    ws.append(["", labels.CRITERION, *(titles[m.criterion] for m in means)])
+    ws.append(["", labels.CRITERION, *(cell_text(titles[m.criterion]) for m in means)])
     ws.append(
         [
             labels.CODE,
@@ -64,8 +66,8 @@ def matrix_sheet(
     for r, u in enumerate(graded, start=4):
         ws.append(
             [
-                safe_text(u.code),
-                safe_text(u.name),
+                cell_text(u.code),
+                cell_text(u.name),
                 *(as_float(u.points.get(m.criterion)) for m in means),
             ]
         )

@@ -11,7 +11,6 @@ from openpyxl.styles import Alignment, Font
 from ictscore.grading.results import Report, UnitResult
 from ictscore.numbers import excel_number_format, vn_number
 from ictscore.reports import labels
-from ictscore.reports.files import safe_text
 from ictscore.reports.publication import Publication
 from ictscore.reports.summary import BandCount, GroupSummary
 from ictscore.reports.workbook.charts import (
@@ -19,6 +18,7 @@ from ictscore.reports.workbook.charts import (
 )
 from ictscore.reports.workbook.common import (
     as_float,
+    cell_text,
     finish,
     header,
 )
@@ -46,23 +46,25 @@ def summary_sheet(
     ws = wb.create_sheet("Tổng hợp")
     last = 1 + len(summaries)
     decision = publication.decision_line()
-    title_row(ws, f"{rubric.title}", last)
+    title_row(ws, cell_text(rubric.title), last)
     ws.append(
         [
-            f"Tổng hợp kết quả theo nhóm — {publication.issuer_of(rubric)}, năm {rubric.year}"
-            + (f" — {decision}" if decision else "")
+            cell_text(
+                f"Tổng hợp kết quả theo nhóm — {publication.issuer_of(rubric)}, năm {rubric.year}"
+                + (f" — {decision}" if decision else "")
+            )
         ]
     )
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.append(["Chỉ tiêu", *(s.label for s in summaries)])
+    ws.append(["Chỉ tiêu", *(cell_text(s.label) for s in summaries)])
     header(ws, 3)
     names = {u.code: u for u in report.units}
     number_format = excel_number_format(rubric.precision)
     figures: list[tuple[str, list[Any], str | None]] = [
         ("Điểm tối đa", [as_float(s.max) for s in summaries], number_format),
         *(
-            (label, [(s.graded, s.invalid, s.missing)[i] for s in summaries], "0")
+            (label, [_count(s, i, report.rostered) for s in summaries], "0")
             for i, label in enumerate(labels.STATUS_LABELS.values())
         ),
         (labels.MEAN, [as_float(s.mean) for s in summaries], number_format),
@@ -77,15 +79,21 @@ def summary_sheet(
             for i, band in enumerate(rubric.bands)
         ),
     ]
-    for label, values, fmt in figures:
-        ws.append([label, *(safe_text(v) for v in values)])
-        r = ws.max_row
+    # NOTE: rows are counted, not asked of ws.max_row (openpyxl scans every cell for it)
+    for r, (label, values, fmt) in enumerate(figures, start=4):
+        ws.append([cell_text(label), *(cell_text(v) for v in values)])
         ws.cell(r, 1).font = Font(bold=True)
         for col in range(2, last + 1):  # figures read from the right, names from the left
             cell = ws.cell(r, col)
             cell.number_format = fmt or "General"
             cell.alignment = Alignment(wrap_text=True, horizontal=None if fmt == "@" else "right")
-    shown = ws.max_row
+    shown = 3 + len(figures)
+    if not report.rostered:  # units that sent nothing are not known
+        shown += 1
+        ws.append([labels.NO_ROSTER_NOTE])
+        ws.merge_cells(start_row=shown, start_column=1, end_row=shown, end_column=last)
+        ws.cell(shown, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(shown, 1).font = Font(italic=True)
     widths = [_LABEL_WIDTH, *([_GROUP_WIDTH] * len(summaries))]
     below = 0
     if rubric.bands and summaries:
@@ -100,9 +108,18 @@ def summary_sheet(
     )
 
 
+def _count(s: GroupSummary, status: int, rostered: bool) -> int | str:
+    """Graded, invalid or missing units of the group; missing ones only known from a roster."""
+    if status == 2 and not rostered:
+        return labels.NOT_COUNTED
+    return (s.graded, s.invalid, s.missing)[status]
+
+
 def _share_text(b: BandCount) -> str:
     return f"{b.count}/{b.of} ({vn_number(b.share, 0)}%)" if b.share is not None else ""
 
 
 def units_text(units: tuple[str, ...], report_units: dict[str, UnitResult]) -> str:
-    return ", ".join(report_units[c].display_name if c in report_units else c for c in units)
+    """Who holds the figure, tied units one a line."""
+    names = {c: report_units[c].display_name for c in units if c in report_units}
+    return "\n".join(labels.holders(units, names))
