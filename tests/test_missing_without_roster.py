@@ -42,3 +42,13 @@ def test_with_a_roster_missing_units_are_counted(run: Run, tmp_path: Path):
     rows = {r[0]: r[1:] for r in ws.iter_rows(values_only=True) if r[0]}
     assert sum(rows["Chưa nộp"]) == 176
     assert not any("--units" in str(k) for k in rows)
+
+
+def test_the_json_says_whether_missing_units_were_counted(run: Run):
+    import json
+
+    bare = json.loads(run("grade", EXAMPLES / "sheets", "-q", "-f", "json").stdout)
+    assert bare["summary"]["rostered"] is False and bare["summary"]["missing"] == 0
+    rostered = run("grade", EXAMPLES / "sheets", "-q", "-f", "json", "-u", EXAMPLES / "units.csv")
+    summary = json.loads(rostered.stdout)["summary"]
+    assert summary["rostered"] is True and summary["missing"] == 176

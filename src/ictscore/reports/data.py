@@ -166,6 +166,7 @@ def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
         "summary": {
             "units": len(report.units),
             **{s.value: sum(1 for u in report.units if u.status is s) for s in Status},
+            "rostered": report.rostered,
             "errors": sum(1 for i in all_issues if i.is_error),
             "warnings": sum(1 for i in all_issues if not i.is_error),
             "ok": report.ok,
