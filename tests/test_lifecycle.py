@@ -55,6 +55,7 @@ def test_the_exit_codes_are_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("### Exit codes", 1)[1].split("\n## ", 1)[0]
     assert "| 3 |" in table and "| 130 |" in table and "| 143 |" in table and "--debug" in table
+    assert "| 141 |" in table and "141 the output pipe closed early" in text
 
 
 def _python(*args: str, env: dict[str, str] | None = None, **kw: object) -> subprocess.Popen[str]:
@@ -81,6 +82,25 @@ def test_a_bug_in_a_real_run_exits_3_without_traceback(tmp_path: Path):
     assert proc.returncode == 3, err
     assert err.strip() == f"ictscore: internal error (KeyError: 'x'). {BUG_LINE}"
     assert "Traceback" not in err
+
+
+def test_a_pipe_closed_early_exits_141_quietly(tmp_path: Path):
+    """`ictscore grade … -f json | head -c 10`: the reader goes away before the end. The run
+    stops as SIGPIPE would stop it (141), with no message and no traceback, not 1 ("done, with
+    errors")."""
+    read, write = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ictscore", "grade", str(EXAMPLES / "sheets"), "-f", "json"],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(write)
+    with os.fdopen(read, "rb") as reader:
+        assert reader.read(10).startswith(b"{")
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 141, err
+    assert "Traceback" not in err and "BrokenPipe" not in err and "Exception ignored" not in err
 
 
 def test_names_and_paths_never_act_on_the_terminal_nor_forge_lines(run, make_sheet, tmp_path):

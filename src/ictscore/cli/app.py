@@ -5,7 +5,8 @@ The cli package is the only one importing typer. stdout carries data (tables, JS
 stderr carries issues, progress and errors. Exit codes: 0 done and every expected sheet graded;
 1 done, but some sheets have errors or are missing; 2 could not run (bad arguments, bad rubric
 or roster, unreadable folder, output not writable); 3 a bug in ictscore (one line on stderr; the
-traceback with --debug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). The root group's
+traceback with --debug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM); 141 stdout closed
+by its reader before the end (`| head`). The root group's
 `invoke` is the funnel (`_guarded`): a refusal that escaped its command, a signal or any other
 exception becomes one message and its exit code, and nothing else ever prints a traceback.
 Text that came from files or names is shown through `text.terminal_safe`.
@@ -42,7 +43,7 @@ if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
     from ictscore.rubric.model import Rubric
 
 EXIT_OK, EXIT_ISSUES, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
-EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_PIPE = 130, 143, 141
 """128 + the signal's number, as a shell reports a process a signal stopped."""
 DEBUG_ENV = "ICTSCORE_DEBUG"
 RICH_ROWS = 1000
@@ -54,7 +55,7 @@ EXIT_CODES = (
     "but some sheets have errors or are missing (the report is still printed and written) · "
     "2 could not run (bad arguments, rubric or roster, unreadable folder, output not writable) · "
     "3 a bug in ictscore (run again with --debug for the details) · 130 interrupted (Ctrl-C) · "
-    "143 terminated (SIGTERM)."
+    "143 terminated (SIGTERM) · 141 the output pipe closed early (| head)."
 )
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
@@ -128,8 +129,9 @@ def _guarded(debug: bool) -> Iterator[None]:
     except Terminated as exc:
         _stopped("terminated (SIGTERM)", debug)
         raise typer.Exit(EXIT_TERMINATED) from exc
-    except BrokenPipeError:
-        raise  # stdout closed by the reader (`| head`): typer exits quietly
+    except BrokenPipeError as exc:  # stdout closed by its reader (`| head`): quietly, as SIGPIPE
+        _silence_stdout()
+        raise typer.Exit(EXIT_PIPE) from exc
     except Exception as exc:  # noqa: BLE001 - the one place a bug is caught: said as a bug
         if debug:
             traceback.print_exception(exc, file=sys.stderr)
@@ -197,6 +199,16 @@ def print_error(exc: IctscoreError) -> None:
 def shown(text: object) -> str:
     """Text from a file or a name, as one line of a terminal shows it (for rich: escaped)."""
     return escape(terminal_safe(str(text)))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail again (the Python
+    documentation's recipe for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's captured stdout)
+        pass
 
 
 def warn(finding: Finding) -> None:

@@ -356,8 +356,8 @@ def _cached_mismatches(
     issues: list[Issue] = []
     template = (
         N_(
-            "the sheet shows {found} for {what}; its formulas give {computed} from the inputs, "
-            "before the criteria scored against the group's best"
+            "the sheet shows {found} for {what}; ictscore computes {computed} from the inputs, "
+            "counting the criteria scored against the group's best as 0, as the sheet does"
         )
         if unknown
         else N_("the sheet shows {found} for {what}; ictscore computes {computed} from the inputs")
