@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLES, ROOT, Run
-from tests.data.make_bad import AMPLIFIED, EXPECTED, make_all
+from tests.data.make_bad import AMPLIFIED, EXPECTED, make_all, make_amplified
 
 BAD = ROOT / "tests" / "data" / "bad"
+BAD_AMPLIFIED = ROOT / "tests" / "data" / "bad-amplified"
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -26,9 +27,8 @@ def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def _bad_copy(tmp_path: Path) -> Path:
-    """The bad folder, without the amplification sheet (tested on its own: below) …"""
     folder = tmp_path / "bad"
-    shutil.copytree(BAD, folder, ignore=shutil.ignore_patterns(AMPLIFIED))
+    shutil.copytree(BAD, folder)
     outside = tmp_path / "elsewhere.xlsx"
     shutil.copy(EXAMPLES / "sheets" / "28249-phuong-5.xlsx", outside)
     (folder / "99-link-outside.xlsx").symlink_to(outside)
@@ -90,8 +90,10 @@ def test_each_bad_file_gets_one_clear_located_error(graded_bad: _Graded, name: s
 
 def test_the_bad_files_are_what_the_script_makes(tmp_path: Path):
     make_all(tmp_path)
+    make_amplified(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*EXPECTED, AMPLIFIED])
-    for name in [*EXPECTED, AMPLIFIED]:
+    assert (tmp_path / AMPLIFIED).read_bytes() == (BAD_AMPLIFIED / AMPLIFIED).read_bytes()
+    for name in EXPECTED:
         if name == "07-password-protected.xlsx":  # encryption salts are random
             assert (tmp_path / name).read_bytes()[:8] == (BAD / name).read_bytes()[:8]
             continue
@@ -106,7 +108,7 @@ def test_amplification_is_capped(tmp_path: Path):
     four such files a 1.9 GB JSON). The cap is the grading's; this test holds it to it."""
     folder = tmp_path / "amplified"
     folder.mkdir()
-    shutil.copy(BAD / AMPLIFIED, folder)
+    shutil.copy(BAD_AMPLIFIED / AMPLIFIED, folder)
     result = Run()("grade", folder, "--rubric", "tiengiang-2020", "--format", "json")
     assert result.exit_code == 1, result.stderr[-2000:]
     assert len(result.stdout) < 200_000

@@ -1,12 +1,15 @@
 """Make tests/data/bad: one file of each kind of broken or hostile submission.
 
-    python tests/data/make_bad.py            # rewrites tests/data/bad
-    python tests/data/make_bad.py --out DIR  # writes DIR instead
+    python tests/data/make_bad.py            # rewrites tests/data/bad and bad-amplified
+    python tests/data/make_bad.py --out DIR  # writes DIR and DIR-amplified instead
 
 `EXPECTED` says, for each file, the one issue `ictscore grade` must report: its code and a part
 of its message. tests/test_bad_files.py grades the folder and checks exactly that, plus a link to
 a file outside the folder, made at test time (git would not keep it pointing outside).
 Everything is deterministic except the encrypted workbook (encryption salts are random).
+
+The amplification sheet (`AMPLIFIED`: thousands of issues from 45 KB) is kept apart, in
+tests/data/bad-amplified, so that grading the bad folder stays cheap: it has its own test.
 """
 
 from __future__ import annotations
@@ -78,8 +81,8 @@ EXPECTED: dict[str, tuple[str, str] | None] = {
     "27-control-characters.xlsx": ("not-a-number", "12"),
 }
 AMPLIFIED = "28-amplification.xlsx"
-"""A filled sheet whose rows 58-5000 each hold a 32,000-character criterion id (~45 KB):
-tested on its own (test_bad_files.py::test_amplification_is_capped)."""
+"""A filled sheet whose rows 58-5000 each hold a 32,000-character criterion id (~45 KB), in
+tests/data/bad-amplified: tested on its own (test_bad_files.py::test_amplification_is_capped)."""
 VALID_XLS = HERE / "valid" / "28249-phuong-5.xls"
 """The example sheet 28249 saved by LibreOffice as .xls (soffice --convert-to xls)."""
 
@@ -88,11 +91,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE / "bad")
     out: Path = parser.parse_args().out
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    apart = out.with_name(f"{out.name}-amplified")
+    for folder in (out, apart):
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
     make_all(out)
-    print(f"wrote {len(EXPECTED) + 1} files to {out}", file=sys.stderr)
+    make_amplified(apart)
+    print(f"wrote {len(EXPECTED)} files to {out}, {AMPLIFIED} to {apart}", file=sys.stderr)
 
 
 def template(unit: Unit = UNIT) -> bytes:
@@ -235,10 +241,14 @@ def make_all(out: Path) -> None:
         _template(unit=PI_UNIT), {f"xl/extra{i}.xml": b"<?" * 10_000 for i in range(30)}
     )
     files["27-control-characters.xlsx"] = _control_characters()
-    files[AMPLIFIED] = _amplified()
     for name, data in files.items():
         (out / name).write_bytes(data)
     _encrypted(good, out / "07-password-protected.xlsx")
+
+
+def make_amplified(out: Path) -> None:
+    """Write the amplification sheet into `out`."""
+    (out / AMPLIFIED).write_bytes(_amplified())
 
 
 def _hostile_spellings() -> dict[str, bytes]:
