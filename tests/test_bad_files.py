@@ -48,8 +48,8 @@ class _Graded:
     exit_code: int
     stderr: str
     found: dict[str, list[tuple[str, str]]]
-    graded: set[str]
-    """The files graded as a unit's sheet (whatever their issues)."""
+    graded: dict[str, str]
+    """The files graded as a unit's sheet (whatever their issues) → the unit's name."""
     touched: bool
 
 
@@ -60,13 +60,13 @@ def graded_bad(tmp_path_factory: pytest.TempPathFactory) -> _Graded:
     before = _snapshot(folder)
     result = Run()("grade", folder, "--rubric", "tiengiang-2020", "--format", "json")
     found: dict[str, list[tuple[str, str]]] = {}
-    graded: set[str] = set()
+    graded: dict[str, str] = {}
     if result.exit_code == 1:
         data = json.loads(result.stdout)
         for issue in [*data["issues"], *(i for u in data["units"] for i in u["issues"])]:
             name = Path(issue["file"]).name
             found.setdefault(name, []).append((issue["code"], issue["message"]))
-        graded = {Path(u["file"]).name for u in data["units"]}
+        graded = {Path(u["file"]).name: u["name"] for u in data["units"]}
     return _Graded(result.exit_code, result.stderr, found, graded, _snapshot(folder) != before)
 
 
@@ -86,6 +86,14 @@ def test_each_bad_file_gets_one_clear_located_error(graded_bad: _Graded, name: s
     code, fragment = expected
     ((got_code, message),) = graded_bad.found[name]  # exactly one issue per file
     assert (got_code, fragment in message) == (code, True), (name, message)
+
+
+def test_control_characters_are_graded_and_kept_exact_in_json(graded_bad: _Graded):
+    """BEL and ESC in the unit's name (Excel's `_x0007__x001B_`) come back as the characters
+    they are: JSON keeps them exact (the writers clean them where they write text)."""
+    assert graded_bad.graded["27-control-characters.xlsx"] == "Phường 3 \x07\x1b[2J"
+    ((code, message),) = graded_bad.found["27-control-characters.xlsx"]
+    assert code == "not-a-number" and "12\x07" in message
 
 
 def test_the_bad_files_are_what_the_script_makes(tmp_path: Path):

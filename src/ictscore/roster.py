@@ -162,11 +162,13 @@ def parse_rows(rows: Rows, source: str) -> Roster:
 
 
 def _header(rows: Rows, source: str) -> list[str]:
-    """The columns in the header's order (English or Vietnamese names); UnitsError unless it
-    names code, name and group, each once, and nothing else."""
+    """The columns in the header's order (English or Vietnamese names; "" for a column without
+    a header, ignored: Excel adds them after a stray cell); UnitsError unless it names code,
+    name and group, each once, and nothing else."""
     cells = rows[0][1] if rows else []
-    order = [_HEADER_OF.get(_folded(cell), "") for cell in cells]
-    if "" in order or len(set(order)) != len(order) or not {"code", "name", "group"} <= {*order}:
+    order = [_HEADER_OF.get(_folded(cell), "?") if cell.strip() else "" for cell in cells]
+    named = [column for column in order if column]
+    if "?" in named or len(set(named)) != len(named) or not {"code", "name", "group"} <= {*named}:
         found = ",".join(cells) if rows else "an empty file"
         message = (
             f"expected the header {','.join(COLUMNS)} (or Mã đơn vị, Tên đơn vị, Nhóm, "
