@@ -128,8 +128,8 @@ def test_invalid_rubric_exits_2_with_every_problem(run: Run, tmp_path: Path):
     bad.write_text("id: x\nversion: '1'\ntitle: t\nyear: 1800\nissuer: s\n", encoding="utf-8")
     result = run("grade", EXAMPLES / "sheets", "--rubric", bad)
     assert result.exit_code == 2
-    assert f"{bad}:4: year: Input should be greater than or equal to 1990" in result.stderr
-    assert f"{bad}:1: groups: Field required" in result.stderr
+    assert f"{bad}:4: year: must be 1990 or more, found 1800" in result.stderr
+    assert f"{bad}:1: groups: a required key is missing" in result.stderr
 
 
 def test_bad_arguments_exit_2(run: Run, tmp_path: Path):

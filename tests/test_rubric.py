@@ -115,13 +115,12 @@ def test_invalid_rubric_reports_every_schema_problem_with_file_line_and_path(tmp
     with pytest.raises(RubricError) as info:
         load_rubric(path)
     assert info.value.problems == [
-        f"{path}:15: criteria[0].children[0].max: Input should be greater than 0",
+        f"{path}:15: criteria[0].children[0].max: must be greater than 0, found 0",
         f"{path}:16: criteria[0].children[1].method: a ratio with input: counts needs "
         "'numerator' and 'denominator'",
-        f"{path}:17: criteria[0].children[2].method: Input tag 'bogus' found using 'type' does "
-        "not match any of the expected tags: 'direct', 'yes_no', 'ratio', 'thresholds', "
-        "'levels', 'count', 'normalised'",
-        f"{path}:23: criteria[0].children[3].method.typo: Extra inputs are not permitted",
+        f"{path}:17: criteria[0].children[2].method: unknown method type 'bogus': expected one "
+        "of 'direct', 'yes_no', 'ratio', 'thresholds', 'levels', 'count', 'normalised'",
+        f"{path}:23: criteria[0].children[3].method.typo: unknown key 'typo' (did you mean type?)",
     ]
 
 
@@ -194,8 +193,7 @@ def test_groups_must_be_a_non_empty_subset_of_the_parents(tmp_path: Path):
     with pytest.raises(RubricError) as info:
         parse_rubric(text, "g.yaml")
     assert [p.split(": ", 1)[1] for p in info.value.problems] == [
-        "criteria[1].children[1].children[0].groups: Tuple should have at least 1 item after "
-        "validation, not 0",
+        "criteria[1].children[1].children[0].groups: expected at least 1 item(s)",
         "criteria[2].children[0].groups[0]: criterion 3.1 lists group 'xa', but its parent 3 "
         "does not apply to that group",
     ]
@@ -219,7 +217,7 @@ def test_yaml_syntax_error_and_duplicate_keys_are_located(tmp_path: Path):
 
 
 def test_missing_rubric_file_names_the_bundled_ones():
-    with pytest.raises(RubricError, match="bundled rubrics: .*tiengiang-2020"):
+    with pytest.raises(RubricError, match="the id of a bundled rubric .*tiengiang-2020"):
         load_rubric("no-such-rubric.yaml")
 
 
@@ -247,4 +245,4 @@ def test_a_finding_about_the_whole_file_has_no_line_nor_path():
         load_rubric("no-such-rubric.yaml")
     (finding,) = info.value.findings
     assert (finding.line, finding.path) == (None, "")
-    assert str(finding).startswith("no-such-rubric.yaml: cannot read the rubric: ")
+    assert str(finding).startswith("no-such-rubric.yaml: no such file, and no bundled rubric")

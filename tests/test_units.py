@@ -73,10 +73,10 @@ def test_roster_header_and_encoding(tmp_path: Path):
     bad.write_text("ma,ten\n", encoding="utf-8")
     with pytest.raises(UnitsError, match="expected the header code,name,group,parent"):
         load_units(bad)
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("code,name,group,parent\nx,Xa\xf5,xa,\n".encode("latin-1"))
-    with pytest.raises(UnitsError, match='not UTF-8 text .*save it as "CSV UTF-8"'):
-        load_units(latin)
+    binary = tmp_path / "binary.csv"  # 0x81 is no character of Windows-1258 either
+    binary.write_bytes(b"code,name,group,parent\nx,Xa\x81,xa,\n")
+    with pytest.raises(UnitsError, match='not UTF-8, UTF-16 or Windows-1258 text .*"CSV UTF-8"'):
+        load_units(binary)
 
 
 def test_quoted_names_with_line_breaks_and_crlf(tmp_path: Path):

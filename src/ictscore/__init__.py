@@ -43,7 +43,7 @@ _EXPORTS = {
     "load_rubric": "ictscore.rubric.load",
     "parse_rubric": "ictscore.rubric.load",
     "Rubric": "ictscore.rubric.model",
-    "load_units": "ictscore.roster",
+    "load_units": "ictscore.sheets.roster_book",
     "Roster": "ictscore.roster",
     "Unit": "ictscore.roster",
     "build_template": "ictscore.sheets.template",
@@ -82,11 +82,12 @@ if TYPE_CHECKING:
     from ictscore.grading.scoring import classify, rank_units
     from ictscore.issues import CellRef, Issue, IssueCode
     from ictscore.reports.export import to_csv, write_json, write_report
-    from ictscore.roster import Roster, Unit, load_units
+    from ictscore.roster import Roster, Unit
     from ictscore.rubric.load import load_rubric, parse_rubric
     from ictscore.rubric.model import Rubric
     from ictscore.sheets.fill import fill_workbook
     from ictscore.sheets.reader import read_workbook
+    from ictscore.sheets.roster_book import load_units
     from ictscore.sheets.template import build_template
 
 

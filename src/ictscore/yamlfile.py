@@ -7,16 +7,25 @@ twice"`), and returns the node tree with the data, so that `line_of` can say on 
 value sits. `text_scalars=True` reads every scalar as text (3.10 stays "3.10", not the number
 3.1). Only plain data is ever built (the safe and base loaders): never an object.
 
+Aliases (`*name`, and merge keys `<<: *name`) repeat what an anchor names without copying it,
+so a small document can stand for an enormous one ("billion laughs": 8 levels of 10 aliases are
+10^8 values for whoever walks it). `parse_yaml` counts the values the document stands for,
+each alias as a copy of what it names, and refuses more than `MAX_NODES`
+(`TooManyNodesError`), before anything is built from it.
+
 Foundation level: imports nothing from ictscore.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 import yaml
+
+MAX_NODES: Final = 100_000
+"""The values a document may stand for, aliases expanded (a rubric has about a thousand)."""
 
 DUPLICATE_KEY = "duplicate key {key!r}"
 """The default message for a key given twice (`str.format` with `key`)."""
@@ -68,18 +77,74 @@ def _loader(text_scalars: bool, duplicate: str) -> type[Any]:
     return loader
 
 
+class TooManyNodesError(yaml.YAMLError):
+    """A document that stands for more than `MAX_NODES` values once its aliases are expanded,
+    or for a value that holds itself."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
 def parse_yaml(
-    text: str, *, text_scalars: bool = False, duplicate: str = DUPLICATE_KEY
+    text: str,
+    *,
+    text_scalars: bool = False,
+    duplicate: str = DUPLICATE_KEY,
+    max_nodes: int = MAX_NODES,
 ) -> tuple[Any, yaml.Node | None]:
     """The document and its node tree (for `line_of`), from one parse. Raises yaml.YAMLError,
-    located, for text that is not YAML or has a key twice in one mapping."""
+    located, for text that is not YAML or has a key twice in one mapping; TooManyNodesError
+    (a YAMLError) for a document of more than `max_nodes` values, aliases expanded."""
     loader = _loader(text_scalars, duplicate)(text)
     try:
         root = loader.get_single_node()
+        if root is not None:
+            _check_expansion(root, max_nodes)
         data = loader.construct_document(root) if root is not None else None
     finally:
         loader.dispose()
     return data, root
+
+
+def _check_expansion(root: yaml.Node, limit: int) -> None:
+    """Count the values `root` stands for, each alias as a copy of what it names (each node
+    counted once, its size remembered: linear in the document); TooManyNodesError above
+    `limit`, or for a node inside itself."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # the nodes being counted: the current node's ancestors
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, counted = stack.pop()
+        key = id(node)
+        if counted:
+            open_nodes.discard(key)
+            sizes[key] = size = 1 + sum(sizes[id(child)] for child in _children(node))
+            if size > limit:
+                raise TooManyNodesError(
+                    f"the document stands for more than {limit:,} values once its aliases "
+                    "(*name) are expanded: refused",
+                    node.start_mark,
+                )
+        elif key in open_nodes:
+            raise TooManyNodesError(
+                "an alias (*name) inside the value its anchor (&name) names: refused",
+                node.start_mark,
+            )
+        elif key not in sizes:
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+
+
+def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+    elif isinstance(node, yaml.SequenceNode):
+        yield from node.value
 
 
 def load_yaml(text: str, *, text_scalars: bool = False, duplicate: str = DUPLICATE_KEY) -> Any:

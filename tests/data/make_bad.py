@@ -1,12 +1,15 @@
 """Make tests/data/bad: one file of each kind of broken or hostile submission.
 
-    python tests/data/make_bad.py            # rewrites tests/data/bad
-    python tests/data/make_bad.py --out DIR  # writes DIR instead
+    python tests/data/make_bad.py            # rewrites tests/data/bad and bad-amplified
+    python tests/data/make_bad.py --out DIR  # writes DIR and DIR-amplified instead
 
 `EXPECTED` says, for each file, the one issue `ictscore grade` must report: its code and a part
 of its message. tests/test_bad_files.py grades the folder and checks exactly that, plus a link to
 a file outside the folder, made at test time (git would not keep it pointing outside).
 Everything is deterministic except the encrypted workbook (encryption salts are random).
+
+The amplification sheet (`AMPLIFIED`: thousands of issues from 45 KB) is kept apart, in
+tests/data/bad-amplified, so that grading the bad folder stays cheap: it has its own test.
 """
 
 from __future__ import annotations
@@ -34,10 +37,13 @@ UNIT = Unit("28249", "Phường 5", "xa", "815", "Thành phố Mỹ Tho")
 OLD_UNIT = Unit("28252", "Phường 4", "xa", "815", "Thành phố Mỹ Tho")
 MACRO_UNIT = Unit("28294", "Phường 3", "xa", "816", "Thị xã Gò Công")
 FAR_UNIT = Unit("28297", "Phường 2", "xa", "816", "Thị xã Gò Công")
+PI_UNIT = Unit("28255", "Phường 7", "xa", "815", "Thành phố Mỹ Tho")
+CONTROL_UNIT = Unit("28258", "Phường 3 @CTRL@", "xa", "815", "Thành phố Mỹ Tho")
+AMPLIFIED_UNIT = Unit("28261", "Phường 1", "xa", "815", "Thành phố Mỹ Tho")
 FIXED = (2020, 12, 1, 8, 0, 0)
 
-# file → (issue code, a part of its message)
-EXPECTED: dict[str, tuple[str, str]] = {
+# file → (issue code, a part of its message), or None: graded without any issue
+EXPECTED: dict[str, tuple[str, str] | None] = {
     "01-empty.xlsx": ("unreadable-file", "the file is empty (0 bytes)"),
     "02-pdf-renamed.xlsx": ("not-a-spreadsheet", "not a spreadsheet: a PDF document"),
     "03-jpeg-renamed.xlsx": ("not-a-spreadsheet", "not a spreadsheet: a JPEG image"),
@@ -62,7 +68,21 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # … or asks for 900 GB and aborts its process: only a worker process dies
     "20-xls-reader-aborts.xls": ("unreadable-file", "reading it crashed the reader"),
     "21-far-away-cell.xlsx": ("too-large", "has cells up to row 1048576, column 16384"),
+    # the far cell spelled as other programs may write it: a namespace prefix, single quotes,
+    # spaces around `=`, or no reference at all (a row's `r` places its cells)
+    "22-far-cell-prefixed.xlsx": ("too-large", "up to row 1000000, column 16384"),
+    "23-far-cell-single-quotes.xlsx": ("too-large", "up to row 1000000, column 16384"),
+    "24-far-cell-spaced-attribute.xlsx": ("too-large", "up to row 1000000, column 16384"),
+    "25-far-row-no-cell-refs.xlsx": ("too-large", "up to row 1000000, column 8"),
+    # a valid sheet with 30 extra parts of 20 KB of `<?` (once a quadratic scan): graded
+    "26-instruction-starts.xlsx": None,
+    # control characters in the unit's name and in typed values (BEL, ESC, Word's manual line
+    # break `_x000B_`), as Excel stores them: graded; the BEL typed in a number is reported
+    "27-control-characters.xlsx": ("not-a-number", "12"),
 }
+AMPLIFIED = "28-amplification.xlsx"
+"""A filled sheet whose rows 58-5000 each hold a 32,000-character criterion id (~45 KB), in
+tests/data/bad-amplified: tested on its own (test_bad_files.py::test_amplification_is_capped)."""
 VALID_XLS = HERE / "valid" / "28249-phuong-5.xls"
 """The example sheet 28249 saved by LibreOffice as .xls (soffice --convert-to xls)."""
 
@@ -71,11 +91,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE / "bad")
     out: Path = parser.parse_args().out
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    apart = out.with_name(f"{out.name}-amplified")
+    for folder in (out, apart):
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
     make_all(out)
-    print(f"wrote {len(EXPECTED)} files to {out}", file=sys.stderr)
+    make_amplified(apart)
+    print(f"wrote {len(EXPECTED)} files to {out}, {AMPLIFIED} to {apart}", file=sys.stderr)
+
+
+def template(unit: Unit = UNIT) -> bytes:
+    """A filled score sheet for `unit`, byte-identical on every run."""
+    return _template(unit=unit)
 
 
 def _template(version: str | None = None, unit: Unit = UNIT) -> bytes:
@@ -132,6 +160,42 @@ def _sheet_xml(data: bytes) -> bytes:
     return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
 
 
+def rezip_sheet(data: bytes, sheet: bytes) -> bytes:
+    """The workbook with its score sheet's XML replaced."""
+    return _rezip(data, {"xl/worksheets/sheet1.xml": sheet})
+
+
+def extra_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
+    """The workbook with parts added."""
+    return _rezip(data, {}, parts)
+
+
+_MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def prefixed(sheet: bytes) -> bytes:
+    """The sheet XML with its elements in a prefixed namespace (`<x:c>`), as some programs
+    write it (readers accept it)."""
+    sheet = sheet.replace(_MAIN_NS, _MAIN_NS.replace(b"xmlns=", b"xmlns:x="))
+    return re.sub(rb"<(/?)([A-Za-z_][\w.-]*)(?=[\s/>])", rb"<\1x:\2", sheet)
+
+
+def far_cell(cell: bytes, unit: Unit = FAR_UNIT) -> bytes:
+    """The score sheet's XML for `unit` with one more row: `cell` (a cell's start tag, or a
+    whole row if it starts with a row tag), at row 1000000. A prefixed tag (`<x:c`) makes the
+    whole sheet prefixed."""
+    sheet = _sheet_xml(_template(unit=unit))
+    x = b"x:" if cell.startswith(b"<x:") else b""
+    if x:
+        sheet = prefixed(sheet)
+    row = (
+        cell
+        if b"row" in cell
+        else b"<%srow r='1000000'>%s<%sv>1</%sv></%sc></%srow>" % (x, cell, x, x, x, x)
+    )
+    return sheet.replace(b"</%ssheetData>" % x, row + b"</%ssheetData>" % x)
+
+
 def make_all(out: Path) -> None:
     good = _template()
     files: dict[str, bytes] = {}
@@ -172,9 +236,92 @@ def make_all(out: Path) -> None:
     files["21-far-away-cell.xlsx"] = _edited(
         lambda wb: wb[layout.SCORE_SHEET].cell(1048576, 16384, "x"), FAR_UNIT
     )
+    files.update(_hostile_spellings())
+    files["26-instruction-starts.xlsx"] = extra_parts(
+        _template(unit=PI_UNIT), {f"xl/extra{i}.xml": b"<?" * 10_000 for i in range(30)}
+    )
+    files["27-control-characters.xlsx"] = _control_characters()
     for name, data in files.items():
         (out / name).write_bytes(data)
     _encrypted(good, out / "07-password-protected.xlsx")
+
+
+def make_amplified(out: Path) -> None:
+    """Write the amplification sheet into `out`."""
+    (out / AMPLIFIED).write_bytes(_amplified())
+
+
+def _hostile_spellings() -> dict[str, bytes]:
+    """The far cell of 21 as other programs may spell it, each for its own unit."""
+    units = [Unit(f"2830{i}", f"Xã {i}", "xa", "816", "Thị xã Gò Công") for i in range(4)]
+    far = {
+        "22-far-cell-prefixed.xlsx": b'<x:c r="XFD1000000">',
+        "23-far-cell-single-quotes.xlsx": b"<c r='XFD1000000'>",
+        "24-far-cell-spaced-attribute.xlsx": b'<c t="n" r = "XFD1000000" >',
+        "25-far-row-no-cell-refs.xlsx": b'<row r="1000000"><c><v>1</v></c><c/><c/></row>',
+    }
+    return {
+        name: rezip_sheet(_template(unit=unit), far_cell(cell, unit))
+        for (name, cell), unit in zip(far.items(), units, strict=True)
+    }
+
+
+def _control_characters() -> bytes:
+    """Text as Excel stores the control characters pasted into it (`_x0007_`): BEL and ESC in
+    the unit's name, Word's manual line break in a note, BEL after a typed number."""
+    rubric = load_rubric(RUBRIC)
+    wb = build_template(rubric, CONTROL_UNIT)
+    values = _values(rubric)
+    first = next(iter(values))
+    slot = next(iter(values[first]))
+    values[first][slot] = "12@BEL@"
+    fill_workbook(wb, values)
+    ws = wb[layout.SCORE_SHEET]
+    ws.cell(ws.max_row, 8, "Xem tờ trình@VT@số 12")
+    data = _save(wb)
+    swaps = {b"@CTRL@": b"_x0007__x001B_[2J", b"@BEL@": b"_x0007_", b"@VT@": b"_x000B_"}
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    replace = {}
+    for name in archive.namelist():
+        body = archive.read(name)
+        for old, new in swaps.items():
+            body = body.replace(old, new)
+        replace[name] = body
+    return _rezip(data, replace)
+
+
+def _amplified() -> bytes:
+    """A filled sheet whose rows 58-5000 each hold the same 32,000-character criterion id (one
+    shared string: ~45 KB), an unknown criterion on every row."""
+    data = _template(unit=AMPLIFIED_UNIT)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="s"><v>0</v></c></row>' % (r, r) for r in range(58, 5001)
+    )
+    sheet = _sheet_xml(data).replace(b"</sheetData>", rows + b"</sheetData>")
+    strings = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        b'uniqueCount="1"><si><t>' + b"9" * 32_000 + b"</t></si></sst>"
+    )
+    types = archive.read("[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = archive.read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    return _rezip(
+        data,
+        {
+            "xl/worksheets/sheet1.xml": sheet,
+            "[Content_Types].xml": types,
+            "xl/_rels/workbook.xml.rels": rels,
+        },
+        {"xl/sharedStrings.xml": strings},
+    )
 
 
 def _docx() -> bytes:

@@ -55,8 +55,9 @@ def template(
     """
     from ictscore.reports.export import save_workbook
     from ictscore.reports.files import check_writable
-    from ictscore.roster import load_units, sheet_file_name
+    from ictscore.roster import sheet_file_name
     from ictscore.rubric.load import load_rubric
+    from ictscore.sheets.roster_book import load_units
     from ictscore.sheets.template import build_template
 
     with exit_on_error():

@@ -25,9 +25,10 @@ from ictscore.grading.rubric_choice import check_made, pick_rubric, resolve_rubr
 from ictscore.grading.units import grade_sheet
 from ictscore.grading.workers import Advance, grade_files, read_sheets
 from ictscore.issues import Finding, Issue
-from ictscore.roster import Roster, load_units
+from ictscore.roster import Roster
 from ictscore.rubric.model import Rubric
 from ictscore.sheets.reader import SheetData
+from ictscore.sheets.roster_book import load_units
 
 Progress = Callable[[int, int], None]
 """Told (sheets done, sheets in all) as the sheets are graded."""

@@ -18,10 +18,11 @@ from ictscore.grading.results import Status, UnitResult
 from ictscore.grading.validate import evaluate_sheet
 from ictscore.issues import CellRef, Issue, IssueCode, Severity, cap_issues
 from ictscore.messages import Msg
-from ictscore.roster import Roster, Unit, load_units
+from ictscore.roster import Roster, Unit
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.reader import SheetData
+from ictscore.sheets.roster_book import load_units
 from ictscore.text import clip
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING

@@ -10,18 +10,22 @@ Reading files and the bundled rubrics is load.py's.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, Final, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ictscore.errors import RubricError
 from ictscore.issues import ERROR, WARNING, Finding
-from ictscore.rubric.methods import METHOD_TYPES
-from ictscore.rubric.model import Rubric
+from ictscore.rubric.methods import METHOD_TYPES, Method
+from ictscore.rubric.model import Band, Criterion, Group, Rubric, Unranked
 from ictscore.rubric.rules import Loc, RuleFinding, rule_findings, yaml_path
-from ictscore.yamlfile import line_of, parse_yaml
+from ictscore.text import clip
+from ictscore.yamlfile import TooManyNodesError, line_of, parse_yaml
 
 __all__ = ["Finding", "RubricCheck", "check_rubric_text"]
 
@@ -71,9 +75,9 @@ def _parse(text: str, source: str) -> tuple[dict[str, Any], yaml.Node | None]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RubricError(
-            source, [Finding(ERROR, source, line, "", f"not valid YAML: {problem}")]
-        ) from exc
+        if not isinstance(exc, TooManyNodesError):
+            problem = f"not valid YAML: {problem}"
+        raise RubricError(source, [Finding(ERROR, source, line, "", problem)]) from exc
     if not isinstance(data, dict):
         raise RubricError(
             source,
@@ -107,9 +111,99 @@ def _validate(data: dict[str, Any]) -> tuple[Rubric | None, list[RuleFinding], b
             continue  # pydantic's echo of a failed item ("at least 1 item after validation")
         if err["type"] != "rubric_rules":
             schema_ok = False
-            message = err["msg"].removeprefix("Value error, ")
-            found.append(RuleFinding(ERROR, _clean_loc(loc), message))
+            found.append(RuleFinding(ERROR, _clean_loc(loc), schema_message(err)))
     return None, found, schema_ok
+
+
+def schema_message(err: Mapping[str, Any]) -> str:
+    """A schema error (pydantic's) said in the project's words: what was found, what is
+    expected; the location is the finding's."""
+    kind: str = err["type"]
+    ctx: Mapping[str, Any] = err.get("ctx") or {}
+    found = _shown(err.get("input"))
+    if kind in _SAID:
+        return _SAID[kind].format(found=found, **{k: _plain(v) for k, v in ctx.items()})
+    if kind == "extra_forbidden":
+        key = str(err["loc"][-1])
+        close = difflib.get_close_matches(key, _known_keys(), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return f"unknown key {key!r}{hint}"
+    if kind == "string_pattern_mismatch":
+        what = _PATTERNS.get(str(ctx.get("pattern")), "the expected form")
+        return f"{found} is not {what}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+_SAID: Final = {
+    "missing": "a required key is missing",
+    "literal_error": "{found} is not allowed here: expected {expected}",
+    "enum": "{found} is not allowed here: expected {expected}",
+    "union_tag_invalid": "unknown method type '{tag}': expected one of {expected_tags}",
+    "union_tag_not_found": "the method has no type (type: direct, yes_no, ratio, …)",
+    "int_parsing": "expected a whole number, found {found}",
+    "int_type": "expected a whole number, found {found}",
+    "int_from_float": "expected a whole number, found {found}",
+    "decimal_parsing": "expected a number, found {found}",
+    "decimal_type": "expected a number, found {found}",
+    "float_parsing": "expected a number, found {found}",
+    "float_type": "expected a number, found {found}",
+    "finite_number": "expected a number, found {found}",
+    "decimal_max_places": "at most {decimal_places} decimal places, found {found}",
+    "decimal_max_digits": "at most {max_digits} digits, found {found}",
+    "decimal_whole_digits": "at most {whole_digits} digits before the decimal point",
+    "greater_than": "must be greater than {gt}, found {found}",
+    "greater_than_equal": "must be {ge} or more, found {found}",
+    "less_than": "must be less than {lt}, found {found}",
+    "less_than_equal": "must be {le} or less, found {found}",
+    "bool_type": "expected true or false, found {found}",
+    "bool_parsing": "expected true or false, found {found}",
+    "string_type": "expected text, found {found}",
+    "string_too_short": "must not be empty",
+    "string_too_long": "at most {max_length} characters",
+    "list_type": "expected a list (lines starting with -), found {found}",
+    "tuple_type": "expected a list (lines starting with -), found {found}",
+    "dict_type": "expected a mapping (key: value lines), found {found}",
+    "model_type": "expected a mapping (key: value lines), found {found}",
+    "model_attributes_type": "expected a mapping (key: value lines), found {found}",
+    "too_short": "expected at least {min_length} item(s)",
+    "too_long": "expected at most {max_length} item(s)",
+}
+"""Schema errors in the project's words, by pydantic's error type (`str.format` with the
+value found and the error's context)."""
+
+_PATTERNS: Final = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "an id of lowercase letters, digits and hyphens (so-nganh)",
+    r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$": "a criterion id: letters or digits separated by dots "
+    "(1, 1.2, 1.2.a)",
+}
+
+
+def _shown(value: Any) -> str:
+    """A value found, as the message quotes it: text quoted and cut short, a list or a mapping
+    by its kind."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return repr(clip(value, 60))
+    return str(value)
+
+
+def _plain(value: Any) -> str:
+    """A context value (pydantic quotes them: "'equal' or 'cap'"), as it is shown."""
+    return str(value)
+
+
+@cache
+def _known_keys() -> list[str]:
+    """Every key a rubric's mappings can hold, for suggestions."""
+    models: list[type[BaseModel]] = [Rubric, Group, Band, Criterion, Unranked, *_method_models()]
+    return sorted({key for model in models for key in model.model_fields})
+
+
+def _method_models() -> list[type[BaseModel]]:
+    return [m for m in get_args(get_args(Method)[0]) if issubclass(m, BaseModel)]
 
 
 def _clean_loc(loc: tuple[str | int, ...]) -> Loc:

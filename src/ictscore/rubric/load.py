@@ -8,14 +8,20 @@ instead, for `ictscore rubric check`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Final
 
 from ictscore.errors import RubricError
+from ictscore.inputfile import InputFileError, read_input
 from ictscore.issues import ERROR, Finding
 from ictscore.rubric.lint import RubricCheck, check_rubric_text
 from ictscore.rubric.model import Rubric
+
+MAX_RUBRIC_BYTES: Final = 1024 * 1024
+"""A rubric is tens of kilobytes (the largest bundled one: 23 KB)."""
 
 
 def bundled_rubric_ids() -> list[str]:
@@ -40,13 +46,27 @@ def check_rubric(path: str | Path) -> RubricCheck:
     file = Path(path)
     if not file.exists() and (bundled := bundled_rubric_path(source)) is not None:
         file = bundled
+    if not file.exists() and not file.is_symlink():
+        raise RubricError(source, [Finding(ERROR, source, None, "", _not_found(source))])
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        known = ", ".join(bundled_rubric_ids())
-        message = f"cannot read the rubric: {exc} (bundled rubrics: {known})"
+        text = read_input(file, MAX_RUBRIC_BYTES, "rubric").decode("utf-8")
+    except InputFileError as exc:
+        raise RubricError(source, [Finding(ERROR, source, None, "", str(exc))]) from exc
+    except UnicodeDecodeError as exc:
+        message = f"cannot read: not UTF-8 text (byte {exc.start}); save the rubric as UTF-8"
         raise RubricError(source, [Finding(ERROR, source, None, "", message)]) from exc
     return check_rubric_text(text, source)
+
+
+def _not_found(name: str) -> str:
+    """No such file and no such bundled rubric: the closest bundled id, and what there is."""
+    known = bundled_rubric_ids()
+    close = difflib.get_close_matches(Path(name).stem, known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return (
+        f"no such file, and no bundled rubric of that id: {hint}--rubric takes a YAML file or "
+        f"the id of a bundled rubric ({', '.join(known)})"
+    )
 
 
 def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:

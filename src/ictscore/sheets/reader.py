@@ -215,7 +215,7 @@ def read_record(rows: Iterable[Sequence[Any]]) -> dict[str, str]:
     return meta
 
 
-_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Z]+[0-9]+)["']""")
 _ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
 
 
@@ -242,27 +242,31 @@ def _formula_problems(inspected: Inspected) -> dict[str, str]:
         at = formula.start()
         if at < done:
             continue  # inside the cell just read
-        start = _cell_start(xml, done, at)
-        close = xml.find(b"</c>", at)
-        done = close + 4 if close >= 0 else len(xml)
+        x = formula[1]  # the namespace prefix of the formula (`x:`), its cell's too
+        start = _cell_start(xml, done, at, b"<" + x + b"c")
+        close = xml.find(b"</" + x + b"c>", at)
+        done = close + len(x) + 4 if close >= 0 else len(xml)
         if start >= 0:
-            _formula_cell(xml[start:done], out)
+            _formula_cell(xml[start:done], out, x)
     return out
 
 
-_FORMULA_START = re.compile(rb"<f[\s>/]")
+_FORMULA_START = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)f[\s>/]")
 
 
-def _cell_start(xml: bytes, low: int, at: int) -> int:
-    """Where the cell holding position `at` starts (`<c` and a space, `>` or `/`), searching
-    back no further than `low`; -1 if there is none."""
-    start = xml.rfind(b"<c", low, at)
-    while start >= 0 and xml[start + 2 : start + 3] not in (b" ", b"\t", b"\n", b"\r", b">", b"/"):
-        start = xml.rfind(b"<c", low, start)
+def _cell_start(xml: bytes, low: int, at: int, open_tag: bytes = b"<c") -> int:
+    """Where the cell holding position `at` starts (`open_tag` and a space, `>` or `/`),
+    searching back no further than `low`; -1 if there is none."""
+    start, after = xml.rfind(open_tag, low, at), len(open_tag)
+    while start >= 0 and xml[start + after : start + after + 1] not in _TAG_NAME_END:
+        start = xml.rfind(open_tag, low, start)
     return start
 
 
-def _formula_cell(cell: bytes, out: dict[str, str]) -> None:
+_TAG_NAME_END = (b" ", b"\t", b"\n", b"\r", b">", b"/")
+
+
+def _formula_cell(cell: bytes, out: dict[str, str], x: bytes = b"") -> None:
     tag_end = cell.find(b">")
     if tag_end < 0:
         return
@@ -270,12 +274,12 @@ def _formula_cell(cell: bytes, out: dict[str, str]) -> None:
     ref = _REF.search(tag)
     if ref is None:
         return
-    v_start = cell.find(b"<v>")
+    v_start = cell.find(b"<" + x + b"v>")
     if v_start < 0:
         out[ref.group(1).decode()] = ""
     elif _ERROR_TYPE.search(tag):
-        v_end = cell.find(b"</v>", v_start)
-        out[ref.group(1).decode()] = cell[v_start + 3 : v_end].decode(errors="replace")
+        v_end = cell.find(b"</" + x + b"v>", v_start)
+        out[ref.group(1).decode()] = cell[v_start + len(x) + 3 : v_end].decode(errors="replace")
 
 
 _SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*>")
