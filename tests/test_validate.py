@@ -434,6 +434,8 @@ def test_the_formula_scan_finds_exactly_the_formulas_without_a_usable_result():
         b'<c\n r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'  # an error
         b'<c r="C2"><f>1+1</f><v>2</v></c>'  # fine
         b'<c r="D2" t="e"><v>#N/A</v></c>'  # an error typed, not a formula
+        b'<c r="F2"><f>1+2</f><v></v></c>'  # never calculated (openpyxl writes it with lxml)
+        b'<c r="G2"><f>1+3</f><v/></c>'  # never calculated (openpyxl without lxml)
         b'<c r="E2" s="3"/>'  # an empty styled cell, last of the sheet
         b"</row></sheetData><headerFooter><firstHeader>x</firstHeader></headerFooter>"
         b"</worksheet>"
@@ -444,4 +446,5 @@ def test_the_formula_scan_finds_exactly_the_formulas_without_a_usable_result():
         "xl/worksheets/sheet1.xml": b'<worksheet><c r="Z9"><f>1</f></c></worksheet>',
         "xl/worksheets/sheet9.xml": sheet,
     }
-    assert _formula_problems(Inspected(b"", "xlsx", parts)) == {"A2": "", "B2": "#DIV/0!"}
+    problems = _formula_problems(Inspected(b"", "xlsx", parts))
+    assert problems == {"A2": "", "B2": "#DIV/0!", "F2": "", "G2": ""}

@@ -275,11 +275,12 @@ def _formula_cell(cell: bytes, out: dict[str, str], x: bytes = b"") -> None:
     if ref is None:
         return
     v_start = cell.find(b"<" + x + b"v>")
-    if v_start < 0:
+    v_end = cell.find(b"</" + x + b"v>", v_start) if v_start >= 0 else -1
+    saved = cell[v_start + len(x) + 3 : v_end] if v_end >= 0 else b""
+    if not saved.strip():  # no result: no <v>, <v/>, or <v></v> (openpyxl writes it with lxml)
         out[ref.group(1).decode()] = ""
     elif _ERROR_TYPE.search(tag):
-        v_end = cell.find(b"</" + x + b"v>", v_start)
-        out[ref.group(1).decode()] = cell[v_start + len(x) + 3 : v_end].decode(errors="replace")
+        out[ref.group(1).decode()] = saved.decode(errors="replace")
 
 
 _SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*>")
