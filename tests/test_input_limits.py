@@ -36,6 +36,26 @@ def test_a_pipe_as_roster_is_refused_without_waiting(fifo: Path):
         load_units(fifo)
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_pipe_as_appraisal_form_or_compare_input_is_refused_without_waiting(
+    run: Run, tmp_path: Path, suffix: str
+):
+    """The other files a user names: the appraisal form (`grade --appraisal`), the results and
+    the criterion mapping of `compare`."""
+    from ictscore.errors import AppraisalFormError
+    from ictscore.grading.appraisal_form import read_appraisal
+
+    pipe = tmp_path / f"form{suffix}"
+    os.mkfifo(pipe)
+    with pytest.raises(AppraisalFormError, match="not a regular file"):
+        read_appraisal(pipe)
+    json_pipe = tmp_path / "last.json"
+    if not json_pipe.exists():
+        os.mkfifo(json_pipe)
+    result = run("compare", json_pipe, json_pipe)
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
 def test_a_device_is_never_read(run: Run):
     result = run("rubric", "check", "/dev/zero")

@@ -212,3 +212,25 @@ def test_strict_says_why_it_fails(tmp_path: Path, run: Run):
     result = run("rubric", "check", path, "--strict")
     assert result.exit_code == 1 and "usable, but --strict fails on warnings" in result.stderr
     assert f"{path}:15: warning: criteria[0].max:" in result.stdout
+
+
+def test_a_control_character_in_a_rubric_is_refused_where_it_is(tmp_path: Path, run: Run):
+    """A BEL (or Word's U+000B) in a title reached the template, which stopped with openpyxl's
+    IllegalCharacterError traceback: the rubric is refused, naming the field and its line."""
+    from tests.conftest import SMALL_RUBRIC
+
+    text = SMALL_RUBRIC.replace('title: "Bảng điểm thử nghiệm"', 'title: "Bảng điểm\\a thử"')
+    text = text.replace('label: "UBND cấp xã"', 'label: "UBND\\vcấp xã"')
+    assert text != SMALL_RUBRIC
+    checked = check_rubric_text(text, "r.yaml")
+    found = [(f.line, f.path, f.message.split(" (")[0]) for f in checked.errors]
+    assert found == [
+        (3, "title", "holds a control character"),
+        (9, "groups[1].label", "holds a control character"),
+    ]
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text(text, encoding="utf-8")
+    (tmp_path / "units.csv").write_text("code,name,group\nx1,Xã A,xa\n", encoding="utf-8")
+    result = run("template", "-r", rubric, "-u", tmp_path / "units.csv", "--out", tmp_path / "s")
+    assert result.exit_code == 2, result.stderr
+    assert "Traceback" not in result.stderr and "U+0007" in result.stderr

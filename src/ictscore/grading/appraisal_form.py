@@ -16,11 +16,12 @@ from typing import Any, Final
 from ictscore.errors import AppraisalFormError
 from ictscore.grading.cells import GROUPED, PLAIN_NUMBER
 from ictscore.grading.results import Status, UnitResult
+from ictscore.inputfile import InputFileError, read_input
 from ictscore.issues import CellRef
 from ictscore.rubric.methods import Normalised
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
-from ictscore.sheets.filecheck import inspect_file
+from ictscore.sheets.filecheck import MAX_FILE_BYTES, inspect_file
 from ictscore.sheets.reader import RawCell, ReadSheet, cell_text, column_letter, read_record
 from ictscore.sheets.template import write_record
 from ictscore.text import xml_safe
@@ -152,17 +153,17 @@ def read_appraisal(path: Path) -> AppraisalSheet:
     """Read an appraisal form (.xlsx made by `ictscore appraisal`, or a CSV with the same
     headers). Raises AppraisalFormError (WorkbookError from the file check) if it is not one."""
     shown = str(path)
+    try:  # a regular file of bounded size (a pipe would block, /dev/zero never end)
+        data = read_input(path, MAX_FILE_BYTES, "appraisal form")
+    except InputFileError as exc:
+        raise AppraisalFormError(f"{shown}: {exc}") from exc
     if path.suffix.lower() == ".csv":
         try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                rows = [tuple(r) for r in csv.reader(fh)]
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
             raise AppraisalFormError(f"{shown}: cannot read the appraisal CSV: {exc}") from exc
+        rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""))]
         return _parse(shown, "csv", rows, {})
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AppraisalFormError(f"{shown}: cannot open the file: {exc}") from exc
     # size, zip bomb, XML entities, what the file really is (a form has a row per unit and
     # criterion: 208 units × 35 criteria is 7,280 rows)
     inspect_file(data, CellRef(shown), max_rows=FORM_ROWS)

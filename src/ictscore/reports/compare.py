@@ -21,19 +21,23 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ictscore.errors import ResultsFileError
+from ictscore.inputfile import InputFileError, read_input
 from ictscore.numbers import round_half_up, vn_number
 from ictscore.text import clip
 from ictscore.yamlfile import load_yaml
 
 FORMAT = "ictscore-report/1"
+MAX_RESULTS_BYTES = 512 * 1024 * 1024
+"""A results file of 10,000 units is about 40 MB; a larger file is not one of ictscore's."""
+MAX_MAPPING_BYTES = 1024 * 1024
 
 
 def load_results(path: Path) -> dict[str, Any]:
     """A results file written by `ictscore grade --output x.json` (or `--format json`), checked
     against the part of the contract `compare` reads (`_ResultsFile`)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(read_input(path, MAX_RESULTS_BYTES, "results").decode("utf-8"))
+    except (InputFileError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResultsFileError(f"{path}: cannot read the results file: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ResultsFileError(
@@ -112,8 +116,8 @@ def _problem(error: Mapping[str, Any]) -> str:
 def load_mapping(path: Path) -> dict[str, str]:
     """Old criterion id → new id, from a two-column CSV (`old,new`) or a YAML mapping."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_input(path, MAX_MAPPING_BYTES, "mapping").decode("utf-8-sig")
+    except (InputFileError, UnicodeDecodeError) as exc:
         raise ResultsFileError(f"{path}: cannot read the mapping: {exc}") from exc
     read = _csv_pairs if path.suffix.lower() == ".csv" else _yaml_pairs
     pairs = read(path, text)

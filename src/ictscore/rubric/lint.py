@@ -11,7 +11,8 @@ Reading files and the bundled rubrics is load.py's.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final, get_args
@@ -55,6 +56,7 @@ def check_rubric_text(text: str, source: str = "<rubric>") -> RubricCheck:
     # NOTE: the cross-field rules run on the data as loaded, also when the schema failed
     # (pydantic would skip them): every problem is reported at once.
     found.extend(rule_findings(data, schema_ok))
+    found.extend(_control_characters(data, ()))
     if rubric is not None:
         found.extend(_model_findings(rubric))
     located = sorted(
@@ -95,6 +97,39 @@ def _parse(text: str, source: str) -> tuple[dict[str, Any], yaml.Node | None]:
     return data, root
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_characters(value: Any, loc: Loc) -> list[RuleFinding]:
+    """Text holding a control character (a BEL or ESC pasted from elsewhere, Word's manual line
+    break U+000B): a workbook cannot hold it and a terminal would act on it. Every title,
+    label and note of a rubric is printed in the sheets and reports, so it is refused where it
+    is, rather than changed there (a changed title would no longer match the sheets made from
+    it)."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found is None:
+            return []
+        char = f"U+{ord(found.group()):04X}"
+        return [
+            RuleFinding(
+                ERROR,
+                loc,
+                f"holds a control character ({char}), which sheets and reports cannot show; "
+                "remove it (a line break is written as a new line in YAML)",
+            )
+        ]
+    out: list[RuleFinding] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out.extend(_control_characters(key, (*loc, str(key))))
+            out.extend(_control_characters(item, (*loc, str(key))))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            out.extend(_control_characters(item, (*loc, index)))
+    return out
+
+
 def _validate(data: dict[str, Any]) -> tuple[Rubric | None, list[RuleFinding], bool]:
     """The model, or the schema's errors (pydantic's, without the cross-field rules: those are
     run on the YAML itself); and whether the schema held."""
@@ -125,7 +160,7 @@ def schema_message(err: Mapping[str, Any]) -> str:
         return _SAID[kind].format(found=found, **{k: _plain(v) for k, v in ctx.items()})
     if kind == "extra_forbidden":
         key = str(err["loc"][-1])
-        close = difflib.get_close_matches(key, _known_keys(), n=1)
+        close = difflib.get_close_matches(key, _keys_at(err["loc"][:-1]), n=1, cutoff=0.7)
         hint = f" (did you mean {close[0]}?)" if close else ""
         return f"unknown key {key!r}{hint}"
     if kind == "string_pattern_mismatch":
@@ -196,6 +231,30 @@ def _plain(value: Any) -> str:
 
 
 @cache
+def _keys_at(loc: Sequence[str | int]) -> list[str]:
+    """The keys the mapping at `loc` can hold (a criterion's, a group's, …), for suggestions;
+    every key a rubric holds where the mapping is not known."""
+    names = [part for part in loc if isinstance(part, str)]
+    if not loc:
+        models: list[type[BaseModel]] = [Rubric]
+    elif names and names[-1] == "method":
+        models = _method_models()
+    elif names and names[-1] in _LIST_MODELS and isinstance(loc[-1], int):
+        models = [_LIST_MODELS[names[-1]]]
+    else:
+        return _known_keys()
+    return sorted({key for model in models for key in model.model_fields})
+
+
+_LIST_MODELS: Final[dict[str, type[BaseModel]]] = {
+    "criteria": Criterion,
+    "children": Criterion,
+    "groups": Group,
+    "bands": Band,
+    "unranked": Unranked,
+}
+
+
 def _known_keys() -> list[str]:
     """Every key a rubric's mappings can hold, for suggestions."""
     models: list[type[BaseModel]] = [Rubric, Group, Band, Criterion, Unranked, *_method_models()]
