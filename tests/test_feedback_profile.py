@@ -206,3 +206,27 @@ def test_previous_is_checked_before_grading(run: Run, tmp_path: Path):
     assert not (tmp_path / "fb").exists()
     alone = run("grade", EXAMPLES / "sheets", "-q", "--previous", bad)
     assert alone.exit_code == 2 and "--previous is shown in the feedback" in alone.stderr
+
+
+def test_profile_says_what_the_appraisal_changed_and_why(run: Run, tmp_path: Path):
+    form = tmp_path / "tham-dinh.csv"
+    form.write_text(
+        "Mã đơn vị,Mã tiêu chí,Thẩm định,Không áp dụng (lý do),Ghi chú thẩm định\n"
+        "28249,1.1,5,,Danh sách máy tính không khớp báo cáo\n"
+        "28249,2.2,,Đơn vị không có mạng nội bộ,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "fb"
+    result = run("grade", EXAMPLES / "sheets", "-q", "-a", form, "--feedback", out)
+    assert result.exit_code == 0, result.stderr
+    rows = _rows(out / "28249-phan-hoi.xlsx")
+    start = next(i for i, r in enumerate(rows) if r[0] == "Kết quả thẩm định khác điểm tự chấm")
+    assert rows[start + 1] == ("Tiêu chí", None, "Tự chấm", "Thẩm định", "Thay đổi", "Lý do")
+    cut, excluded = rows[start + 2], rows[start + 3]
+    assert str(cut[0]).startswith("1.1 Tỷ lệ cán bộ")
+    assert cut[2:] == ("7,00", "5,00", "−2,00", "Danh sách máy tính không khớp báo cáo")
+    assert str(excluded[0]).startswith("2.2 ")
+    assert excluded[2:] == ("2,00", "KAD", "—", "Không áp dụng: Đơn vị không có mạng nội bộ")
+    area2 = next(r for r in rows if str(r[0]).startswith("2. "))
+    assert area2[3] == "8,00"  # its maximum without 2.2
+    assert any("Tổng điểm tự chấm 104,69; sau thẩm định 100,69" in str(r[0]) for r in rows)

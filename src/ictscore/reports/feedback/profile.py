@@ -303,12 +303,13 @@ def _areas(
         year = f"Năm {previous.year}" if previous and previous.year else "Năm trước"
         header += [year, "Thay đổi"]
     rows, chart = [], []
+    plan, skip = rubric.plan(unit.group), frozenset(unit.not_applicable)
     for area in of_group.areas:
         points = unit.subtotals.get(area.id, unit.points.get(area.id))
         row: list[Any] = [
             f"{area.id}. {area.title}{_kind_note(area.kind, area.title)}",
             _fig(points, p),
-            vn_number(area.max, p),
+            vn_number(plan.max_of(area.id, skip), p),  # without criteria not applicable
             _fig(area.mean, p),
             _fig(area.best, p),
         ]
@@ -440,14 +441,14 @@ def _appraisal(page: _Page, rubric: Rubric, unit: UnitResult) -> None:
     rows = []
     for c in changed:
         title = planned[c.criterion].criterion.title if c.criterion in planned else ""
-        why = c.not_applicable or c.note or labels.NO_REASON
+        why = f"{labels.NOT_APPLICABLE}: {c.not_applicable}" if c.not_applicable else c.note
         rows.append(
             [
                 f"{c.criterion} {title}",
                 vn_number(c.self_points or Decimal(0), p),
                 labels.NOT_APPLICABLE_MARK if c.not_applicable else _fig(c.points, p),
                 _signed(c.difference, p) if c.difference is not None else "—",
-                f"Lý do: {why}",
+                why or labels.NO_REASON,
             ]
         )
     spans = [2, 1, 1, 1, page.last - 5]
