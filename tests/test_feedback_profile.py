@@ -129,12 +129,13 @@ def test_an_invalid_unit_gets_its_problems_and_no_scorecard(run: Run, tmp_path: 
 
 
 def test_many_problems_go_to_a_sheet_of_their_own(make_sheet, small_rubric, tmp_path: Path):
-    """The profile stays one page: eight problems on it, every one on "Các vấn đề"."""
+    """The profile stays one page: 25 problems on it for a unit not graded (8 for a graded
+    one, whose page holds more), every one on "Các vấn đề"."""
     from ictscore.grading.results import Status, UnitResult
     from ictscore.issues import CellRef, Issue, IssueCode, Severity
     from ictscore.messages import Msg
     from ictscore.reports.feedback import feedback_workbook
-    from ictscore.reports.feedback.profile import SHOWN_PROBLEMS
+    from ictscore.reports.feedback.profile import SHOWN_PROBLEMS_NOT_GRADED
 
     sheet = make_sheet()
     issues = tuple(
@@ -144,7 +145,7 @@ def test_many_problems_go_to_a_sheet_of_their_own(make_sheet, small_rubric, tmp_
             Msg("expected a number, found {found}", found=f"v{n}"),
             CellRef(str(sheet), "Bảng điểm", f"E{n}"),
         )
-        for n in range(1, 21)
+        for n in range(1, 41)
     )
     unit = UnitResult.of(SO_UNIT, Status.INVALID, file=str(sheet), issues=issues)
     from ictscore.grading.results import Report
@@ -153,10 +154,10 @@ def test_many_problems_go_to_a_sheet_of_their_own(make_sheet, small_rubric, tmp_
     wb = feedback_workbook(small_rubric, report, unit)
     assert wb.sheetnames[:3] == ["Phản hồi", "Các vấn đề", "Bảng điểm"]
     profile = [c for r in wb["Phản hồi"].iter_rows(values_only=True) for c in r if c]
-    assert sum(1 for c in profile if str(c).startswith("E")) == SHOWN_PROBLEMS
-    assert "… và 12 vấn đề khác: xem toàn bộ ở trang “Các vấn đề”." in profile
+    assert sum(1 for c in profile if str(c).startswith("E")) == SHOWN_PROBLEMS_NOT_GRADED
+    assert "… và 15 vấn đề khác: xem toàn bộ ở trang “Các vấn đề”." in profile
     listed = [r[0] for r in wb["Các vấn đề"].iter_rows(min_row=3, values_only=True)]
-    assert listed == [f"E{n}" for n in range(1, 21)]
+    assert listed == [f"E{n}" for n in range(1, 41)]
 
 
 def _previous(run: Run, tmp_path: Path) -> Path:

@@ -42,7 +42,9 @@ APPRAISAL_TITLE = "Kết quả thẩm định khác điểm tự chấm"
 PROBLEMS_TITLE = "Các vấn đề cần khắc phục"
 ALL_PROBLEMS_SHEET = "Các vấn đề"
 SHOWN_PROBLEMS = 8
-"""Problems listed on the profile's page; more are listed on a sheet of their own."""
+"""Problems listed on a graded unit's profile; more are listed on a sheet of their own."""
+SHOWN_PROBLEMS_NOT_GRADED = 25
+"""The same for a unit not graded, whose page holds its problems alone."""
 SHOWN_CRITERIA = 5
 
 _LABEL, _NAME, _FIGURE = 18.0, 26.0, 7.4
@@ -464,7 +466,8 @@ def _problems(wb: Any, page: _Page, unit: UnitResult) -> None:
     on a sheet of their own, so that the profile stays one readable page."""
     if not unit.issues:
         return
-    shown = unit.issues if len(unit.issues) <= SHOWN_PROBLEMS + 1 else unit.issues[:SHOWN_PROBLEMS]
+    limit = SHOWN_PROBLEMS if unit.status is Status.GRADED else SHOWN_PROBLEMS_NOT_GRADED
+    shown = unit.issues if len(unit.issues) <= limit + 1 else unit.issues[:limit]
     page.heading(PROBLEMS_TITLE)
     spans = [1, page.last - 1]
     page.table(["Vị trí", "Nội dung"], [[_place(i, unit), vi_message(i)] for i in shown], spans)
