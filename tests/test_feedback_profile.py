@@ -231,3 +231,27 @@ def test_profile_says_what_the_appraisal_changed_and_why(run: Run, tmp_path: Pat
     area2 = next(r for r in rows if str(r[0]).startswith("2. "))
     assert area2[3] == "8,00"  # its maximum without 2.2
     assert any("Tổng điểm tự chấm 104,69; sau thẩm định 100,69" in str(r[0]) for r in rows)
+
+
+def test_a_total_mismatch_in_a_rewritten_copy_says_so(run: Run, make_sheet, tmp_path: Path):
+    """The sheet showed 0 for 1.2 (its formula read "x" as nothing): the copy, which holds Có
+    there, says under the mismatch's comment that its formulas may now show otherwise."""
+    from ictscore.reports.feedback.sheet_copy import REWRITTEN_NOTE
+
+    values = full_values(SO_UNIT)
+    values["1.2"] = {"answer": "x"}
+
+    def shown_zero(wb: Any) -> None:
+        ws = wb["Bảng điểm"]
+        row = next(c.row for c in ws["A"] if c.value == "1.2")
+        ws[f"G{row}"] = 0  # what the sheet showed for 1.2
+
+    sheet = make_sheet(values=values, edit=shown_zero)
+    out = tmp_path / "fb"
+    result = run("grade", sheet.parent, "--rubric", _small(tmp_path), "-q", "--feedback", out)
+    assert result.exit_code == 0, result.stderr
+    copy = openpyxl.load_workbook(out / "so-a-phan-hoi.xlsx")["Bảng điểm"]
+    row = next(c.row for c in copy["A"] if c.value == "1.2")
+    comment = copy[f"G{row}"].comment
+    assert comment is not None and comment.text.startswith("Điểm tự tính trong bảng khác")
+    assert comment.text.endswith(REWRITTEN_NOTE)

@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -25,6 +24,7 @@ from ictscore.grading.results import Status, UnitResult
 from ictscore.issues import Issue
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
+from ictscore.reports.feedback.chart import AreaBars, area_chart
 from ictscore.reports.feedback.figures import Peers
 from ictscore.reports.feedback.previous import LastYear
 from ictscore.reports.feedback.sheet_copy import vi_message
@@ -55,9 +55,6 @@ _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 _BOX_FILL = PatternFill("solid", fgColor="F2F2F2")
 _THIN = Side(style="thin", color="A6A6A6")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_CHART_CM = 7.0
-_ROW_CM = 15 / 72 * 2.54
-"""A row of 15 points, in cm."""
 
 
 class _Page:
@@ -304,7 +301,8 @@ def _areas(
     if page.last == 8:
         year = f"Năm {previous.year}" if previous and previous.year else "Năm trước"
         header += [year, "Thay đổi"]
-    rows, chart = [], []
+    rows: list[list[Any]] = []
+    chart: list[AreaBars] = []
     plan, skip = rubric.plan(unit.group), frozenset(unit.not_applicable)
     for area in of_group.areas:
         points = unit.subtotals.get(area.id, unit.points.get(area.id))
@@ -339,48 +337,14 @@ def _fig(value: Decimal | None, p: int) -> str:
     return labels.figure_text(value, p)
 
 
-def _chart(page: _Page, data: list[tuple[str, Decimal, Decimal | None, Decimal | None]]) -> None:
-    """A horizontal bar chart per area: the unit, the group's mean, the group's best."""
+def _chart(page: _Page, data: list[AreaBars]) -> None:
+    """The areas' bar chart under their table, as wide as the printed columns; the rows it
+    covers are given a fixed height and the page goes on below it."""
     ws = page.ws
-    first_col = page.last + 3  # hidden, beyond the print area
-    top = 1
-    for i, head in enumerate(("Lĩnh vực", "Đơn vị", "Trung bình nhóm", "Cao nhất nhóm")):
-        ws.cell(top, first_col + i, head)
-    for n, (aid, points, mean, best) in enumerate(data, start=top + 1):
-        ws.cell(n, first_col, f"LV {aid}").data_type = "s"
-        for i, value in enumerate((points, mean, best), start=1):
-            ws.cell(n, first_col + i, float(value) if value is not None else None)
-    for i in range(4):
-        ws.column_dimensions[get_column_letter(first_col + i)].hidden = True
-    bottom = top + len(data)
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "clustered"
-    chart.y_axis.title = "Điểm (LV: lĩnh vực, như bảng trên)"
-    chart.add_data(
-        Reference(ws, min_col=first_col + 1, max_col=first_col + 3, min_row=top, max_row=bottom),
-        titles_from_data=True,
-    )
-    chart.set_categories(Reference(ws, min_col=first_col, min_row=top + 1, max_row=bottom))
-    for series, colour in zip(chart.series, ("1F4E79", "A6A6A6", "70AD47"), strict=True):
-        series.graphicalProperties.solidFill = colour
-        series.graphicalProperties.line.solidFill = colour
-    chart.x_axis.scaling.orientation = "maxMin"  # area 1 at the top, as in the table
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.crosses = "max"  # the points' axis below the bars, area 1 on top
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.gapWidth = 40
-    chart.legend.position = "b"
-    chart.visible_cells_only = False
     width = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(1, page.last + 1))
-    chart.width, chart.height = width * 0.2 - 0.6, _CHART_CM
     anchor = page.row + 2
-    ws.add_chart(chart, f"A{anchor}")
-    rows = int(_CHART_CM / _ROW_CM) + 1
-    for r in range(anchor - 1, anchor + rows):
-        ws.row_dimensions[r].height = 15
-    page.row = anchor + rows - 1  # the sheet goes on below the chart
+    rows = area_chart(ws, data, first_col=page.last + 3, anchor=anchor, width=width)
+    page.row = anchor + rows - 1
 
 
 def _lost(page: _Page, rubric: Rubric, unit: UnitResult, of_group: Peers) -> None:

@@ -29,6 +29,14 @@ READ_FILL = "FFEB9C"
 """A cell whose typed value was read the usual way (yellow, as Excel's "neutral")."""
 
 
+REWRITTEN_NOTE = (
+    "Lưu ý: bản sao này ghi các giá trị như khi chấm (ô tô vàng), nên công thức của bảng có "
+    "thể đã cho kết quả khác bảng điểm gốc."
+)
+"""Added to a total mismatch's comment when the copy rewrote a value the sheet's formulas
+read: what the comment says the sheet showed is what the unit's own file shows."""
+
+
 def vi_message(issue: Issue) -> str:
     """The issue as a unit reads it: the Vietnamese explanation (the catalogue, i18n.py), then
     the precise message."""
@@ -41,6 +49,10 @@ def mark_sheet(wb: Any, unit: UnitResult) -> None:
         return
     ws = wb[layout.SCORE_SHEET]
     graded = _graded_values(unit)
+    rewritten = any(
+        i.code == IssueCode.COERCED_VALUE and i.where and i.where.cell in graded
+        for i in unit.issues
+    )
     for issue in unit.issues:
         where = issue.where
         if (
@@ -61,6 +73,8 @@ def mark_sheet(wb: Any, unit: UnitResult) -> None:
             shown = _shown(value, "%" in str(cell.number_format))
             text = f"Đã nhập: “{clip(str(typed), 40)}”. Khi chấm đọc là: {shown}.\n{text}"
             fill = READ_FILL
+        elif issue.code == IssueCode.TOTAL_MISMATCH and rewritten:
+            text += f"\n{REWRITTEN_NOTE}"
         cell.fill = PatternFill("solid", fgColor=fill)
         cell.comment = Comment(xml_safe(text), "ictscore", width=320, height=140)
 
