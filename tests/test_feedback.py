@@ -13,8 +13,15 @@ from tests.conftest import EXAMPLES, Run
 
 
 def _summary(path: Path) -> dict[str, str]:
+    """The profile's label → value pairs: its problems (place → message) and its scorecard
+    (each box's label above its value)."""
     ws = openpyxl.load_workbook(path)["Phản hồi"]
-    return {str(r[0]): str(r[1]) for r in ws.iter_rows(values_only=True) if r[0] and r[1]}
+    rows = list(ws.iter_rows(max_col=6, values_only=True))
+    pairs = {str(r[0]): str(r[1]) for r in rows if r[0] and r[1]}
+    for above, below in zip(rows, rows[1:], strict=False):
+        if above[0] == "Tổng điểm":
+            pairs.update({str(a): str(b) for a, b in zip(above, below, strict=True) if a})
+    return pairs
 
 
 def test_one_run_writes_workbook_page_and_feedback(run: Run, tmp_path: Path):
@@ -43,7 +50,7 @@ def test_one_run_writes_workbook_page_and_feedback(run: Run, tmp_path: Path):
     unit = next(u for u in data["units"] if u["code"] == "28249")
     summary = _summary(out / "phan-hoi" / "28249-phan-hoi.xlsx")
     assert summary["Tổng điểm"] == f"{unit['total']:.2f}".replace(".", ",")
-    assert summary["Xếp loại"] == unit["band_label"] and summary["Thứ hạng trong nhóm"] == "1/14"
+    assert summary["Xếp loại"] == unit["band_label"] and summary["Hạng trong nhóm"] == "1/14"
     ws = openpyxl.load_workbook(out / "phan-hoi" / "28249-phan-hoi.xlsx")["Phản hồi"]
     rows = [r for r in ws.iter_rows(values_only=True) if any(r)]
     start = next(
@@ -70,7 +77,9 @@ def test_problem_cells_are_marked_in_vietnamese(run: Run, tmp_path: Path):
     assert cell.value == "khoảng 20" and cell.fill.fgColor.rgb == "00FFC7CE"
     assert cell.comment is not None and cell.comment.text.startswith("Cần nhập một số.")
     summary = _summary(tmp_path / "28291-phan-hoi.xlsx")
-    assert summary["Trạng thái"] == "Không hợp lệ" and summary["E9"].startswith("Cần nhập một số.")
+    assert summary["E9"].startswith("Cần nhập một số.")
+    texts = [c for r in wb["Phản hồi"].iter_rows(values_only=True) for c in r if c]
+    assert "Mã đơn vị: 28291 · Nhóm: UBND cấp xã · Trạng thái: Không hợp lệ" in texts
     page = wb["Phản hồi"].page_setup
     assert (page.fitToWidth, page.fitToHeight, int(page.paperSize)) == (1, 1, 9)  # one A4 page
 
@@ -118,7 +127,7 @@ def test_feedback_names_do_not_collide():
 
 
 def test_summary_sheet_prints_on_one_portrait_page(run: Run, tmp_path: Path):
-    """ "Phản hồi" prints on one A4 page: its columns A to E, wrapped text in rows given a
+    """ "Phản hồi" prints on one A4 page: its columns A to F, wrapped text in rows given a
     height, the title and section headings across the page."""
     from openpyxl.utils import get_column_letter
 
@@ -129,10 +138,10 @@ def test_summary_sheet_prints_on_one_portrait_page(run: Run, tmp_path: Path):
     ws = openpyxl.load_workbook(tmp_path / "fb" / "28249-phan-hoi.xlsx")["Phản hồi"]
     setup = ws.page_setup
     assert (int(setup.paperSize), setup.orientation, setup.fitToHeight) == (9, "portrait", 1)
-    assert ws.print_area.endswith(f"$A$1:$E${ws.max_row}")
+    assert ws.print_area.endswith(f"$A$1:$F${ws.max_row}")
     assert "&P" in ws.oddFooter.center.text
     merged = {str(m) for m in ws.merged_cells.ranges}
-    assert {"A1:E1", "A2:E2"} <= merged
+    assert {"A1:F1", "A2:F2"} <= merged
     assert any(ws[m.split(":")[0]].value.startswith("Tiêu chí") for m in merged)
     tall = 0
     for row in ws.iter_rows(min_row=3):

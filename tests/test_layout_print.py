@@ -278,4 +278,4 @@ def test_feedback_first_page_is_whole(printed):
     assert "104.69" in first or "104,69" in first
     assert "Tiêu chí thấp hơn điểm trung bình của nhóm" in first
     ws = openpyxl.load_workbook(printed.feedback)["Phản hồi"]
-    assert ws.page_setup.fitToHeight == 1 and _print_area(ws) == ("A", "E")
+    assert ws.page_setup.fitToHeight == 1 and _print_area(ws) == ("A", "F")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, assert_never
+from typing import TYPE_CHECKING, Annotated, Any, assert_never
 
 import typer
 from rich.markup import escape
@@ -87,6 +87,15 @@ def grade(
             "problem cells marked, and a summary in Vietnamese (never into the graded folder).",
         ),
     ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            metavar="FILE",
+            help="Last year's results (.json from `ictscore grade -o`): each unit's feedback "
+            "shows the change per area and in rank (units matched by code).",
+        ),
+    ] = None,
     appraisal: Annotated[
         Path | None,
         typer.Option(
@@ -137,6 +146,9 @@ def grade(
             check_output(target, force, folder)
             check_writable(target)
         _check_feedback(feedback, folder, force)
+        if previous is not None and feedback is None:
+            raise UsageError("--previous is shown in the feedback: give --feedback DIR too")
+        last_year = _load_previous(previous)
         with progress_bar("Grading sheets") as progress:
             options = GradeOptions(
                 rubric=rubric,
@@ -152,7 +164,7 @@ def grade(
         publication = Publication(issuer, decision, decision_date.date() if decision_date else None)
         _emit(report, fmt, outputs, force, quiet, lang.value, publication, csv_excel)
         if feedback is not None:
-            _write_feedback(report, feedback, force, lang.value)
+            _write_feedback(report, feedback, force, lang.value, last_year)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)
 
 
@@ -294,10 +306,28 @@ def _check_feedback(feedback: Path | None, folder: Path, force: bool) -> None:
     check_writable(feedback, folder=True)
 
 
-def _write_feedback(report: Report, feedback: Path, force: bool, lang: Lang = "en") -> None:
-    from ictscore.reports.feedback import write_feedback
+def _load_previous(path: Path | None) -> dict[str, Any] | None:
+    """Last year's results file, read and checked before any sheet is graded."""
+    from ictscore.reports.compare import load_results
 
-    written = write_feedback(report_rubric(report), report, feedback, overwrite=force)
+    return None if path is None else load_results(path)
+
+
+def _write_feedback(
+    report: Report,
+    feedback: Path,
+    force: bool,
+    lang: Lang = "en",
+    previous: dict[str, Any] | None = None,
+) -> None:
+    from ictscore.reports.feedback import last_year, write_feedback
+
+    rubric = report_rubric(report)
+    before = None
+    if previous is not None:
+        titles = {a.id: a.title for a in rubric.criteria}
+        before = last_year(previous, titles)
+    written = write_feedback(rubric, report, feedback, overwrite=force, previous=before)
     done = Msg(WROTE_FEEDBACK, count=len(written), folder=terminal_safe(str(feedback)))
     err_console.print(escape(done.render(lang)), highlight=False)
 
