@@ -77,23 +77,32 @@ def movers_sentences(c: Comparison) -> list[str]:
     """Who rose a band, who fell one: grouped by the move ("Từ Khá lên Tốt: …; …")."""
     rose = [u for u in c.units if u.band_step is not None and u.band_step > 0]
     fell = [u for u in c.units if u.band_step is not None and u.band_step < 0]
+    order = [b.label for b in c.bands]
     return [
-        _movers(rose, "tăng", "lên"),
-        _movers(fell, "giảm", "xuống"),
+        _movers(rose, "tăng", "lên", order),
+        _movers(fell, "giảm", "xuống", order),
     ]
 
 
-def _movers(units: Sequence[UnitChange], word: str, direction: str) -> str:
-    """ "Có 3 đơn vị tăng bậc xếp loại. Từ Khá lên Tốt: A; B. Từ Yếu lên Khá: C." (names
-    separated by semicolons: a name may hold a comma)."""
+def _movers(units: Sequence[UnitChange], word: str, direction: str, bands: list[str]) -> str:
+    """ "Có 3 đơn vị tăng bậc xếp loại. Từ Khá lên Tốt: A; B. Từ Yếu lên Khá: C.": the moves
+    by the band reached, the best first, then by the band left; names separated by semicolons
+    (a name may hold a comma)."""
     if not units:
         return f"Không có đơn vị nào {word} bậc xếp loại."
     by_move: dict[tuple[str, str], list[str]] = {}
     for u in units:
         assert u.last_band is not None and u.this_band is not None
         by_move.setdefault((u.last_band, u.this_band), []).append(u.display_name)
+
+    def rank(move: tuple[str, str]) -> tuple[int, int]:
+        old, new = move
+        at = {b: i for i, b in enumerate(bands)}
+        return (at.get(new, len(at)), at.get(old, len(at)))
+
     moves = [
-        f"Từ {old} {direction} {new}: {'; '.join(names)}." for (old, new), names in by_move.items()
+        f"Từ {old} {direction} {new}: {'; '.join(by_move[(old, new)])}."
+        for old, new in sorted(by_move, key=rank)
     ]
     return " ".join([f"Có {len(units)} đơn vị {word} bậc xếp loại.", *moves])
 

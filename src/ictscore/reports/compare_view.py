@@ -282,15 +282,19 @@ def fit(
     }
     name = natural["unit"]
     needed = _table_width(list(natural.values()), tight=False)
-    for i, (hidden, tight) in enumerate(_STAGES):
-        shown = [col.id for col in columns if col.id not in hidden]
-        room = width - (_table_width([natural[cid] for cid in shown], tight) - name)
-        if room >= min(name, _NAME_MIN) or i == len(_STAGES) - 1:
-            widths = {cid: natural[cid] for cid in shown}
-            widths["unit"] = max(min(name, room), 4)
-            left_out = tuple(col.id for col in columns if col.id in hidden)
-            return Layout(widths, left_out, width, needed, tight)
-    raise AssertionError("unreachable: the last stage always returns")
+
+    def room(hidden: frozenset[str], tight: bool) -> int:
+        shown = [natural[col.id] for col in columns if col.id not in hidden]
+        return width - (_table_width(shown, tight) - name)
+
+    # the name whole, if leaving out the code is enough; else room for _NAME_MIN of it
+    whole = [s for s in _STAGES if s[0] <= {"code"} and room(*s) >= name]
+    fair = [s for s in _STAGES if room(*s) >= min(name, _NAME_MIN)]
+    hidden, tight = (whole or fair or [_STAGES[-1]])[0]
+    widths = {col.id: natural[col.id] for col in columns if col.id not in hidden}
+    widths["unit"] = max(min(name, room(hidden, tight)), 4)
+    left_out = tuple(col.id for col in columns if col.id in hidden)
+    return Layout(widths, left_out, width, needed, tight)
 
 
 def hidden_note(layout: Layout, columns: Sequence[_Column]) -> str:
