@@ -266,9 +266,11 @@ class Comparison:
     units: tuple[UnitChange, ...]
     criteria: tuple[CriterionChange, ...]
     criteria_note: str
-    """How criteria were matched, or why they were not compared."""
+    """How criteria were matched, or why they were not compared (English, for the JSON)."""
     bands: tuple[BandCount, ...] = ()
     """Every graded unit of the province by band, this year's bands from the best down."""
+    criteria_note_vi: str = ""
+    """The note in Vietnamese, under the tables."""
 
     @property
     def group_means(self) -> tuple[tuple[str, Decimal | None, Decimal | None], ...]:
@@ -311,7 +313,7 @@ def compare(
     last: Mapping[str, Any], this: Mapping[str, Any], mapping: Mapping[str, str] | None = None
 ) -> Comparison:
     """Compare two years' results (see the module docstring)."""
-    pairs, note = _criterion_pairs(last, this, mapping)
+    pairs, note, note_vi = _criterion_pairs(last, this, mapping)
     labels = {g["id"]: g["label"] for g in this["groups"]}
     for g in last["groups"]:  # a group only last year had: after this year's
         labels.setdefault(g["id"], g["label"])
@@ -327,6 +329,7 @@ def compare(
         units=_unit_changes(last, this),
         criteria=_criterion_changes(last, this, pairs),
         criteria_note=note,
+        criteria_note_vi=note_vi,
         bands=_band_counts(_graded(last), _graded(this), band_labels),
     )
 
@@ -395,9 +398,9 @@ def _if_graded(unit: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
 
 def _criterion_pairs(
     last: Mapping[str, Any], this: Mapping[str, Any], mapping: Mapping[str, str] | None
-) -> tuple[dict[str, str] | None, str]:
+) -> tuple[dict[str, str] | None, str, str]:
     """How criteria are matched: this year's id → last year's (None: by id, both years having
-    the same rubric; empty: not at all), and a note saying so."""
+    the same rubric; empty: not at all), and a note saying so, in English and Vietnamese."""
     if mapping is not None:
         last_ids, this_ids = set(_points_by_criterion(last)), set(_points_by_criterion(this))
         pairs = {cid: cid for cid in last_ids & this_ids if cid not in mapping}
@@ -407,17 +410,27 @@ def _criterion_pairs(
             | {n for n in mapping.values() if n not in this_ids}
         )
         note = f"criteria matched through the mapping ({len(mapping)} ids; the others by id)"
+        vi = f"Tiêu chí đối chiếu theo bảng chuyển mã ({len(mapping)} mã; các mã khác theo mã)"
         if unknown:
             note += f"; ids in the mapping but not in the results: {', '.join(unknown)}"
-        return pairs, note
+            vi += f"; mã có trong bảng chuyển mã nhưng không có trong kết quả: {', '.join(unknown)}"
+        return pairs, note, vi + "."
     old_rubric, new_rubric = last["rubric"], this["rubric"]
     old_key = (old_rubric.get("id"), old_rubric.get("version"))
     new_key = (new_rubric.get("id"), new_rubric.get("version"))
     if old_key == new_key:
-        return None, "criteria matched by id (the same rubric and version both years)"
-    return {}, (
-        f"the rubric changed ({old_key[0]} {old_key[1]} → {new_key[0]} {new_key[1]}) and no "
-        "mapping was given (--mapping old,new): only totals are compared"
+        return (
+            None,
+            "criteria matched by id (the same rubric and version both years)",
+            "Tiêu chí đối chiếu theo mã (cả hai năm cùng bảng điểm, cùng phiên bản).",
+        )
+    change = f"{old_key[0]} {old_key[1]} → {new_key[0]} {new_key[1]}"
+    return (
+        {},
+        f"the rubric changed ({change}) and no mapping was given (--mapping old,new): only "
+        "totals are compared",
+        f"Bảng điểm đã thay đổi ({change}) và không có bảng chuyển mã (--mapping, tệp CSV hai "
+        "cột old,new): chỉ so sánh tổng điểm, không so sánh từng tiêu chí.",
     )
 
 

@@ -129,7 +129,7 @@ def comparison_tables(c: Comparison, width: int | None = None) -> RenderableType
         # plain text puts a blank line after a table; rich a blank edge, before any caption
         if width is not None and table.caption:
             parts.append(Text(""))
-    parts.append(Text(terminal_safe(c.criteria_note), style="italic"))
+    parts.append(Text(terminal_safe(c.criteria_note_vi or c.criteria_note), style="italic"))
     parts += [Text(""), Text(TITLE, style="bold")]
     for i, paragraph in enumerate(summary_paragraphs(c)):
         parts += [Text("")] if i else []
