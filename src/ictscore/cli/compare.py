@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated, assert_never
 
 import typer
 
-from ictscore.cli.app import HelpCommand, OutputFormat, app, exit_on_error, out_console
+from ictscore.cli.app import (
+    RICH_ROWS,
+    HelpCommand,
+    OutputFormat,
+    app,
+    exit_on_error,
+    out_console,
+)
 from ictscore.errors import UsageError
 
 if TYPE_CHECKING:
@@ -72,9 +79,9 @@ def compare(
         sys.stdout.write(summary_text(result))
         return
     match fmt:
-        case OutputFormat.table if out_console.is_terminal:  # fitted to its width
-            _print_trimmed(view.comparison_tables(result, out_console.width))
-        case OutputFormat.table:  # a file or a pipe: every column, plain
+        case OutputFormat.table if out_console.is_terminal and len(result.units) <= RICH_ROWS:
+            _print_trimmed(view.comparison_tables(result, out_console.width))  # fitted
+        case OutputFormat.table:  # a file or a pipe (or too many rows for rich): plain
             from ictscore.reports.plain import plain_text
 
             sys.stdout.write(plain_text(view.comparison_tables(result)))
