@@ -91,7 +91,7 @@ def test_a_changed_rubric_needs_a_mapping(this_year: dict, tmp_path: Path, run: 
     assert {k["criterion"]: k["last_id"] for k in data["criteria"]}["1.1"] == "I.1.1"
     table = run("compare", tmp_path / "last.json", tmp_path / "this.json")
     assert table.exit_code == 0 and "Điểm trung bình theo nhóm" in table.stdout
-    assert "only totals are compared" in table.stderr
+    assert "chỉ so sánh tổng điểm" in table.stdout and table.stderr == ""
 
 
 def test_not_a_results_file(tmp_path: Path, run: Run):

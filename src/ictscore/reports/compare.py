@@ -71,10 +71,17 @@ class _Group(_Part):
     label: str
 
 
+class _Band(_Part):
+    id: str
+    label: str
+
+
 class _Unit(_Part):
     code: str
     group: str
     name: str | None = None
+    parent_name: str | None = None
+    band: str | None = None
     status: str | None = None
     total: Decimal | None = None
     band_label: str | None = None
@@ -87,6 +94,7 @@ class _ResultsFile(_Part):
 
     rubric: _Rubric
     groups: list[_Group]
+    bands: list[_Band] = []
     units: list[_Unit]
 
 
@@ -181,6 +189,16 @@ class UnitChange:
     last_status: str | None = None
     """graded, invalid or missing last year; None: not in last year's results."""
     this_status: str | None = None
+    parent_name: str | None = None
+    """The district (or other parent) the unit belongs to, from the results file."""
+    band_step: int | None = None
+    """Bands climbed since last year (1: one band higher, -1: one lower, 0: the same band);
+    None unless the unit was banded both years in bands this year's rubric knows."""
+
+    @property
+    def display_name(self) -> str:
+        """The name with its district: "Phường 2 (Thành phố Mỹ Tho)"."""
+        return f"{self.name} ({self.parent_name})" if self.parent_name else self.name
 
     @property
     def change(self) -> Decimal | None:
@@ -215,19 +233,57 @@ class CriterionChange:
 
 
 @dataclass(frozen=True)
+class GroupChange:
+    """A group of this year's rubric (or a group only last year had): its means and its units'
+    bands each year."""
+
+    id: str
+    label: str
+    last_mean: Decimal | None
+    this_mean: Decimal | None
+    bands: tuple[BandCount, ...] = ()
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.last_mean is None or self.this_mean is None:
+            return None
+        return self.this_mean - self.last_mean
+
+
+@dataclass(frozen=True)
+class BandCount:
+    """How many graded units were in a band each year (matched by the band's label)."""
+
+    label: str
+    last: int
+    this: int
+
+
+@dataclass(frozen=True)
 class Comparison:
     last_year: int | None
     this_year: int | None
     last_mean: Decimal | None
     this_mean: Decimal | None
-    group_means: tuple[tuple[str, Decimal | None, Decimal | None], ...]
-    """(group label, last mean, this mean), for the groups of this year's results."""
+    groups: tuple[GroupChange, ...]
+    """This year's groups in the rubric's order, then any group only last year had."""
     units: tuple[UnitChange, ...]
     criteria: tuple[CriterionChange, ...]
     criteria_note: str
-    """How criteria were matched, or why they were not compared."""
-    group_order: tuple[str, ...] = ()
-    """Group ids in the order of this year's rubric."""
+    """How criteria were matched, or why they were not compared (English, for the JSON)."""
+    bands: tuple[BandCount, ...] = ()
+    """Every graded unit of the province by band, this year's bands from the best down."""
+    criteria_note_vi: str = ""
+    """The note in Vietnamese, under the tables."""
+
+    @property
+    def group_means(self) -> tuple[tuple[str, Decimal | None, Decimal | None], ...]:
+        """(group label, last mean, this mean) of each group."""
+        return tuple((g.label, g.last_mean, g.this_mean) for g in self.groups)
+
+    @property
+    def group_order(self) -> tuple[str, ...]:
+        return tuple(g.id for g in self.groups)
 
     @property
     def headline(self) -> str:
@@ -261,49 +317,82 @@ def compare(
     last: Mapping[str, Any], this: Mapping[str, Any], mapping: Mapping[str, str] | None = None
 ) -> Comparison:
     """Compare two years' results (see the module docstring)."""
-    pairs, note = _criterion_pairs(last, this, mapping)
+    pairs, note, note_vi = _criterion_pairs(last, this, mapping)
     labels = {g["id"]: g["label"] for g in this["groups"]}
+    for g in last["groups"]:  # a group only last year had: after this year's
+        labels.setdefault(g["id"], g["label"])
+    band_labels = _band_labels(last, this)
     return Comparison(
         last_year=last["rubric"].get("year"),
         this_year=this["rubric"].get("year"),
         last_mean=_mean([_total(u) for u in _graded(last)]),
         this_mean=_mean([_total(u) for u in _graded(this)]),
-        group_means=tuple(_group_mean(last, this, g, label) for g, label in labels.items()),
-        group_order=tuple(labels),
+        groups=tuple(
+            _group_change(last, this, g, label, band_labels) for g, label in labels.items()
+        ),
         units=_unit_changes(last, this),
         criteria=_criterion_changes(last, this, pairs),
         criteria_note=note,
+        criteria_note_vi=note_vi,
+        bands=_band_counts(_graded(last), _graded(this), band_labels),
     )
+
+
+def _band_labels(last: Mapping[str, Any], this: Mapping[str, Any]) -> list[str]:
+    """The bands' labels, best first: this year's, then any only last year had."""
+    out = [b["label"] for b in this.get("bands", [])]
+    out += [b["label"] for b in last.get("bands", []) if b["label"] not in out]
+    return out
+
+
+def _band_counts(
+    last: list[Mapping[str, Any]], this: list[Mapping[str, Any]], labels: list[str]
+) -> tuple[BandCount, ...]:
+    def count(units: list[Mapping[str, Any]], label: str) -> int:
+        return sum(1 for u in units if u.get("band_label") == label)
+
+    return tuple(BandCount(b, count(last, b), count(this, b)) for b in labels)
 
 
 def _unit_changes(last: Mapping[str, Any], this: Mapping[str, Any]) -> tuple[UnitChange, ...]:
     """Every unit of either year, by code: its total, band and rank each year."""
     last_units = {u["code"]: u for u in last["units"]}
     this_units = {u["code"]: u for u in this["units"]}
+    order = [b["label"] for b in this.get("bands", [])]
     return tuple(
-        _unit_change(code, last_units.get(code), this_units.get(code))
+        _unit_change(code, last_units.get(code), this_units.get(code), order)
         for code in sorted(set(last_units) | set(this_units))
     )
 
 
 def _unit_change(
-    code: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
+    code: str,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    bands: list[str],
 ) -> UnitChange:
     ref = new or old
     assert ref is not None
     o, n = _if_graded(old), _if_graded(new)
+    last_band = o.get("band_label") if o else None
+    this_band = n.get("band_label") if n else None
+    step = None
+    if last_band in bands and this_band in bands:
+        step = bands.index(last_band) - bands.index(this_band)
     return UnitChange(
         code=code,
-        name=ref.get("name", code),
+        name=ref.get("name") or code,
         group=ref.get("group", ""),
         last_total=_dec(o["total"]) if o else None,
         this_total=_dec(n["total"]) if n else None,
-        last_band=o.get("band_label") if o else None,
-        this_band=n.get("band_label") if n else None,
+        last_band=last_band,
+        this_band=this_band,
         last_rank=o.get("rank") if o else None,
         this_rank=n.get("rank") if n else None,
         last_status=old.get("status") if old else None,
         this_status=new.get("status") if new else None,
+        parent_name=ref.get("parent_name") or (old or {}).get("parent_name") or None,
+        band_step=step,
     )
 
 
@@ -313,9 +402,9 @@ def _if_graded(unit: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
 
 def _criterion_pairs(
     last: Mapping[str, Any], this: Mapping[str, Any], mapping: Mapping[str, str] | None
-) -> tuple[dict[str, str] | None, str]:
+) -> tuple[dict[str, str] | None, str, str]:
     """How criteria are matched: this year's id → last year's (None: by id, both years having
-    the same rubric; empty: not at all), and a note saying so."""
+    the same rubric; empty: not at all), and a note saying so, in English and Vietnamese."""
     if mapping is not None:
         last_ids, this_ids = set(_points_by_criterion(last)), set(_points_by_criterion(this))
         pairs = {cid: cid for cid in last_ids & this_ids if cid not in mapping}
@@ -325,17 +414,27 @@ def _criterion_pairs(
             | {n for n in mapping.values() if n not in this_ids}
         )
         note = f"criteria matched through the mapping ({len(mapping)} ids; the others by id)"
+        vi = f"Tiêu chí đối chiếu theo bảng chuyển mã ({len(mapping)} mã; các mã khác theo mã)"
         if unknown:
             note += f"; ids in the mapping but not in the results: {', '.join(unknown)}"
-        return pairs, note
+            vi += f"; mã có trong bảng chuyển mã nhưng không có trong kết quả: {', '.join(unknown)}"
+        return pairs, note, vi + "."
     old_rubric, new_rubric = last["rubric"], this["rubric"]
     old_key = (old_rubric.get("id"), old_rubric.get("version"))
     new_key = (new_rubric.get("id"), new_rubric.get("version"))
     if old_key == new_key:
-        return None, "criteria matched by id (the same rubric and version both years)"
-    return {}, (
-        f"the rubric changed ({old_key[0]} {old_key[1]} → {new_key[0]} {new_key[1]}) and no "
-        "mapping was given (--mapping old,new): only totals are compared"
+        return (
+            None,
+            "criteria matched by id (the same rubric and version both years)",
+            "Tiêu chí đối chiếu theo mã (cả hai năm cùng bảng điểm, cùng phiên bản).",
+        )
+    change = f"{old_key[0]} {old_key[1]} → {new_key[0]} {new_key[1]}"
+    return (
+        {},
+        f"the rubric changed ({change}) and no mapping was given (--mapping old,new): only "
+        "totals are compared",
+        f"Bảng điểm đã thay đổi ({change}) và không có bảng chuyển mã (--mapping, tệp CSV hai "
+        "cột old,new): chỉ so sánh tổng điểm, không so sánh từng tiêu chí.",
     )
 
 
@@ -357,13 +456,21 @@ def _criterion_changes(
     return tuple(out)
 
 
-def _group_mean(
-    last: Mapping[str, Any], this: Mapping[str, Any], group: str, label: str
-) -> tuple[str, Decimal | None, Decimal | None]:
-    return (
-        label,
-        _mean([_total(u) for u in _graded(last) if u["group"] == group]),
-        _mean([_total(u) for u in _graded(this) if u["group"] == group]),
+def _group_change(
+    last: Mapping[str, Any],
+    this: Mapping[str, Any],
+    group: str,
+    label: str,
+    band_labels: list[str],
+) -> GroupChange:
+    old = [u for u in _graded(last) if u["group"] == group]
+    new = [u for u in _graded(this) if u["group"] == group]
+    return GroupChange(
+        id=group,
+        label=label,
+        last_mean=_mean([_total(u) for u in old]),
+        this_mean=_mean([_total(u) for u in new]),
+        bands=_band_counts(old, new, band_labels),
     )
 
 
@@ -380,50 +487,3 @@ def _points_by_criterion(data: Mapping[str, Any]) -> dict[str, list[Decimal]]:
             if points is not None:
                 out.setdefault(cid, []).append(Decimal(str(points)))
     return out
-
-
-def comparison_dict(c: Comparison) -> dict[str, Any]:
-    """The comparison as JSON-ready data ("ictscore-compare/1")."""
-
-    def num(v: Decimal | None) -> float | int | None:
-        if v is None:
-            return None
-        return int(v) if v == v.to_integral_value() else float(v)
-
-    return {
-        "format": "ictscore-compare/1",
-        "headline": c.headline,
-        "years": [c.last_year, c.this_year],
-        "mean": {"last": num(c.last_mean), "this": num(c.this_mean)},
-        "groups": [
-            {"label": label, "last_mean": num(a), "this_mean": num(b)}
-            for label, a, b in c.group_means
-        ],
-        "units": [
-            {
-                "code": u.code,
-                "name": u.name,
-                "group": u.group,
-                "status": u.status,
-                "last_total": num(u.last_total),
-                "this_total": num(u.this_total),
-                "change": num(u.change),
-                "last_band": u.last_band,
-                "this_band": u.this_band,
-                "last_rank": u.last_rank,
-                "this_rank": u.this_rank,
-            }
-            for u in c.units
-        ],
-        "criteria_note": c.criteria_note,
-        "criteria": [
-            {
-                "criterion": k.criterion,
-                "last_id": k.last_id,
-                "last_mean": num(k.last_mean),
-                "this_mean": num(k.this_mean),
-                "change": num(k.change),
-            }
-            for k in c.criteria
-        ],
-    }

@@ -1,5 +1,5 @@
-"""Rich renderables built from a Report (its tables from reports.tables), a rubric, issues and a
-comparison. Returns them; never prints (cli.py does).
+"""Rich renderables built from a Report (its tables from reports.tables), a rubric and issues.
+Returns them; never prints (cli.py does). Year on year is `compare_view`'s.
 
 On a terminal the ranked tables fit its width (`fit`): rank, name, total and band are never cut;
 the areas, the extra figures and the code give way first, and the caption says where to see
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from rich import box
 from rich.cells import cell_len
@@ -24,7 +23,6 @@ from ictscore.i18n import N_, SEVERITY, SUMMARY, Lang, explain, t
 from ictscore.issues import Issue
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
-from ictscore.reports.compare import Comparison
 from ictscore.reports.labels import figure_text
 from ictscore.reports.tables import (
     AppraisalChange,
@@ -307,77 +305,6 @@ def summary_text(report: Report, lang: Lang = "en") -> Text:
     )
     text.stylize("green" if report.ok else "red")
     return text
-
-
-def comparison_tables(c: Comparison) -> RenderableType:
-    """The year-on-year comparison: the headline first, then groups, units and criteria."""
-    parts: list[RenderableType] = [Text(c.headline, style="bold")]
-    groups = Table(title="Điểm trung bình theo nhóm", box=box.SIMPLE_HEAD, title_justify="left")
-    for header in (labels.GROUP, "Năm trước", "Năm nay", "Thay đổi"):
-        groups.add_column(header, justify="left" if header == labels.GROUP else "right")
-    for label, a, b in c.group_means:
-        diff = b - a if a is not None and b is not None else None
-        groups.add_row(_safe(label), figure_text(a, 2), figure_text(b, 2), _signed(diff))
-    parts.append(groups)
-    units = Table(title="Từng đơn vị", box=box.SIMPLE_HEAD, title_justify="left")
-    for header in (
-        labels.CODE,
-        labels.UNIT,
-        "Năm trước",
-        "Năm nay",
-        "Thay đổi",
-        labels.BAND,
-        labels.RANK,
-    ):
-        units.add_column(header)
-    order = {g: i for i, g in enumerate(c.group_order)}
-    moved = {"both": 0, "new": 1, "not graded": 2, "gone": 3}
-    # the rubric's groups in order; in each, changes from the largest rise, then new, not
-    # graded and gone units
-    for u in sorted(
-        c.units,
-        key=lambda u: (order.get(u.group, len(order)), moved[u.status], -(u.change or 0), u.code),
-    ):
-        band = (
-            f"{u.last_band or '—'} → {u.this_band or '—'}"
-            if u.last_band != u.this_band
-            else u.this_band or ""
-        )
-        rank = f"{u.last_rank or '—'} → {u.this_rank or '—'}"
-        status = {"new": "mới", "gone": "không còn", "not graded": "chưa chấm"}.get(u.status)
-        units.add_row(
-            _safe(u.code),
-            _safe(u.name),
-            figure_text(u.last_total, 2),
-            figure_text(u.this_total, 2),
-            _signed(u.change) if status is None else status,
-            _safe(band),
-            rank,
-        )
-    parts.append(units)
-    if c.criteria:
-        crit = Table(
-            title="Điểm trung bình từng tiêu chí", box=box.SIMPLE_HEAD, title_justify="left"
-        )
-        for header in (labels.CRITERION, "Năm trước", "Năm nay", "Thay đổi"):
-            crit.add_column(header, justify="left" if header == labels.CRITERION else "right")
-        for k in sorted(c.criteria, key=lambda k: k.change):
-            label = k.criterion if k.last_id == k.criterion else f"{k.last_id} → {k.criterion}"
-            crit.add_row(
-                label,
-                figure_text(k.last_mean, 2),
-                figure_text(k.this_mean, 2),
-                _signed(k.change),
-            )
-        parts.append(crit)
-    parts.append(Text(c.criteria_note, style="italic"))
-    return RichGroup(*parts)
-
-
-def _signed(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return ("+" if value > 0 else "") + vn_number(value, 2)
 
 
 # --- fitting a ranked table to the terminal's width ---------------------------------------------
