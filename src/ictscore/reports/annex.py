@@ -26,6 +26,7 @@ from typing import Final
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -61,7 +62,7 @@ DOTS: Final = "…"
 HEADING: Final = "PHỤ LỤC"
 STT: Final = "STT"
 MISSING_TITLE: Final = "Đơn vị chưa gửi bảng điểm"
-INVALID_TITLE: Final = "Đơn vị có bảng điểm không hợp lệ (không xếp loại, không xếp hạng)"
+INVALID_TITLE: Final = "Đơn vị có bảng điểm không hợp lệ, không được xếp loại, xếp hạng"
 OTHERS_TITLE: Final = labels.OTHER_GROUPS_LABEL
 NO_GRADED: Final = "Không có đơn vị nào được chấm điểm."
 
@@ -85,15 +86,16 @@ _RIGHT: Final = WD_ALIGN_PARAGRAPH.RIGHT
 
 def _columns(parent_rank: bool) -> tuple[_Col, ...]:
     """The table's columns, 165 mm in all: the page's width between the margins. "STT",
-    "Hạng" and "Trung bình" fit their columns in 13 pt with the cells' margins (CELL_MARGIN),
-    and "Thị trấn Vĩnh Bình (Huyện Gò Công Tây)" fits the unit's."""
-    unit = Mm(78) if parent_rank else Mm(95)
+    "Hạng" and "Trung bình" fit their columns in Times New Roman 13 pt with the cells' margins
+    (CELL_MARGIN), the headers also in DejaVu Serif (LibreOffice's stand-in where Times New
+    Roman is not installed)."""
+    unit = Mm(74) if parent_rank else Mm(91)
     cols = [
         _Col("stt", STT, Mm(13), _CENTER),
         _Col("unit", labels.UNIT, unit, _LEFT),
         _Col("total", labels.TOTAL_POINTS, Mm(19), _RIGHT),
         _Col("band", labels.BAND, Mm(24), _CENTER),
-        _Col("rank", labels.RANK, Mm(14), _CENTER),
+        _Col("rank", labels.RANK, Mm(18), _CENTER),
     ]
     if parent_rank:
         cols.append(_Col("parent_rank", labels.PARENT_RANK, Mm(17), _CENTER))
@@ -409,7 +411,7 @@ def _fonts(doc: DocxDocument) -> None:
     normal.font.size = TEXT_SIZE
     fmt = normal.paragraph_format
     fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(3), 1.0
-    table_text = doc.styles.add_style(_TABLE_STYLE, 1)  # WD_STYLE_TYPE.PARAGRAPH
+    table_text = doc.styles.add_style(_TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     table_text.base_style = normal
     table_text.font.size = TABLE_SIZE
     table_fmt = table_text.paragraph_format
