@@ -404,3 +404,17 @@ def test_rows_are_copied_not_built_cell_by_cell(monkeypatch: pytest.MonkeyPatch,
     doc = build_annex(report, load_rubric("tiengiang-2020"))
     assert len(calls) == 2 * len(doc.tables) == 8
     assert len(doc.tables[3].rows) == 1 + 14 * 21
+
+
+def test_a_rubric_without_bands_or_a_province_issuer_gets_its_own_title_and_signer():
+    from ictscore.reports.annex import annex_title, attachment_line
+    from ictscore.reports.publication import Publication
+
+    hcm = load_rubric("hcm-sgd-truong-hoc")  # no bands; issued in Thành phố Hồ Chí Minh
+    assert annex_title(hcm) == "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG ĐÁNH GIÁ CÔNG NGHỆ THÔNG TIN NĂM 2021"
+    assert attachment_line(hcm, Publication()) == (
+        "(Kèm theo Quyết định số …/QĐ-UBND ngày … tháng … năm … "
+        "của Ủy ban nhân dân Thành phố Hồ Chí Minh)"
+    )
+    department = Publication(issuer="Sở Giáo dục và Đào tạo")  # not the People's Committee
+    assert attachment_line(hcm, department).startswith("(Kèm theo Quyết định số …/QĐ-… ngày")
