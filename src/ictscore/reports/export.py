@@ -1,5 +1,5 @@
 """Writing a report to a file, the format chosen by the file's suffix: .json and .csv (data.py),
-.xlsx (workbook.py), .html (page.py), .docx (annex.py: the annex to the decision); every file
+.xlsx (workbook.py), .html (page.py), .docx (annex/: the annex to the decision); every file
 written atomically (files.py).
 
 The CLI, the library API and the tests take the JSON and CSV functions and `save_workbook` from
