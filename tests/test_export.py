@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -35,7 +36,14 @@ def test_the_suffix_chooses_the_format(report: Report, tiengiang: Rubric, tmp_pa
     assert (tmp_path / "r.CSV").read_text(encoding="utf-8") == to_csv(report, tiengiang)
     assert (tmp_path / "r.HTML").read_text(encoding="utf-8") == build_html(report, tiengiang)
     assert openpyxl.load_workbook(tmp_path / "r.XLSX").sheetnames[0] == "Tổng hợp"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.CSV", "r.HTML", "r.JSON", "r.XLSX"]
+    assert docx.Document(str(tmp_path / "r.DOCX")).paragraphs[0].text == "PHỤ LỤC"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "r.CSV",
+        "r.DOCX",
+        "r.HTML",
+        "r.JSON",
+        "r.XLSX",
+    ]
 
 
 def test_refusals_come_before_any_work(report: Report, tiengiang: Rubric, tmp_path: Path):

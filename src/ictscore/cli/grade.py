@@ -60,8 +60,8 @@ def grade(
             "--output",
             "-o",
             metavar="FILE",
-            help="Also write the results to FILE (.json, .csv, .xlsx, or .html: a web page), "
-            "atomically; repeatable.",
+            help="Also write the results to FILE (.json, .csv, .xlsx, .html: a web page, or "
+            ".docx: the annex to the decision), atomically; repeatable.",
         ),
     ] = None,
     force: Annotated[

@@ -1,5 +1,6 @@
 """Writing a report to a file, the format chosen by the file's suffix: .json and .csv (data.py),
-.xlsx (workbook.py), .html (page.py); every file written atomically (files.py).
+.xlsx (workbook.py), .html (page.py), .docx (annex/: the annex to the decision); every file
+written atomically (files.py).
 
 The CLI, the library API and the tests take the JSON and CSV functions and `save_workbook` from
 here as well (defined in data.py and files.py).
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from ictscore.errors import ExportError
 from ictscore.grading.results import Report
+from ictscore.reports.annex import build_annex
 from ictscore.reports.data import REPORT_FORMAT, report_dict, to_csv, to_json, write_json
 from ictscore.reports.files import atomic_write, exists_error, save_workbook, write_text
 from ictscore.reports.page import build_html
@@ -30,7 +32,7 @@ __all__ = [
     "write_report",
 ]
 
-REPORT_SUFFIXES = (".json", ".csv", ".xlsx", ".html")
+REPORT_SUFFIXES = (".json", ".csv", ".xlsx", ".html", ".docx")
 
 
 def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None = None) -> None:
@@ -56,9 +58,9 @@ def write_report(
     publication: Publication | None = None,
     csv_excel: bool = False,
 ) -> None:
-    """Write the report as .json, .csv, .xlsx or .html, chosen by the file's suffix; the page and
-    the workbook carry the `publication` details at their head; `csv_excel`: a .csv is the
-    variant for Excel (data.to_csv)."""
+    """Write the report as .json, .csv, .xlsx, .html or .docx (the annex to the decision),
+    chosen by the file's suffix; the page, the workbook and the annex carry the `publication`
+    details at their head; `csv_excel`: a .csv is the variant for Excel (data.to_csv)."""
     match path.suffix.lower():
         case ".json":
 
@@ -73,6 +75,9 @@ def write_report(
             save_workbook(build_results_workbook(report, rubric, publication), path, overwrite)
         case ".html":
             write_text(path, build_html(report, rubric, publication), overwrite)
+        case ".docx":
+            annex = build_annex(report, rubric, publication)
+            atomic_write(path, lambda tmp: annex.save(str(tmp)), overwrite)
         case _:
             raise _unknown_type(path)
 
