@@ -161,6 +161,7 @@ def _outputs(feedback_sample: int | None) -> dict[str, Callable[[Any, Any, Path]
         "CSV for Excel": csv_excel,
         "results .xlsx": fmt(".xlsx"),
         "page .html": fmt(".html"),
+        "annex .docx": fmt(".docx"),
         "feedback": feedback,
     }
 
