@@ -75,6 +75,7 @@ def build_report(n: int, folder: Path, one_group: bool = False) -> tuple[Any, An
     from ictscore.roster import Roster, Unit
     from ictscore.rubric.load import load_rubric
     from ictscore.sheets.fill import fill_workbook
+    from ictscore.sheets.layout import unit_token
     from ictscore.sheets.reader import RawCell, read_workbook
     from ictscore.sheets.template import build_template
 
@@ -121,8 +122,14 @@ def build_report(n: int, folder: Path, one_group: bool = False) -> tuple[Any, An
             new_rows.append(dataclasses.replace(row, inputs=inputs, points=RawCell(None, "")))
         meta = {**base.meta, "unit_code": unit.code, "unit_name": unit.name}
         meta["unit_parent"] = unit.parent or ""
+        if "unit_token" in meta:  # the record's token is the unit's, as its template has it
+            meta["unit_token"] = unit_token(rubric.id, rubric.version, unit.code)
         sheets.append(dataclasses.replace(base, meta=meta, rows=tuple(new_rows)))
-    return grade_sheets(rubric, sheets, roster), rubric
+    report = grade_sheets(rubric, sheets, roster)
+    invalid = sum(1 for u in report.units if u.status.value == "invalid")
+    if invalid:  # a report of invalid units would time the wrong thing (issue 13's review)
+        raise SystemExit(f"{invalid} of {len(report.units)} units came out invalid")
+    return report, rubric
 
 
 def _outputs(feedback_sample: int | None) -> dict[str, Callable[[Any, Any, Path], int]]:
