@@ -234,3 +234,22 @@ def test_a_control_character_in_a_rubric_is_refused_where_it_is(tmp_path: Path, 
     result = run("template", "-r", rubric, "-u", tmp_path / "units.csv", "--out", tmp_path / "s")
     assert result.exit_code == 2, result.stderr
     assert "Traceback" not in result.stderr and "U+0007" in result.stderr
+
+
+def test_an_unknown_key_is_matched_with_the_keys_of_its_own_mapping():
+    """A suggestion names a key that mapping can hold: `colour` in a yes_no method is not
+    `color` (a band's key), `bonus` in a criterion is not `bands` (the rubric's)."""
+    from tests.conftest import SMALL_RUBRIC
+
+    def said(old: str, new: str) -> list[str]:
+        text = SMALL_RUBRIC.replace(old, new, 1)
+        assert text != SMALL_RUBRIC
+        return [f.message for f in check_rubric_text(text, "r.yaml").errors]
+
+    assert said("method: {type: yes_no}", "method: {type: yes_no, colour: red}") == [
+        "unknown key 'colour'"
+    ]
+    assert said("method: {type: ratio,", "method: {type: ratio, numerater: 1,") == [
+        "unknown key 'numerater' (did you mean numerator?)"
+    ]
+    assert said('title: "Bảng', 'titel: "Bảng')[-1] == "unknown key 'titel' (did you mean title?)"

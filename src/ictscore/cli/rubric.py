@@ -164,4 +164,10 @@ def rubric_show(
             known = ", ".join(g.id for g in rb.groups)
             raise UsageError(f"{rubric}: no group {group!r} (groups: {known})")
     width = out_console.width if out_console.is_terminal else None  # piped: 160, as it was
-    out_console.print(rubric_table(rb, group, lang.value, width))
+    table = rubric_table(rb, group, lang.value, width)
+    if out_console.is_terminal:
+        out_console.print(table)
+        return
+    with out_console.capture() as captured:  # a file or a pipe: no padding after the text
+        out_console.print(table)
+    sys.stdout.write("".join(f"{line.rstrip()}\n" for line in captured.get().splitlines()))

@@ -237,8 +237,9 @@ def _keys_at(loc: Sequence[str | int]) -> list[str]:
     names = [part for part in loc if isinstance(part, str)]
     if not loc:
         models: list[type[BaseModel]] = [Rubric]
-    elif names and names[-1] == "method":
-        models = _method_models()
+    elif "method" in names[-2:]:  # pydantic's loc holds the method's tag: method.yes_no.colour
+        tag = names[-1] if names[-1] != "method" else None
+        models = [m for m in _method_models() if tag is None or _tag(m) == tag] or _method_models()
     elif names and names[-1] in _LIST_MODELS and isinstance(loc[-1], int):
         models = [_LIST_MODELS[names[-1]]]
     else:
@@ -259,6 +260,13 @@ def _known_keys() -> list[str]:
     """Every key a rubric's mappings can hold, for suggestions."""
     models: list[type[BaseModel]] = [Rubric, Group, Band, Criterion, Unranked, *_method_models()]
     return sorted({key for model in models for key in model.model_fields})
+
+
+def _tag(model: type[BaseModel]) -> str | None:
+    """A method model's `type` (its tag in the rubric: yes_no, ratio, …)."""
+    field = model.model_fields.get("type")
+    args = get_args(field.annotation) if field is not None else ()
+    return str(args[0]) if args else None
 
 
 def _method_models() -> list[type[BaseModel]]:
