@@ -66,7 +66,7 @@ def test_a_flood_of_long_unknown_ids_gives_a_bounded_report(
     (unit,) = data["units"]
     unknown = [i for i in unit["issues"] if i["code"] == "unknown-criterion"]
     assert len(unknown) == ISSUES_PER_CODE + 1
-    assert "and 4924 more issues unknown-criterion" in unknown[-1]["message"], unknown[-1]
+    assert "and 4924 more unknown-criterion issues" in unknown[-1]["message"], unknown[-1]
     assert "4924" in unknown[-1]["message_vi"], unknown[-1]
     for issue in unit["issues"]:
         assert len(issue["message"]) < 300 and len(issue["message_vi"]) < 300, issue
@@ -108,7 +108,7 @@ def test_the_same_flood_in_an_ods(run: Run, tmp_path: Path):
     (unit,) = data["units"]
     unknown = [i for i in unit["issues"] if i["code"] == "unknown-criterion"]
     assert len(unknown) == ISSUES_PER_CODE + 1
-    assert "and 4922 more issues unknown-criterion" in unknown[-1]["message"], unknown[-1]
+    assert "and 4922 more unknown-criterion issues" in unknown[-1]["message"], unknown[-1]
     assert all(len(i["message_vi"]) < 300 for i in unit["issues"])
 
 
@@ -125,5 +125,22 @@ def test_an_appraisal_form_flood_is_capped_too(run: Run, make_sheet: Any, tmp_pa
     data = json.loads(result.stdout)
     unknown = [i for i in data["issues"] if i["code"] == "unknown-unit"]
     assert len(unknown) == ISSUES_PER_CODE + 1
-    assert "and 280 more issues unknown-unit" in unknown[-1]["message"]
+    assert "and 280 more unknown-unit issues" in unknown[-1]["message"]
     assert len(result.stdout) < 100_000
+
+
+def test_the_summary_counts_what_the_cap_left_out(run: Run):
+    """21 issues are listed for the flooded sheet, but the summary counts all 4,943 (it said
+    "21 error(s)")."""
+    from tests.conftest import ROOT
+
+    folder = ROOT / "tests" / "data" / "bad-amplified"
+    result = run("grade", folder, "-r", "tiengiang-2020", "-f", "json", "-q")
+    data = json.loads(result.stdout)
+    ((unit),) = data["units"]
+    listed = unit["issues"]
+    closing = [i for i in listed if "not_listed" in i]
+    assert len(closing) == 1 and closing[0]["not_listed"] > 4900
+    total = len(listed) - 1 + closing[0]["not_listed"]
+    assert data["summary"]["errors"] + data["summary"]["warnings"] == total
+    assert f"{data['summary']['errors']} error(s)" in result.stderr

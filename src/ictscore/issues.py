@@ -337,6 +337,9 @@ class Issue:
     where: CellRef | None = None
     criterion: str | None = None
     """The criterion id the issue is about, if any."""
+    not_listed: int = 0
+    """For the issue that closes a capped run (`cap_issues`): how many issues of its code it
+    stands for, not listed one by one."""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
@@ -344,6 +347,11 @@ class Issue:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def count(self) -> int:
+        """How many problems this issue counts for in a summary: 1, or those it stands for."""
+        return self.not_listed or 1
 
 
 ISSUES_PER_CODE: Final = 20
@@ -376,11 +384,12 @@ def _more(first: Issue, issues: Sequence[Issue], count: int) -> Issue:
         first.code,
         severity,
         Msg(
-            "and {count} more issues {code} in this file, not listed",
+            "and {count} more {code} issues in this file, counted here, not listed",
             count=count,
             code=first.code.value,
         ),
         where,
+        not_listed=count,
     )
 
 

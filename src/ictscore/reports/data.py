@@ -39,6 +39,7 @@ def issue_dict(issue: Issue) -> dict[str, Any]:
         "cell": where.cell if where else None,
         "criterion": issue.criterion,
         "location": str(where) if where else None,
+        **({"not_listed": issue.not_listed} if issue.not_listed else {}),
     }
 
 
@@ -167,8 +168,8 @@ def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
             "units": len(report.units),
             **{s.value: sum(1 for u in report.units if u.status is s) for s in Status},
             "rostered": report.rostered,
-            "errors": sum(1 for i in all_issues if i.is_error),
-            "warnings": sum(1 for i in all_issues if not i.is_error),
+            "errors": sum(i.count for i in all_issues if i.is_error),
+            "warnings": sum(i.count for i in all_issues if not i.is_error),
             "ok": report.ok,
         },
     }
@@ -217,8 +218,8 @@ def csv_rows(report: Report, rubric: Rubric) -> list[dict[str, Any]]:
         }
         for area in rubric.criteria:
             row[f"area_{area.id}"] = u.subtotals.get(area.id, u.points.get(area.id))
-        row["errors"] = sum(1 for i in u.issues if i.is_error)
-        row["warnings"] = sum(1 for i in u.issues if not i.is_error)
+        row["errors"] = sum(i.count for i in u.issues if i.is_error)
+        row["warnings"] = sum(i.count for i in u.issues if not i.is_error)
         row["file"] = u.file or ""
         rows.append(row)
     return rows

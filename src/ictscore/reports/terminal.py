@@ -292,8 +292,8 @@ def summary_text(report: Report, lang: Lang = "en") -> Text:
     sent nothing are not known: the line says so instead of counting none missing."""
     n = {s: sum(1 for u in report.units if u.status is s) for s in Status}
     issues = report.all_issues
-    errors = sum(1 for i in issues if i.is_error)
-    warnings = len(issues) - errors
+    errors = sum(i.count for i in issues if i.is_error)
+    warnings = sum(i.count for i in issues if not i.is_error)
     text = Text(
         t(SUMMARY if report.rostered else SUMMARY_NO_ROSTER, lang).format(
             graded=n[Status.GRADED],
