@@ -38,3 +38,10 @@ def test_without_a_genuine_sheet_duplicate_unit_and_token_mismatch(
         "token-mismatch",
         "token-mismatch",
     ]
+
+
+def test_the_readme_says_the_hidden_record_holds_the_unit_token():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    holds = readme.split("Each sheet holds:", 1)[1].split("\n\n", 1)[0]
+    (record,) = [item for item in holds.split("\n- ") if "hidden record" in item]
+    assert "token" in record
