@@ -211,6 +211,14 @@ class IssueCode(StrEnum):
         ERROR,
         N_("No score sheet was received from the unit."),
     )
+    OWN_OUTPUT = (
+        "own-output",
+        ERROR,
+        N_(
+            "This is a feedback workbook or an appraisal form written by ictscore, not a score "
+            "sheet: it is not graded; move it out of the folder of sheets."
+        ),
+    )
     RATIO_ABOVE_ONE = (
         "ratio-above-one",
         None,

@@ -26,7 +26,7 @@ from ictscore.sheets.reader import RawCell, ReadSheet, cell_text, column_letter,
 from ictscore.sheets.template import write_record
 from ictscore.text import xml_safe
 
-SHEET: Final = "Thẩm định"
+SHEET: Final = layout.APPRAISAL_SHEET
 FORM_ROWS: Final = 200_000
 """Rows an appraisal form may have (10,000 units × 20 criteria)."""
 FORMAT: Final = "ictscore-appraisal"
@@ -146,6 +146,7 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
         "rubric_hash": rubric.content_hash,
     }
     write_record(wb.create_sheet(layout.META_SHEET), record)
+    wb.properties.keywords = "ictscore-appraisal-form"  # layout.OWN_OUTPUT_KEYWORDS
     return wb
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Final
+from typing import Final, Literal
 
 LAYOUT_VERSION: Final = "1"
 """Bumped when the contract below changes incompatibly."""
@@ -27,6 +27,22 @@ RESULTS_LAST_SHEET: Final = "Vấn đề"
 is recognised."""
 
 
+FEEDBACK_FIRST_SHEET: Final = "Phản hồi"
+"""The first sheet of a unit's feedback workbook (`grade --feedback`: the unit's profile,
+reports/feedback/profile.py), before the copy of the unit's own sheet."""
+APPRAISAL_SHEET: Final = "Thẩm định"
+"""The sheet of the appraisal council's form (`ictscore appraisal`, grading/appraisal_form.py)."""
+
+OwnOutput = Literal["results", "feedback", "appraisal-form"]
+"""ictscore's own outputs that a graded folder may be left holding."""
+OWN_OUTPUT_KEYWORDS: Final[dict[str, OwnOutput]] = {
+    "ictscore-results": "results",
+    "ictscore-feedback": "feedback",
+    "ictscore-appraisal-form": "appraisal-form",
+}
+"""The marker each writer puts in its workbook's document properties (keywords)."""
+
+
 def is_results_workbook(sheet_names: list[str]) -> bool:
     """Whether a workbook with these sheets is ictscore's results workbook."""
     return (
@@ -34,6 +50,23 @@ def is_results_workbook(sheet_names: list[str]) -> bool:
         and sheet_names[0] == RESULTS_FIRST_SHEET
         and sheet_names[-1] == RESULTS_LAST_SHEET
     )
+
+
+def own_output(sheet_names: list[str], keywords: str = "") -> OwnOutput | None:
+    """Which of ictscore's own outputs a workbook is, by the marker in its document keywords
+    (`keywords`) or else by its sheets; None for a score sheet (or anything else). A feedback
+    workbook holds a copy of the unit's sheet, hidden record included: its first sheet, the
+    profile, tells it apart."""
+    for word in keywords.replace(";", ",").replace(" ", ",").split(","):
+        if word in OWN_OUTPUT_KEYWORDS:
+            return OWN_OUTPUT_KEYWORDS[word]
+    if SCORE_SHEET in sheet_names:
+        return "feedback" if sheet_names[0] == FEEDBACK_FIRST_SHEET else None
+    if is_results_workbook(sheet_names):
+        return "results"
+    if APPRAISAL_SHEET in sheet_names:
+        return "appraisal-form"
+    return None
 
 
 META_KEYS: Final = (

@@ -128,15 +128,9 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
         raise WorkbookError(file_ref, _unreadable(exc), code=_code(exc)) from exc
     try:
         names = list(wb.sheet_names)
-        if layout.SCORE_SHEET not in names and layout.is_results_workbook(names):
-            raise WorkbookError(
-                file_ref,
-                Msg(
-                    "an ictscore results workbook (`ictscore grade -o`), not a score sheet: "
-                    "move it out of the folder"
-                ),
-                code=IssueCode.RESULTS_WORKBOOK,
-            )
+        own = layout.own_output(names, _keywords(inspected) if inspected.kind == "xlsx" else "")
+        if own is not None:
+            raise _own_output(file_ref, own)
         if layout.SCORE_SHEET not in names:
             raise WorkbookError(
                 file_ref,
@@ -175,6 +169,51 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
     formulas = _formula_problems(inspected) if inspected.kind == "xlsx" else {}
     meta = read_record(meta_rows) if meta_rows is not None else None
     return _parse_rows(shown, rows, meta, formulas)
+
+
+_KEYWORDS = re.compile(rb"<cp:keywords(?:\s[^>]*)?>([^<]{0,500})</cp:keywords>")
+_CORE_READ = 16_384
+"""Bytes of docProps/core.xml read for its keywords (the part is a few hundred bytes)."""
+
+
+def _keywords(inspected: Inspected) -> str:
+    """The keywords of a zipped workbook's document properties ("" if none): where ictscore's
+    writers mark their own outputs (layout.OWN_OUTPUT_KEYWORDS)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(inspected.data)) as archive:
+            if "docProps/core.xml" not in archive.namelist():
+                return ""
+            with archive.open("docProps/core.xml") as part:
+                head = part.read(_CORE_READ)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):  # the file check passed it
+        return ""
+    found = _KEYWORDS.search(head)
+    return html.unescape(found.group(1).decode("utf-8", "replace")).strip() if found else ""
+
+
+def _own_output(file_ref: CellRef, own: layout.OwnOutput) -> WorkbookError:
+    """The error for one of ictscore's own outputs left in the folder of sheets: named, never
+    graded (a feedback workbook holds a copy of the unit's sheet) and never skipped."""
+    if own == "results":
+        return WorkbookError(
+            file_ref,
+            Msg(
+                "an ictscore results workbook (`ictscore grade -o`), not a score sheet: "
+                "move it out of the folder"
+            ),
+            code=IssueCode.RESULTS_WORKBOOK,
+        )
+    if own == "feedback":
+        message = Msg(
+            "an ictscore feedback workbook (`ictscore grade --feedback`), not a score sheet: it "
+            "holds a copy of a unit's sheet, which is not graded; move it out of the folder"
+        )
+    else:
+        message = Msg(
+            "an ictscore appraisal form (`ictscore appraisal`), not a score sheet: move it out "
+            "of the folder and give it with `ictscore grade --appraisal`"
+        )
+    return WorkbookError(file_ref, message, code=IssueCode.OWN_OUTPUT)
 
 
 def _small_enough(path: Path, where: CellRef) -> bool:

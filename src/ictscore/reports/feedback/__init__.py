@@ -114,6 +114,7 @@ def feedback_workbook(
     if unit.status is Status.GRADED and of_group is None:
         of_group = peers(report, rubric, unit.group)
     write_profile(wb, rubric, unit, of_group, previous)
+    wb.properties.keywords = "ictscore-feedback"  # layout.OWN_OUTPUT_KEYWORDS: not a score sheet
     wb.active = 0
     for ws in wb.worksheets:  # the profile alone selected: a grouped selection prints all
         ws.sheet_view.tabSelected = ws is wb.worksheets[0]

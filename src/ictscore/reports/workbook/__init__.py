@@ -37,6 +37,7 @@ def build_results_workbook(
     rubric's groups, units that sent nothing, the appraisal's cuts, who set each normalisation
     reference, and every issue."""
     wb = Workbook()
+    wb.properties.keywords = "ictscore-results"  # layout.OWN_OUTPUT_KEYWORDS: left in a folder
     first = wb.active
     assert first is not None
     wb.remove(first)
