@@ -9,6 +9,8 @@ traceback with --debug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM); 141
 by its reader before the end (`| head`). The root group's
 `invoke` is the funnel (`_guarded`): a refusal that escaped its command, a signal or any other
 exception becomes one message and its exit code, and nothing else ever prints a traceback.
+Around it, `_in_our_words` says a bad option as ictscore says things ("--jobs: must be 1 or
+more, found 0"), not in typer's and pydantic's words; still a usage error (usage line, exit 2).
 Text that came from files or names is shown through `text.terminal_safe`.
 """
 
