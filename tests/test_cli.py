@@ -327,3 +327,15 @@ def test_exports_never_turn_data_into_formulas(run: Run, make_sheet, tmp_path: P
     names = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row}
     assert '\'=HYPERLINK("http://evil.example","Bấm")' in names and "'@SUM(1+1)" in names
     assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_an_output_in_a_folder_where_no_file_can_be_made_says_so(run: Run, tmp_path: Path):
+    """/proc exists and is a folder, but no file can be created in it: the refusal says that,
+    not "No such file or directory"."""
+    result = run("grade", EXAMPLES / "sheets", "-o", "/proc/x.xlsx")
+    assert result.exit_code == 2
+    assert "Error: /proc/x.xlsx: cannot write: no file can be created in /proc" in result.stderr
+    assert "No such file or directory" not in result.stderr
+    feedback = run("grade", EXAMPLES / "sheets", "--feedback", "/proc/fb")
+    assert feedback.exit_code == 2 and "no file can be created in /proc" in feedback.stderr

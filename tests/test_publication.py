@@ -38,4 +38,4 @@ def test_grade_puts_the_publication_details_on_the_page_and_in_the_workbook(
 def test_a_date_not_written_as_iso_is_refused(run: Run, tmp_path: Path) -> None:
     result = run("grade", EXAMPLES / "sheets", "--decision-date", "15/01/2021")
     assert result.exit_code == 2
-    assert "'15/01/2021' does not" in result.stderr and "%Y-%m-%d" in result.stderr
+    assert "--decision-date: '15/01/2021' is not a date (YYYY-MM-DD)" in result.stderr

@@ -9,11 +9,14 @@ traceback with --debug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM); 141
 by its reader before the end (`| head`). The root group's
 `invoke` is the funnel (`_guarded`): a refusal that escaped its command, a signal or any other
 exception becomes one message and its exit code, and nothing else ever prints a traceback.
+Around it, `_in_our_words` says a bad option as ictscore says things ("--jobs: must be 1 or
+more, found 0"), not in typer's and pydantic's words; still a usage error (usage line, exit 2).
 Text that came from files or names is shown through `text.terminal_safe`.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import signal
 import sys
@@ -29,11 +32,12 @@ import typer
 from rich.console import Console, RenderableType
 from rich.markup import escape
 from typer import _click as click
+from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from typer.exceptions import TyperException
 
 from ictscore.errors import IctscoreError
-from ictscore.messages import N_
+from ictscore.messages import N_, Msg
 from ictscore.text import clip, terminal_safe
 from ictscore.version import __version__
 
@@ -92,12 +96,109 @@ class HelpGroup(TyperGroup):
         _tidy_help(self.get_params(ctx))
         super().format_help(ctx, formatter)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: object,
+    ) -> click.Context:
+        with _in_our_words():  # the root's own options (ictscore --bogus)
+            return super().make_context(info_name, args, parent=parent, **extra)
+
     def invoke(self, ctx: click.Context) -> object:
         if ctx.parent is not None:  # a sub-group (rubric): the root's funnel holds it already
             return super().invoke(ctx)
         debug = bool(ctx.params.get("debug")) or bool(os.environ.get(DEBUG_ENV))
-        with _guarded(debug):
+        with _in_our_words(), _guarded(debug):  # the commands' options are parsed in here
             return super().invoke(ctx)
+
+
+BAD_CHOICE = N_("{option}: {value} is not one of {choices}")
+BAD_DATE = N_("{option}: {value} is not a date ({form})")
+BAD_WHOLE = N_("{option}: {value} is not a whole number")
+BAD_NUMBER = N_("{option}: {value} is not a number")
+TOO_SMALL = N_("{option}: must be {limit} or more, found {found}")
+TOO_LARGE = N_("{option}: must be {limit} or less, found {found}")
+BAD_VALUE = N_("{option}: {reason}")
+NO_SUCH_OPTION = N_("No such option: {option}")
+NO_SUCH_OPTION_CLOSE = N_("No such option: {option} (did you mean {close}?)")
+_NOT_WHOLE = frozenset({"int_parsing", "int_from_float", "int_type"})
+_NOT_NUMBER = frozenset({"float_parsing", "float_type", "decimal_parsing", "finite_number"})
+_STRFTIME = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "hh", "%M": "mm", "%S": "ss"}
+
+
+@contextmanager
+def _in_our_words() -> Iterator[None]:
+    """A bad option said in ictscore's words (typer checks values with pydantic and says them
+    in its words: "Invalid value for '--jobs' / '-j': Input should be greater than or equal to
+    1"): "--jobs: must be 1 or more, found 0". Still a usage error: its usage line, exit 2. An
+    unknown option keeps click's suggestion only when it is close to what was typed."""
+    try:
+        yield
+    except MissingParameter:
+        raise  # "Missing option '--out' / '-o'.": plain already
+    except BadParameter as exc:
+        raise UsageError(_bad_value(exc), exc.ctx) from exc
+    except NoSuchOption as exc:
+        if not exc.message.startswith("No such option"):
+            raise
+        raise UsageError(_no_such_option(exc), exc.ctx) from exc
+
+
+def _bad_value(exc: BadParameter) -> Msg:
+    param = exc.param
+    option = _option_name(param)
+    errors = getattr(exc.__cause__, "errors", None)
+    error: dict[str, object] = errors()[0] if callable(errors) and errors() else {}
+    kind = str(error.get("type", ""))
+    found = terminal_safe(clip(str(error.get("input", "")), 60))
+    value = f"'{found}'"
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is not None and descriptor.is_choice and kind == "value_error":
+        choices = ", ".join(str(c) for c in descriptor.choices or ())
+        return Msg(BAD_CHOICE, option=option, value=value, choices=choices)
+    if descriptor is not None and descriptor.is_datetime and kind == "value_error":
+        formats = descriptor.parameter_info.formats or ["%Y-%m-%d"]
+        form = " or ".join(_readable_format(f) for f in formats)
+        return Msg(BAD_DATE, option=option, value=value, form=form)
+    if kind in _NOT_WHOLE:
+        return Msg(BAD_WHOLE, option=option, value=value)
+    if kind in _NOT_NUMBER:
+        return Msg(BAD_NUMBER, option=option, value=value)
+    context = error.get("ctx")
+    if kind in ("greater_than_equal", "less_than_equal") and isinstance(context, dict):
+        limit = str(context.get("ge" if kind == "greater_than_equal" else "le"))
+        template = TOO_SMALL if kind == "greater_than_equal" else TOO_LARGE
+        return Msg(template, option=option, limit=limit, found=found)
+    reason = exc.message.removeprefix("Value error, ")
+    return Msg(BAD_VALUE, option=option, reason=reason)
+
+
+def _option_name(param: object) -> str:
+    """An option by its long name (--jobs, whichever of -j and --jobs was typed); an argument
+    by its metavar (DIR)."""
+    if isinstance(param, TyperOption):
+        long_names = [o for o in param.opts if o.startswith("--")]
+        return max(long_names or param.opts, key=len)
+    if isinstance(param, TyperArgument) and param.metavar:
+        return str(param.metavar)
+    return str(getattr(param, "name", None) or "value").upper()
+
+
+def _readable_format(form: str) -> str:
+    for code, shown_as in _STRFTIME.items():
+        form = form.replace(code, shown_as)
+    return form
+
+
+def _no_such_option(exc: NoSuchOption) -> Msg:
+    typed = terminal_safe(clip(exc.option_name, 60))
+    names = {p.lstrip("-"): p for p in exc.possibilities or ()}
+    close = difflib.get_close_matches(typed.lstrip("-"), list(names), n=1, cutoff=0.75)
+    if not close:
+        return Msg(NO_SUCH_OPTION, option=typed)
+    return Msg(NO_SUCH_OPTION_CLOSE, option=typed, close=names[close[0]])
 
 
 class Terminated(BaseException):

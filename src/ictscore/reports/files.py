@@ -55,11 +55,24 @@ def check_writable(path: Path, folder: bool = False) -> None:
             existing = existing.parent
         if not existing.is_dir():
             raise ExportError(f"{path}: cannot write: {existing} is not a folder")
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    try:
         fd, probe = tempfile.mkstemp(prefix=".ictscore-", suffix=".tmp", dir=existing)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise ExportError(f"{path}: cannot write: {_cannot_create(existing, exc)}") from exc
+
+
+def _cannot_create(folder: Path, exc: OSError) -> str:
+    """Why no file can be made in `folder`, which exists: the reason the system gives, except
+    "No such file or directory" (what /proc and other virtual folders answer), which would
+    deny the folder that is there."""
+    said = f"no file can be created in {folder}"
+    if exc.errno == errno.ENOENT or not exc.strerror:
+        return said
+    return f"{said} ({exc.strerror})"
 
 
 def atomic_write(path: Path, write: Callable[[Path], None], overwrite: bool = False) -> None:
