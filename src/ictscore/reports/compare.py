@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ictscore.errors import ResultsFileError
 from ictscore.inputfile import InputFileError, read_input
+from ictscore.messages import N_, Msg
 from ictscore.numbers import round_half_up, vn_number
 from ictscore.text import clip
 from ictscore.yamlfile import load_yaml
@@ -30,6 +31,12 @@ FORMAT = "ictscore-report/1"
 MAX_RESULTS_BYTES = 512 * 1024 * 1024
 """A results file of 10,000 units is about 40 MB; a larger file is not one of ictscore's."""
 MAX_MAPPING_BYTES = 1024 * 1024
+NOT_UTF8_RESULTS = N_(
+    "{path}: not UTF-8 text: is this a results file written by `ictscore grade -o results.json`?"
+)
+NOT_UTF8_MAPPING = N_(
+    "{path}: not UTF-8 text (byte {byte}): save the mapping as UTF-8 (a CSV old,new, or YAML)"
+)
 
 
 def load_results(path: Path) -> dict[str, Any]:
@@ -37,7 +44,9 @@ def load_results(path: Path) -> dict[str, Any]:
     against the part of the contract `compare` reads (`_ResultsFile`)."""
     try:
         data = json.loads(read_input(path, MAX_RESULTS_BYTES, "results").decode("utf-8"))
-    except (InputFileError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:  # not Python's words ("'utf-8' codec can't decode …")
+        raise ResultsFileError(Msg(NOT_UTF8_RESULTS, path=str(path))) from exc
+    except (InputFileError, json.JSONDecodeError) as exc:
         raise ResultsFileError(f"{path}: cannot read the results file: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ResultsFileError(
@@ -125,7 +134,9 @@ def load_mapping(path: Path) -> dict[str, str]:
     """Old criterion id → new id, from a two-column CSV (`old,new`) or a YAML mapping."""
     try:
         text = read_input(path, MAX_MAPPING_BYTES, "mapping").decode("utf-8-sig")
-    except (InputFileError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ResultsFileError(Msg(NOT_UTF8_MAPPING, path=str(path), byte=exc.start)) from exc
+    except InputFileError as exc:
         raise ResultsFileError(f"{path}: cannot read the mapping: {exc}") from exc
     read = _csv_pairs if path.suffix.lower() == ".csv" else _yaml_pairs
     pairs = read(path, text)

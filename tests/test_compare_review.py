@@ -1,0 +1,61 @@
+"""Review fixes to `compare`: two files of the same year told apart, the CSV's `parent` as in
+the results file (the code; `parent_name` the name), the JSON's units in the tables' order, the
+minus sign of the other Vietnamese outputs, and a file that is not UTF-8 refused in words."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run, grade_examples
+
+
+@pytest.fixture(scope="module")
+def this_year() -> dict:
+    return grade_examples()
+
+
+def _lower(this: dict, year: int | None) -> dict:
+    """The same results, every graded total 1 point lower (so this year rose by 1)."""
+    last = copy.deepcopy(this)
+    last["rubric"]["year"] = year
+    for u in last["units"]:
+        if u["status"] == "graded":
+            u["total"] = round(u["total"] - 1, 2)
+    return last
+
+
+def _files(tmp_path: Path, last: dict, this: dict) -> tuple[Path, Path]:
+    a, b = tmp_path / "truoc.json", tmp_path / "sau.json"
+    a.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    b.write_text(json.dumps(this, ensure_ascii=False), encoding="utf-8")
+    return a, b
+
+
+def test_a_results_file_that_is_not_utf8(this_year: dict, tmp_path: Path, run: Run):
+    good = tmp_path / "ket-qua.json"
+    good.write_text(json.dumps(this_year), encoding="utf-8")
+    bad = tmp_path / "ket-qua-2019.json"
+    bad.write_bytes(b"\xff\xfe{\x00}\x00")
+    result = run("compare", bad, good)
+    assert result.exit_code == 2
+    err = " ".join(result.stderr.split())
+    assert "codec" not in err and "0xff" not in err
+    assert (
+        "ket-qua-2019.json: not UTF-8 text: is this a results file written by "
+        "`ictscore grade -o results.json`?" in err
+    )
+
+
+def test_a_mapping_that_is_not_utf8(this_year: dict, tmp_path: Path, run: Run):
+    good = tmp_path / "ket-qua.json"
+    good.write_text(json.dumps(this_year), encoding="utf-8")
+    mapping = tmp_path / "doi-ma.csv"
+    mapping.write_bytes("old,new\n3.2,3.2.a\n".encode("utf-16"))
+    result = run("compare", good, good, "--mapping", mapping)
+    assert result.exit_code == 2
+    err = " ".join(result.stderr.split())
+    assert "codec" not in err and "doi-ma.csv: not UTF-8 text" in err
