@@ -5,7 +5,10 @@ minus sign of the other Vietnamese outputs, and a file that is not UTF-8 refused
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -59,3 +62,20 @@ def test_a_mapping_that_is_not_utf8(this_year: dict, tmp_path: Path, run: Run):
     assert result.exit_code == 2
     err = " ".join(result.stderr.split())
     assert "codec" not in err and "doi-ma.csv: not UTF-8 text" in err
+
+
+def test_falls_are_written_with_the_minus_sign(this_year: dict, tmp_path: Path, run: Run):
+    # last year 1 point higher: every change a fall
+    last = copy.deepcopy(this_year)
+    last["rubric"]["year"] = 2019
+    for u in last["units"]:
+        if u["status"] == "graded":
+            u["total"] = round(u["total"] + 1, 2)
+    files = _files(tmp_path, last, this_year)
+    out = run("compare", *files).stdout
+    assert "−1,00" in out
+    assert not re.search(r"(?<![\w-])-\d", out), re.search(r".*(?<![\w-])-\d.*", out)
+    rows = list(csv.DictReader(io.StringIO(run("compare", *files, "-f", "csv").stdout)))
+    assert {r["change"] for r in rows if r["status"] == "both"} == {"-1"}
+    data = json.loads(run("compare", *files, "-f", "json").stdout)
+    assert {u["change"] for u in data["units"] if u["status"] == "both"} == {-1}

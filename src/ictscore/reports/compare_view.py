@@ -48,9 +48,12 @@ def _safe(text: str) -> str:
 
 
 def _signed(value: Decimal | None) -> str:
+    """ "+1,25", "−0,50" (the minus sign U+2212, as the feedback and the other Vietnamese
+    outputs write it; the CSV and JSON keep plain numbers), "0,00"."""
     if value is None:
         return ""
-    return ("+" if value > 0 else "") + vn_number(value, 2)
+    text = vn_number(abs(value), 2)
+    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
 
 
 def year_label(year: int | None, fallback: str) -> str:
