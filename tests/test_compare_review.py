@@ -79,3 +79,15 @@ def test_falls_are_written_with_the_minus_sign(this_year: dict, tmp_path: Path, 
     assert {r["change"] for r in rows if r["status"] == "both"} == {"-1"}
     data = json.loads(run("compare", *files, "-f", "json").stdout)
     assert {u["change"] for u in data["units"] if u["status"] == "both"} == {-1}
+
+
+def test_the_json_units_follow_the_rubric_s_groups(this_year: dict, tmp_path: Path, run: Run):
+    files = _files(tmp_path, _lower(this_year, 2019), this_year)
+    data = json.loads(run("compare", *files, "-f", "json").stdout)
+    order = [g["id"] for g in this_year["groups"]]
+    groups = [order.index(u["group"]) for u in data["units"]]
+    assert groups == sorted(groups)
+    csv_codes = [
+        r["code"] for r in csv.DictReader(io.StringIO(run("compare", *files, "-f", "csv").stdout))
+    ]
+    assert [u["code"] for u in data["units"]] == csv_codes

@@ -405,7 +405,7 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
             for g in c.groups
         ],
         "bands": [{"label": b.label, "last": b.last, "this": b.this} for b in c.bands],
-        "units": [_unit_dict(u) for u in c.units],
+        "units": [_unit_dict(u) for u in ordered_units(c)],  # as the tables and the CSV
         "criteria_note": c.criteria_note,
         "criteria": [
             {
