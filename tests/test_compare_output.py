@@ -125,6 +125,7 @@ def test_csv_one_row_per_unit(files: tuple[Path, Path], run: Run, this_year: dic
         "code",
         "name",
         "parent",
+        "parent_name",
         "status",
         "last_total",
         "this_total",
@@ -138,8 +139,9 @@ def test_csv_one_row_per_unit(files: tuple[Path, Path], run: Run, this_year: dic
     ]
     by_code = {r["code"]: r for r in rows}
     p5 = by_code["28249"]
-    assert (p5["name"], p5["parent"], p5["group_label"]) == (
+    assert (p5["name"], p5["parent"], p5["parent_name"], p5["group_label"]) == (
         "Phường 5",
+        "815",
         "Thành phố Mỹ Tho",
         "UBND cấp xã",
     )

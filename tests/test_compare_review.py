@@ -91,3 +91,17 @@ def test_the_json_units_follow_the_rubric_s_groups(this_year: dict, tmp_path: Pa
         r["code"] for r in csv.DictReader(io.StringIO(run("compare", *files, "-f", "csv").stdout))
     ]
     assert [u["code"] for u in data["units"]] == csv_codes
+
+
+def test_the_csv_parent_is_the_code_as_in_the_results_file(
+    this_year: dict, tmp_path: Path, run: Run
+):
+    files = _files(tmp_path, _lower(this_year, 2019), this_year)
+    rows = list(csv.DictReader(io.StringIO(run("compare", *files, "-f", "csv").stdout)))
+    unit = next(u for u in this_year["units"] if u["code"] == "28249")
+    row = next(r for r in rows if r["code"] == "28249")
+    assert unit["parent"] and row["parent"] == unit["parent"]
+    assert row["parent_name"] == "Thành phố Mỹ Tho"
+    data = json.loads(run("compare", *files, "-f", "json").stdout)
+    listed = next(u for u in data["units"] if u["code"] == "28249")
+    assert listed["parent"] == unit["parent"] and listed["parent_name"] == "Thành phố Mỹ Tho"

@@ -89,6 +89,7 @@ class _Unit(_Part):
     code: str
     group: str
     name: str | None = None
+    parent: str | None = None
     parent_name: str | None = None
     band: str | None = None
     status: str | None = None
@@ -202,6 +203,8 @@ class UnitChange:
     this_status: str | None = None
     parent_name: str | None = None
     """The district (or other parent) the unit belongs to, from the results file."""
+    parent: str | None = None
+    """That district's code, from the results file."""
     band_step: int | None = None
     """Bands climbed since last year (1: one band higher, -1: one lower, 0: the same band);
     None unless the unit was banded both years in bands this year's rubric knows."""
@@ -403,6 +406,7 @@ def _unit_change(
         last_status=old.get("status") if old else None,
         this_status=new.get("status") if new else None,
         parent_name=ref.get("parent_name") or (old or {}).get("parent_name") or None,
+        parent=ref.get("parent") or (old or {}).get("parent") or None,
         band_step=step,
     )
 

@@ -335,7 +335,8 @@ def csv_rows(c: Comparison) -> list[dict[str, Any]]:
                 "group_label": group_labels.get(u.group, ""),
                 "code": u.code,
                 "name": u.name,
-                "parent": u.parent_name or "",
+                "parent": u.parent or "",  # as grade's JSON: the code, then the name
+                "parent_name": u.parent_name or "",
                 "status": u.status,
                 "last_total": u.last_total,
                 "this_total": u.this_total,
@@ -357,6 +358,7 @@ CSV_FIELDS = (
     "code",
     "name",
     "parent",
+    "parent_name",
     "status",
     "last_total",
     "this_total",
@@ -425,6 +427,7 @@ def _unit_dict(u: UnitChange) -> dict[str, Any]:
     return {
         "code": u.code,
         "name": u.name,
+        "parent": u.parent,
         "parent_name": u.parent_name,
         "group": u.group,
         "status": u.status,
