@@ -266,7 +266,7 @@ def test_without_last_year_s_figures_the_summary_says_so(this_year: dict):
         u.update(status="missing", total=None, rank=None)
     paragraphs = summary_paragraphs(compare(last, this_year))
     assert paragraphs[0].endswith("; năm 2019 không có số liệu để so sánh.")
-    assert "(chưa có số liệu năm trước)" in paragraphs[1]
+    assert "(chưa có số liệu năm 2019)" in paragraphs[1]
     assert paragraphs[-2:] == [
         "Không có đơn vị nào tăng bậc xếp loại.",
         "Không có đơn vị nào giảm bậc xếp loại.",

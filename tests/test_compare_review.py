@@ -105,3 +105,31 @@ def test_the_csv_parent_is_the_code_as_in_the_results_file(
     data = json.loads(run("compare", *files, "-f", "json").stdout)
     listed = next(u for u in data["units"] if u["code"] == "28249")
     assert listed["parent"] == unit["parent"] and listed["parent_name"] == "Thành phố Mỹ Tho"
+
+
+def test_two_files_of_the_same_year_are_told_apart(this_year: dict, tmp_path: Path, run: Run):
+    year = this_year["rubric"]["year"]
+    files = _files(tmp_path, _lower(this_year, year), this_year)
+    out = run("compare", *files).stdout
+    assert f"so với năm {year}" not in out
+    assert "so với lần chấm trước" in out
+    assert not re.search(rf"Năm {year}\s+Năm {year}", out)  # no two columns headed alike
+    header = next(line for line in out.splitlines() if line.strip().startswith("Nhóm"))
+    assert re.search(r"Trước\s+Sau", header), header
+    summary = run("compare", *files, "--summary").stdout
+    assert f"so với năm {year}" not in summary and "lần chấm trước" in summary
+    data = json.loads(run("compare", *files, "-f", "json").stdout)
+    assert "lần chấm trước" in data["headline"]
+
+
+def test_files_of_unknown_years_are_told_apart(this_year: dict, tmp_path: Path, run: Run):
+    this = copy.deepcopy(this_year)
+    this["rubric"]["year"] = None
+    out = run("compare", *_files(tmp_path, _lower(this, None), this)).stdout
+    assert "so với lần chấm trước" in out and "Năm nay" not in out
+
+
+def test_the_criteria_note_of_the_same_year(this_year: dict, tmp_path: Path, run: Run):
+    year = this_year["rubric"]["year"]
+    out = run("compare", *_files(tmp_path, _lower(this_year, year), this_year)).stdout
+    assert "cả hai năm" not in out and "(cả hai lần chấm cùng bảng điểm" in out

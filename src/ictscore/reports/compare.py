@@ -291,6 +291,39 @@ class Comparison:
     """The note in Vietnamese, under the tables."""
 
     @property
+    def years_differ(self) -> bool:
+        """Both files know their year and the years differ. Otherwise (the same year, before
+        and after the appraisal, say; or a year unknown) the two are told apart as the earlier
+        and the later grading, never by a year that would name both."""
+        return (
+            self.last_year is not None
+            and self.this_year is not None
+            and self.last_year != self.this_year
+        )
+
+    @property
+    def column_labels(self) -> tuple[str, str]:
+        """The headers of the two figures: ("Năm 2019", "Năm 2020"), or ("Trước", "Sau")."""
+        if self.years_differ:
+            return f"Năm {self.last_year}", f"Năm {self.this_year}"
+        return "Trước", "Sau"
+
+    @property
+    def last_phrase(self) -> str:
+        """The earlier file in a sentence: "năm 2019", or "lần chấm trước"."""
+        return f"năm {self.last_year}" if self.years_differ else "lần chấm trước"
+
+    @property
+    def this_phrase(self) -> str:
+        """The later file in a sentence: "năm 2020", or "lần chấm này" (its year unknown)."""
+        return f"năm {self.this_year}" if self.this_year else "lần chấm này"
+
+    @property
+    def both_phrase(self) -> str:
+        """ "cả hai năm", or "cả hai lần chấm"."""
+        return "cả hai năm" if self.years_differ else "cả hai lần chấm"
+
+    @property
     def group_means(self) -> tuple[tuple[str, Decimal | None, Decimal | None], ...]:
         """(group label, last mean, this mean) of each group."""
         return tuple((g.label, g.last_mean, g.this_mean) for g in self.groups)
@@ -306,7 +339,7 @@ class Comparison:
             return "Không đủ số liệu để so sánh điểm trung bình toàn tỉnh."
         diff = self.this_mean - self.last_mean
         this_year = f"Năm {self.this_year}, đ" if self.this_year else "Đ"
-        last_year = f"năm {self.last_year}" if self.last_year else "năm trước"
+        last_year = self.last_phrase
         last, now = vn_number(self.last_mean, 2), vn_number(self.this_mean, 2)
         if diff == 0:
             return f"{this_year}iểm trung bình toàn tỉnh không đổi so với {last_year} ({now})."
@@ -438,10 +471,14 @@ def _criterion_pairs(
     old_key = (old_rubric.get("id"), old_rubric.get("version"))
     new_key = (new_rubric.get("id"), new_rubric.get("version"))
     if old_key == new_key:
+        years = (old_rubric.get("year"), new_rubric.get("year"))
+        differ = None not in years and years[0] != years[1]
         return (
             None,
-            "criteria matched by id (the same rubric and version both years)",
-            "Tiêu chí đối chiếu theo mã (cả hai năm cùng bảng điểm, cùng phiên bản).",
+            "criteria matched by id (the same rubric and version "
+            f"{'both years' if differ else 'in both files'})",
+            f"Tiêu chí đối chiếu theo mã ({'cả hai năm' if differ else 'cả hai lần chấm'} cùng "
+            "bảng điểm, cùng phiên bản).",
         )
     change = f"{old_key[0]} {old_key[1]} → {new_key[0]} {new_key[1]}"
     return (

@@ -56,10 +56,6 @@ def _signed(value: Decimal | None) -> str:
     return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
 
 
-def year_label(year: int | None, fallback: str) -> str:
-    return f"Năm {year}" if year else fallback
-
-
 def ordered_units(c: Comparison) -> list[UnitChange]:
     """The rubric's groups in order (units of a group neither year's rubric has last); in each,
     the units graded both years from the largest rise, then new, not graded and gone units."""
@@ -89,8 +85,8 @@ def _unit_columns(c: Comparison) -> list[_Column]:
     return [
         _Column("code", labels.CODE),
         _Column("unit", labels.UNIT),
-        _Column("last", year_label(c.last_year, "Năm trước"), right=True),
-        _Column("this", year_label(c.this_year, "Năm nay"), right=True),
+        _Column("last", c.column_labels[0], right=True),
+        _Column("this", c.column_labels[1], right=True),
         _Column("change", CHANGE, right=True),
         _Column("band", labels.BAND),
         _Column("rank", labels.RANK, right=True),
@@ -161,7 +157,7 @@ def _table(title: str, caption: str | None = None, tight: bool = False) -> Table
 def _group_means(c: Comparison) -> Table:
     table = _table(GROUP_MEANS_TITLE)
     table.add_column(labels.GROUP)
-    for header in (year_label(c.last_year, "Năm trước"), year_label(c.this_year, "Năm nay")):
+    for header in c.column_labels:
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column(CHANGE, justify="right", no_wrap=True)
     for g in c.groups:
@@ -186,7 +182,7 @@ def _unit_table(
     shown = columns if layout is None else [col for col in columns if col.id in layout.widths]
     title = group.label if group is not None else OUTSIDE_TITLE
     notes = [
-        f"{none} đơn vị không có kết quả cả hai năm (chưa nộp hoặc không hợp lệ), không liệt "
+        f"{none} đơn vị không có kết quả {c.both_phrase} (chưa nộp hoặc không hợp lệ), không liệt "
         "kê ở đây: xem --format csv."
         if none
         else "",
@@ -225,7 +221,7 @@ def _rank_widths(units: Sequence[UnitChange]) -> tuple[int, int]:
 def _criteria_table(c: Comparison) -> Table:
     table = _table(CRITERIA_TITLE)
     table.add_column(labels.CRITERION)
-    for header in (year_label(c.last_year, "Năm trước"), year_label(c.this_year, "Năm nay")):
+    for header in c.column_labels:
         table.add_column(header, justify="right")
     table.add_column(CHANGE, justify="right")
     for k in sorted(c.criteria, key=lambda k: k.change):
