@@ -125,6 +125,7 @@ def test_csv_one_row_per_unit(files: tuple[Path, Path], run: Run, this_year: dic
         "code",
         "name",
         "parent",
+        "parent_name",
         "status",
         "last_total",
         "this_total",
@@ -138,8 +139,9 @@ def test_csv_one_row_per_unit(files: tuple[Path, Path], run: Run, this_year: dic
     ]
     by_code = {r["code"]: r for r in rows}
     p5 = by_code["28249"]
-    assert (p5["name"], p5["parent"], p5["group_label"]) == (
+    assert (p5["name"], p5["parent"], p5["parent_name"], p5["group_label"]) == (
         "Phường 5",
+        "815",
         "Thành phố Mỹ Tho",
         "UBND cấp xã",
     )
@@ -264,7 +266,7 @@ def test_without_last_year_s_figures_the_summary_says_so(this_year: dict):
         u.update(status="missing", total=None, rank=None)
     paragraphs = summary_paragraphs(compare(last, this_year))
     assert paragraphs[0].endswith("; năm 2019 không có số liệu để so sánh.")
-    assert "(chưa có số liệu năm trước)" in paragraphs[1]
+    assert "(chưa có số liệu năm 2019)" in paragraphs[1]
     assert paragraphs[-2:] == [
         "Không có đơn vị nào tăng bậc xếp loại.",
         "Không có đơn vị nào giảm bậc xếp loại.",

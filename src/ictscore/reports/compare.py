@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ictscore.errors import ResultsFileError
 from ictscore.inputfile import InputFileError, read_input
+from ictscore.messages import N_, Msg
 from ictscore.numbers import round_half_up, vn_number
 from ictscore.text import clip
 from ictscore.yamlfile import load_yaml
@@ -30,6 +31,12 @@ FORMAT = "ictscore-report/1"
 MAX_RESULTS_BYTES = 512 * 1024 * 1024
 """A results file of 10,000 units is about 40 MB; a larger file is not one of ictscore's."""
 MAX_MAPPING_BYTES = 1024 * 1024
+NOT_UTF8_RESULTS = N_(
+    "{path}: not UTF-8 text: is this a results file written by `ictscore grade -o results.json`?"
+)
+NOT_UTF8_MAPPING = N_(
+    "{path}: not UTF-8 text (byte {byte}): save the mapping as UTF-8 (a CSV old,new, or YAML)"
+)
 
 
 def load_results(path: Path) -> dict[str, Any]:
@@ -37,7 +44,9 @@ def load_results(path: Path) -> dict[str, Any]:
     against the part of the contract `compare` reads (`_ResultsFile`)."""
     try:
         data = json.loads(read_input(path, MAX_RESULTS_BYTES, "results").decode("utf-8"))
-    except (InputFileError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:  # not Python's words ("'utf-8' codec can't decode …")
+        raise ResultsFileError(Msg(NOT_UTF8_RESULTS, path=str(path))) from exc
+    except (InputFileError, json.JSONDecodeError) as exc:
         raise ResultsFileError(f"{path}: cannot read the results file: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ResultsFileError(
@@ -80,6 +89,7 @@ class _Unit(_Part):
     code: str
     group: str
     name: str | None = None
+    parent: str | None = None
     parent_name: str | None = None
     band: str | None = None
     status: str | None = None
@@ -125,7 +135,9 @@ def load_mapping(path: Path) -> dict[str, str]:
     """Old criterion id → new id, from a two-column CSV (`old,new`) or a YAML mapping."""
     try:
         text = read_input(path, MAX_MAPPING_BYTES, "mapping").decode("utf-8-sig")
-    except (InputFileError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ResultsFileError(Msg(NOT_UTF8_MAPPING, path=str(path), byte=exc.start)) from exc
+    except InputFileError as exc:
         raise ResultsFileError(f"{path}: cannot read the mapping: {exc}") from exc
     read = _csv_pairs if path.suffix.lower() == ".csv" else _yaml_pairs
     pairs = read(path, text)
@@ -191,6 +203,8 @@ class UnitChange:
     this_status: str | None = None
     parent_name: str | None = None
     """The district (or other parent) the unit belongs to, from the results file."""
+    parent: str | None = None
+    """That district's code, from the results file."""
     band_step: int | None = None
     """Bands climbed since last year (1: one band higher, -1: one lower, 0: the same band);
     None unless the unit was banded both years in bands this year's rubric knows."""
@@ -277,6 +291,39 @@ class Comparison:
     """The note in Vietnamese, under the tables."""
 
     @property
+    def years_differ(self) -> bool:
+        """Both files know their year and the years differ. Otherwise (the same year, before
+        and after the appraisal, say; or a year unknown) the two are told apart as the earlier
+        and the later grading, never by a year that would name both."""
+        return (
+            self.last_year is not None
+            and self.this_year is not None
+            and self.last_year != self.this_year
+        )
+
+    @property
+    def column_labels(self) -> tuple[str, str]:
+        """The headers of the two figures: ("Năm 2019", "Năm 2020"), or ("Trước", "Sau")."""
+        if self.years_differ:
+            return f"Năm {self.last_year}", f"Năm {self.this_year}"
+        return "Trước", "Sau"
+
+    @property
+    def last_phrase(self) -> str:
+        """The earlier file in a sentence: "năm 2019", or "lần chấm trước"."""
+        return f"năm {self.last_year}" if self.years_differ else "lần chấm trước"
+
+    @property
+    def this_phrase(self) -> str:
+        """The later file in a sentence: "năm 2020", or "lần chấm này" (its year unknown)."""
+        return f"năm {self.this_year}" if self.this_year else "lần chấm này"
+
+    @property
+    def both_phrase(self) -> str:
+        """ "cả hai năm", or "cả hai lần chấm"."""
+        return "cả hai năm" if self.years_differ else "cả hai lần chấm"
+
+    @property
     def group_means(self) -> tuple[tuple[str, Decimal | None, Decimal | None], ...]:
         """(group label, last mean, this mean) of each group."""
         return tuple((g.label, g.last_mean, g.this_mean) for g in self.groups)
@@ -292,7 +339,7 @@ class Comparison:
             return "Không đủ số liệu để so sánh điểm trung bình toàn tỉnh."
         diff = self.this_mean - self.last_mean
         this_year = f"Năm {self.this_year}, đ" if self.this_year else "Đ"
-        last_year = f"năm {self.last_year}" if self.last_year else "năm trước"
+        last_year = self.last_phrase
         last, now = vn_number(self.last_mean, 2), vn_number(self.this_mean, 2)
         if diff == 0:
             return f"{this_year}iểm trung bình toàn tỉnh không đổi so với {last_year} ({now})."
@@ -392,6 +439,7 @@ def _unit_change(
         last_status=old.get("status") if old else None,
         this_status=new.get("status") if new else None,
         parent_name=ref.get("parent_name") or (old or {}).get("parent_name") or None,
+        parent=ref.get("parent") or (old or {}).get("parent") or None,
         band_step=step,
     )
 
@@ -423,10 +471,14 @@ def _criterion_pairs(
     old_key = (old_rubric.get("id"), old_rubric.get("version"))
     new_key = (new_rubric.get("id"), new_rubric.get("version"))
     if old_key == new_key:
+        years = (old_rubric.get("year"), new_rubric.get("year"))
+        differ = None not in years and years[0] != years[1]
         return (
             None,
-            "criteria matched by id (the same rubric and version both years)",
-            "Tiêu chí đối chiếu theo mã (cả hai năm cùng bảng điểm, cùng phiên bản).",
+            "criteria matched by id (the same rubric and version "
+            f"{'both years' if differ else 'in both files'})",
+            f"Tiêu chí đối chiếu theo mã ({'cả hai năm' if differ else 'cả hai lần chấm'} cùng "
+            "bảng điểm, cùng phiên bản).",
         )
     change = f"{old_key[0]} {old_key[1]} → {new_key[0]} {new_key[1]}"
     return (

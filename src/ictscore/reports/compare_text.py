@@ -21,10 +21,6 @@ def _points(value: Decimal) -> str:
     return f"{vn_number(value, 2)} điểm"
 
 
-def _year(year: int | None, fallback: str) -> str:
-    return f"năm {year}" if year else fallback
-
-
 def _moved(diff: Decimal) -> str:
     """ "tăng 1,90 điểm", "giảm 0,25 điểm", "không đổi"."""
     if diff == 0:
@@ -33,7 +29,7 @@ def _moved(diff: Decimal) -> str:
 
 
 def province_sentence(c: Comparison) -> str:
-    this, last = _year(c.this_year, "năm nay"), _year(c.last_year, "năm trước")
+    this, last = c.this_phrase, c.last_phrase
     if c.this_mean is None:
         return f"{this.capitalize()} chưa có đơn vị nào được chấm điểm."
     head = f"Điểm trung bình toàn tỉnh {this} đạt {_points(c.this_mean)}"
@@ -44,17 +40,17 @@ def province_sentence(c: Comparison) -> str:
 
 def group_sentence(c: Comparison) -> str:
     """ "Theo nhóm: Cơ quan ngành dọc đạt 94,29 điểm (tăng 2,79 điểm); …"."""
-    parts = [_group_part(g) for g in c.groups if g.this_mean is not None]
+    parts = [_group_part(g, c.last_phrase) for g in c.groups if g.this_mean is not None]
     if not parts:
         return ""
-    last = _year(c.last_year, "năm trước")
+    last = c.last_phrase
     return f"Điểm trung bình theo nhóm (so với {last}): {'; '.join(parts)}."
 
 
-def _group_part(g: GroupChange) -> str:
+def _group_part(g: GroupChange, last: str) -> str:
     assert g.this_mean is not None
     if g.change is None:
-        return f"{g.label} đạt {_points(g.this_mean)} (chưa có số liệu năm trước)"
+        return f"{g.label} đạt {_points(g.this_mean)} (chưa có số liệu {last})"
     return f"{g.label} đạt {_points(g.this_mean)} ({_moved(g.change)})"
 
 
@@ -63,10 +59,9 @@ def band_sentence(c: Comparison) -> str:
     shown = [b for b in c.bands if b.this or b.last]
     if not shown:
         return ""
-    last = _year(c.last_year, "năm trước")
-    parts = [_band_part(b, last) for b in shown]
+    parts = [_band_part(b, c.last_phrase) for b in shown]
     listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} và {parts[-1]}"
-    return f"Về xếp loại, {_year(c.this_year, 'năm nay')} có {listed}."
+    return f"Về xếp loại, {c.this_phrase} có {listed}."
 
 
 def _band_part(b: BandCount, last: str) -> str:

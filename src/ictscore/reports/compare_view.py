@@ -48,13 +48,12 @@ def _safe(text: str) -> str:
 
 
 def _signed(value: Decimal | None) -> str:
+    """ "+1,25", "−0,50" (the minus sign U+2212, as the feedback and the other Vietnamese
+    outputs write it; the CSV and JSON keep plain numbers), "0,00"."""
     if value is None:
         return ""
-    return ("+" if value > 0 else "") + vn_number(value, 2)
-
-
-def year_label(year: int | None, fallback: str) -> str:
-    return f"Năm {year}" if year else fallback
+    text = vn_number(abs(value), 2)
+    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
 
 
 def ordered_units(c: Comparison) -> list[UnitChange]:
@@ -86,8 +85,8 @@ def _unit_columns(c: Comparison) -> list[_Column]:
     return [
         _Column("code", labels.CODE),
         _Column("unit", labels.UNIT),
-        _Column("last", year_label(c.last_year, "Năm trước"), right=True),
-        _Column("this", year_label(c.this_year, "Năm nay"), right=True),
+        _Column("last", c.column_labels[0], right=True),
+        _Column("this", c.column_labels[1], right=True),
         _Column("change", CHANGE, right=True),
         _Column("band", labels.BAND),
         _Column("rank", labels.RANK, right=True),
@@ -158,7 +157,7 @@ def _table(title: str, caption: str | None = None, tight: bool = False) -> Table
 def _group_means(c: Comparison) -> Table:
     table = _table(GROUP_MEANS_TITLE)
     table.add_column(labels.GROUP)
-    for header in (year_label(c.last_year, "Năm trước"), year_label(c.this_year, "Năm nay")):
+    for header in c.column_labels:
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column(CHANGE, justify="right", no_wrap=True)
     for g in c.groups:
@@ -183,7 +182,7 @@ def _unit_table(
     shown = columns if layout is None else [col for col in columns if col.id in layout.widths]
     title = group.label if group is not None else OUTSIDE_TITLE
     notes = [
-        f"{none} đơn vị không có kết quả cả hai năm (chưa nộp hoặc không hợp lệ), không liệt "
+        f"{none} đơn vị không có kết quả {c.both_phrase} (chưa nộp hoặc không hợp lệ), không liệt "
         "kê ở đây: xem --format csv."
         if none
         else "",
@@ -222,7 +221,7 @@ def _rank_widths(units: Sequence[UnitChange]) -> tuple[int, int]:
 def _criteria_table(c: Comparison) -> Table:
     table = _table(CRITERIA_TITLE)
     table.add_column(labels.CRITERION)
-    for header in (year_label(c.last_year, "Năm trước"), year_label(c.this_year, "Năm nay")):
+    for header in c.column_labels:
         table.add_column(header, justify="right")
     table.add_column(CHANGE, justify="right")
     for k in sorted(c.criteria, key=lambda k: k.change):
@@ -332,7 +331,8 @@ def csv_rows(c: Comparison) -> list[dict[str, Any]]:
                 "group_label": group_labels.get(u.group, ""),
                 "code": u.code,
                 "name": u.name,
-                "parent": u.parent_name or "",
+                "parent": u.parent or "",  # as grade's JSON: the code, then the name
+                "parent_name": u.parent_name or "",
                 "status": u.status,
                 "last_total": u.last_total,
                 "this_total": u.this_total,
@@ -354,6 +354,7 @@ CSV_FIELDS = (
     "code",
     "name",
     "parent",
+    "parent_name",
     "status",
     "last_total",
     "this_total",
@@ -402,7 +403,7 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
             for g in c.groups
         ],
         "bands": [{"label": b.label, "last": b.last, "this": b.this} for b in c.bands],
-        "units": [_unit_dict(u) for u in c.units],
+        "units": [_unit_dict(u) for u in ordered_units(c)],  # as the tables and the CSV
         "criteria_note": c.criteria_note,
         "criteria": [
             {
@@ -422,6 +423,7 @@ def _unit_dict(u: UnitChange) -> dict[str, Any]:
     return {
         "code": u.code,
         "name": u.name,
+        "parent": u.parent,
         "parent_name": u.parent_name,
         "group": u.group,
         "status": u.status,
