@@ -113,3 +113,31 @@ def test_grade_never_imports_numpy() -> None:
     assert len(json.loads(done.stdout)["units"]) == 32
     without_mc = _blocked("audit", str(EXAMPLES / "sheets"), "--runs", "0", "-f", "json")
     assert without_mc.returncode == 0, without_mc.stderr[-800:]
+
+
+def test_the_audit_as_a_workbook_and_a_page(run: Run, results: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    book, page = tmp_path / "audit.xlsx", tmp_path / "audit.html"
+    result = run("audit", results, "--runs", "50", "-o", book, "-o", page)
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == [
+        "Tiêu chí",
+        "Cảnh báo",
+        "Thứ hạng",
+        "Sát ngưỡng",
+        "Giống nhau",
+        "Bất thường",
+    ]
+    copied = [[c.value for c in row] for row in wb["Giống nhau"].iter_rows(min_row=4)]
+    assert copied and all("28360" in r[1] and "28363" in r[2] for r in copied)
+    ranks = wb["Thứ hạng"]
+    assert ranks.max_row - 3 == 32 and ranks.cell(4, 11).number_format == "0.0%"
+    html = page.read_text(encoding="utf-8")
+    assert "Bảng điểm giống nhau" in html and "Thị trấn Cái Bè" in html
+    assert "<script" not in html and "http" not in html.split("</style>")[1]
+    again = run("audit", results, "--runs", "0", "-o", book)
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert run("audit", results, "--runs", "0", "-o", book, "--force").exit_code == 0
+    assert run("audit", results, "-o", tmp_path / "audit.pdf").exit_code == 2

@@ -8,6 +8,16 @@ from typing import Any
 
 from ictscore.numbers import vn_number
 
+KINDS = {
+    "same": "Không phân loại được",
+    "dominant": "Chi phối xếp hạng",
+    "pair": "Đo cùng một nội dung",
+    "unreached": "Không đơn vị nào đạt điểm",
+    "rounding": "Phụ thuộc làm tròn",
+    "appraisal": "Phụ thuộc một lần thẩm định",
+}
+"""The name of each kind of flag and of each reason a unit is on a boundary."""
+
 
 def num(x: float, digits: int = 2) -> str:
     """0.925 → "0,93"; 100.0 → "100"; 1234.5 → "1.234,5"."""

@@ -14,13 +14,17 @@ from ictscore.cli.app import (
     HelpCommand,
     OutputFormat,
     app,
+    err_console,
     exit_on_error,
     out_console,
     progress_bar,
+    shown,
     warn,
 )
 from ictscore.cli.compare import print_trimmed
 from ictscore.errors import ResultsFileError, UsageError
+
+WROTE_AUDIT = "Wrote {path}"
 
 if TYPE_CHECKING:
     from ictscore.rubric.model import Rubric
@@ -94,6 +98,19 @@ def audit(
     copy_share: Annotated[
         float, _judgement("--copy-share", 0.8, "Copied: and this share of them.")
     ] = 0.8,
+    output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Also write the audit to FILE: .xlsx (a sheet per finding), .html or .json. "
+            "Repeatable.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the --output files if they exist.")
+    ] = False,
     outlier_z: Annotated[
         float, _judgement("--outlier-z", 3.5, "Outlier: robust z-score (median, MAD) above X.")
     ] = 3.5,
@@ -125,8 +142,12 @@ def audit(
     with exit_on_error():
         if fmt is OutputFormat.csv:
             raise UsageError("audit writes a table or json: use --format table or --format json")
+        for target in output or []:  # every output checked before any work
+            _check_output(target, force)
         data, graded_with = _results(results, rubric, units)
         result = run_audit(data, graded_with, options)
+        for target in output or []:
+            _write(result, target, force)
     match fmt:
         case OutputFormat.table:
             from ictscore.reports.audit_view import audit_tables
@@ -143,6 +164,39 @@ def audit(
             raise AssertionError("refused above")
         case _:
             assert_never(fmt)
+
+
+SUFFIXES = (".xlsx", ".html", ".json")
+
+
+def _check_output(path: Path, force: bool) -> None:
+    from ictscore.errors import ExportError
+    from ictscore.reports.files import check_writable, exists_error
+
+    if path.suffix.lower() not in SUFFIXES:
+        raise ExportError(
+            f"{path}: unknown output type {path.suffix or '(none)'}; use {', '.join(SUFFIXES)}"
+        )
+    if path.exists() and not force:
+        raise exists_error(path)
+    check_writable(path)
+
+
+def _write(result: dict[str, Any], path: Path, force: bool) -> None:
+    from ictscore.reports.files import save_workbook, write_text
+
+    match path.suffix.lower():
+        case ".xlsx":
+            from ictscore.reports.workbook.audit import build_audit_workbook
+
+            save_workbook(build_audit_workbook(result), path, force)
+        case ".html":
+            from ictscore.reports.page.audit import build_audit_html
+
+            write_text(path, build_audit_html(result), force)
+        case _:
+            write_text(path, json.dumps(result, ensure_ascii=False, indent=2) + "\n", force)
+    err_console.print(WROTE_AUDIT.format(path=shown(path)), highlight=False)
 
 
 def _results(path: Path, rubric: Path | None, units: Path | None) -> tuple[Any, Rubric]:
