@@ -49,10 +49,12 @@ def synthesise(data: dict[str, Any], rubric: Any, n: int, seed: int = 0) -> dict
     whole = sum(SHARES.values())
     units: list[dict[str, Any]] = []
     planted = [0]
-    for gid, share in SHARES.items():
+    counts = {gid: n * share // whole for gid, share in SHARES.items()}
+    counts["xa"] += n - sum(counts.values())  # the communes take what rounding leaves
+    for gid, count in counts.items():
         plan = rubric.plan(gid)
         models = [u for u in graded if u["group"] == gid]
-        for i in range(round(n * share / whole)):
+        for i in range(count):
             unit = copy.deepcopy(models[i % len(models)])
             unit["code"] = f"{gid}-{i:05d}"
             unit["name"] = f"Đơn vị {gid} {i}"

@@ -285,3 +285,15 @@ def test_a_band_that_hangs_on_one_appraisal_cut_is_listed() -> None:
     )
     found = boundary_units(_frame([cut, small], ("a", "b")), BANDS, 0.01)
     assert [(b["unit"], b["criterion"], b["band_without"]) for b in found] == [("cut", "b", "kha")]
+
+
+def test_a_penalty_most_units_do_not_incur_is_not_flagged() -> None:
+    units = [
+        _unit(u.code, {**u.points, "d": 3.0 if i == 0 else 0.0})
+        for i, u in enumerate(_random_units(12))
+    ]
+    frame = _frame(units)
+    frame = GroupFrame(
+        "g", "Nhóm", (*frame.criteria[:3], Criterion("d", "d", 5.0, "penalty")), frame.units
+    )
+    assert [f for f in _flags(frame, dominant_share=1.01) if "d" in f["criteria"]] == []

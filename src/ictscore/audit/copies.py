@@ -123,7 +123,8 @@ def copied_pairs(frame: GroupFrame, options: CopyOptions) -> list[dict[str, Any]
     candidates = _candidates(counted, options.band, options.bucket_max) | set(same_evidence)
     found: list[dict[str, Any]] = []
     for i, j in sorted(candidates):
-        keys = sorted(counted[i] & counted[j], key=str)
+        order = {key: n for n, key in enumerate(inputs[i])}  # the sheet's order
+        keys = sorted(counted[i] & counted[j], key=order.__getitem__)
         texts = same_evidence.get((i, j), [])
         fewer = min(len(counted[i]), len(counted[j]))
         share = len(keys) / fewer if fewer else 0.0

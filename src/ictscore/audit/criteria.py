@@ -11,7 +11,8 @@ Per criterion c of a group of n graded units, with x the unit's points and T its
 
 The flags, each with the figure it measured and the threshold it was held to:
 
-- same: the share of units at the criterion's most common value is at least `same_share`;
+- same: the share of units at the criterion's most common value is at least `same_share` (a
+  penalty most units do not incur is not flagged);
 - dominant: variance_share is at least `dominant_share`;
 - pair: two criteria whose points correlate at `pair_corr` or more (in absolute value), in
   a group of at least `pair_min_units` units;
@@ -107,7 +108,7 @@ def criteria_flags(
         modal = count / len(xs)
         if max(xs) <= _EPS:
             flags.append(_flag("unreached", [c.id], 0.0, c.max))
-        elif modal >= options.same_share:
+        elif modal >= options.same_share and not (c.kind == "penalty" and value == 0):
             flags.append(_flag("same", [c.id], round(modal, 4), options.same_share, value=value))
         share = row["variance_share"]
         if share is not None and share >= options.dominant_share:

@@ -78,7 +78,7 @@ def _settings(result: Mapping[str, Any]) -> str:
     s = result["settings"]
     mc = s["monte_carlo"]
     runs = (
-        f"{mc['runs']} lần mô phỏng, trọng số mỗi tiêu chí thay đổi ±{pct(mc['weights'])}, "
+        f"{num(mc['runs'])} lần mô phỏng, trọng số mỗi tiêu chí thay đổi ±{pct(mc['weights'])}, "
         f"hạt giống {mc['seed']}"
         if mc["runs"]
         else "không mô phỏng"

@@ -50,7 +50,7 @@ def build_audit_html(result: Mapping[str, Any]) -> str:
         f"<title>{_e(TITLE)}</title><style>{CSS}</style></head><body>",
         f'<header class="masthead"><h1>{_e(TITLE)}</h1>',
         f'<p class="meta">{_e(rubric.get("title") or rubric.get("id"))}</p>',
-        f'<p class="meta">{mc["runs"]} lần mô phỏng, trọng số mỗi tiêu chí thay đổi '
+        f'<p class="meta">{num(mc["runs"])} lần mô phỏng, trọng số mỗi tiêu chí thay đổi '
         f"±{_e(pct(mc['weights']))}, hạt giống {mc['seed']}. Cách đọc từng số đo: docs/audit.md."
         "</p></header>",
     ]

@@ -11,7 +11,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ictscore.audit.texts import KINDS
+from ictscore.audit.texts import KINDS, num, pct
 from ictscore.reports.workbook.common import cell_text, finish, header
 
 PCT = "0.0%"
@@ -114,7 +114,7 @@ def build_audit_workbook(result: Mapping[str, Any]) -> Workbook:
     _sheet(
         wb,
         "Thứ hạng",
-        f"{mc['runs']} lần mô phỏng, trọng số ±{mc['weights'] * 100:g}%, hạt giống {mc['seed']}: "
+        f"{num(mc['runs'])} lần mô phỏng, trọng số ±{pct(mc['weights'])}, hạt giống {mc['seed']}: "
         "hạng trung vị, khoảng 5–95%, tỷ lệ số lần đổi loại.",
         [
             group,
