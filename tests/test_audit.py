@@ -297,3 +297,42 @@ def test_a_penalty_most_units_do_not_incur_is_not_flagged() -> None:
         "g", "Nhóm", (*frame.criteria[:3], Criterion("d", "d", 5.0, "penalty")), frame.units
     )
     assert [f for f in _flags(frame, dominant_share=1.01) if "d" in f["criteria"]] == []
+
+
+_points = st.lists(
+    st.lists(st.integers(min_value=0, max_value=1000), min_size=3, max_size=3),
+    min_size=2,
+    max_size=25,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_points, st.integers(min_value=0, max_value=2**32 - 1))
+def test_any_group_without_perturbation_keeps_its_ranks_and_bands(
+    rows: list[list[int]], seed: int
+) -> None:
+    units = [
+        _unit(f"u{i}", {k: v / 100 * 4 for k, v in zip("abc", row, strict=True)})
+        for i, row in enumerate(rows)
+    ]
+    units = [_unit(u.code, dict(u.points), total=round(u.total, 2)) for u in units]
+    frame = _frame(units, ("a", "b", "c"))
+    for row in simulate(frame, MINS, 2, MonteCarloOptions(runs=5, seed=seed, weights=0.0)):
+        higher = sum(u.total > row["total"] for u in units)
+        assert row["low"] == row["median_rank"] == row["high"] == higher + 1
+        assert row["band_changes"] == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(_points)
+def test_variance_shares_add_up_when_the_total_is_the_sum(rows: list[list[int]]) -> None:
+    units = [
+        _unit(f"u{i}", {k: v / 100 for k, v in zip("abc", row, strict=True)})
+        for i, row in enumerate(rows)
+    ]
+    measured = criteria_measures(_frame(units, ("a", "b", "c")))
+    shares = [r["variance_share"] for r in measured]
+    if all(s is not None for s in shares):
+        assert sum(shares) == pytest.approx(1, abs=1e-3)
+    for r in measured:
+        assert r["corr_total"] is None or -1 <= r["corr_total"] <= 1

@@ -77,7 +77,7 @@ def test_refusals(run: Run, results: Path, tmp_path: Path) -> None:
     result = run("audit", other)
     assert result.exit_code == 2 and "--rubric FILE" in result.stderr
     result = run("audit", results, "-f", "csv")
-    assert result.exit_code == 2 and "table or json" in result.stderr
+    assert result.exit_code == 2 and "csv" in result.stderr
     result = run("audit", tmp_path / "none.json")
     assert result.exit_code == 2
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, assert_never
 
@@ -12,7 +13,6 @@ import typer
 
 from ictscore.cli.app import (
     HelpCommand,
-    OutputFormat,
     app,
     err_console,
     exit_on_error,
@@ -30,8 +30,13 @@ if TYPE_CHECKING:
     from ictscore.rubric.model import Rubric
 
 
-def _judgement(name: str, default: float, text: str) -> Any:
-    return typer.Option(name, metavar="X", help=f"{text} Default {default}.")
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _judgement(name: str, text: str) -> Any:
+    return typer.Option(name, metavar="X", help=text)
 
 
 @app.command(cls=HelpCommand)
@@ -57,16 +62,16 @@ def audit(
         typer.Option("--units", "-u", metavar="CSV", help="Roster, when RESULTS is a folder."),
     ] = None,
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = OutputFormat.table,
+        AuditFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = AuditFormat.table,
     runs: Annotated[
-        int, typer.Option(min=0, metavar="N", help="Monte Carlo runs (0: none). Default 1000.")
+        int, typer.Option(min=0, metavar="N", help="Monte Carlo runs (0: none).")
     ] = 1000,
     seed: Annotated[int, typer.Option(metavar="N", help="Seed of the Monte Carlo.")] = 0,
     weights: Annotated[
         float,
         typer.Option(
-            min=0.0, max=1.0, metavar="X", help="Each weight varies within ±X. Default 0.2 (±20%)."
+            min=0.0, max=1.0, metavar="X", help="Each weight varies within ±X (0.2: ±20%)."
         ),
     ] = 0.2,
     margin: Annotated[
@@ -74,29 +79,27 @@ def audit(
         typer.Option(
             min=0.0,
             metavar="X",
-            help="A total this close to a band's min hangs on rounding. Default: one step of the "
-            "rubric's precision (0.01).",
+            help="A total this close to a band's min hangs on rounding. Default: one step of "
+            "the rubric's precision (0.01).",
         ),
     ] = None,
     same_share: Annotated[
         float,
-        _judgement("--same-share", 0.9, "Does not discriminate: this share of units at one value."),
+        _judgement("--same-share", "Does not discriminate: this share of units at one value."),
     ] = 0.9,
     dominant_share: Annotated[
-        float, _judgement("--dominant-share", 0.5, "Dominates: this share of the total's variance.")
+        float, _judgement("--dominant-share", "Dominates: this share of the total's variance.")
     ] = 0.5,
     pair_corr: Annotated[
         float,
-        _judgement("--pair-corr", 0.95, "Two criteria measure the same thing: this correlation."),
+        _judgement("--pair-corr", "Two criteria measure the same thing: this correlation."),
     ] = 0.95,
     copy_inputs: Annotated[
         int,
-        typer.Option(
-            min=1, metavar="N", help="Copied: at least N distinctive inputs match. Default 8."
-        ),
+        typer.Option(min=1, metavar="N", help="Copied: at least N distinctive inputs match."),
     ] = 8,
     copy_share: Annotated[
-        float, _judgement("--copy-share", 0.8, "Copied: and this share of them.")
+        float, _judgement("--copy-share", "Copied: and this share of them.")
     ] = 0.8,
     output: Annotated[
         list[Path] | None,
@@ -112,7 +115,7 @@ def audit(
         bool, typer.Option("--force", help="Overwrite the --output files if they exist.")
     ] = False,
     outlier_z: Annotated[
-        float, _judgement("--outlier-z", 3.5, "Outlier: robust z-score (median, MAD) above X.")
+        float, _judgement("--outlier-z", "Outlier: robust z-score (median, MAD) above X.")
     ] = 3.5,
 ) -> None:
     """Audit a ranking: criteria, ranks and bands under uncertainty, copied sheets, outliers.
@@ -140,8 +143,6 @@ def audit(
         margin=margin,
     )
     with exit_on_error():
-        if fmt is OutputFormat.csv:
-            raise UsageError("audit writes a table or json: use --format table or --format json")
         for target in output or []:  # every output checked before any work
             _check_output(target, force)
         data, graded_with = _results(results, rubric, units)
@@ -149,7 +150,7 @@ def audit(
         for target in output or []:
             _write(result, target, force)
     match fmt:
-        case OutputFormat.table:
+        case AuditFormat.table:
             from ictscore.reports.audit_view import audit_tables
 
             if out_console.is_terminal:
@@ -158,10 +159,8 @@ def audit(
                 from ictscore.reports.plain import plain_text
 
                 sys.stdout.write(plain_text(audit_tables(result)))
-        case OutputFormat.json:
+        case AuditFormat.json:
             sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-        case OutputFormat.csv:
-            raise AssertionError("refused above")
         case _:
             assert_never(fmt)
 
