@@ -141,3 +141,27 @@ def test_the_audit_as_a_workbook_and_a_page(run: Run, results: Path, tmp_path: P
     assert again.exit_code == 2 and "--force" in again.stderr
     assert run("audit", results, "--runs", "0", "-o", book, "--force").exit_code == 0
     assert run("audit", results, "-o", tmp_path / "audit.pdf").exit_code == 2
+
+
+def test_a_band_hanging_on_one_appraisal_cut_is_listed(run: Run, tmp_path: Path) -> None:
+    """The council cuts 28249's 1.1 from 7 points to 0: 97.69, Khá; keeping its self-score alone
+    would have left it Tốt."""
+    form = tmp_path / "tham-dinh.csv"
+    form.write_text(
+        "Mã đơn vị,Mã tiêu chí,Thẩm định,Không áp dụng (lý do),Ghi chú thẩm định\n"
+        "28249,1.1,0,,Không có danh sách máy tính\n",
+        encoding="utf-8",
+    )
+    graded = tmp_path / "ket-qua.json"
+    result = run("grade", EXAMPLES / "sheets", "-q", "-a", form, "-o", graded)
+    assert result.exit_code == 0, result.stderr
+    data = _json(run, graded, "--runs", "0")
+    [edge] = [b for g in data["groups"] for b in g["boundary"] if b["why"] == "appraisal"]
+    assert (edge["unit"], edge["criterion"], edge["band"], edge["band_without"]) == (
+        "28249",
+        "1.1",
+        "kha",
+        "tot",
+    )
+    assert edge["self_points"] == 7 and edge["appraised_points"] == 0
+    assert "Phụ thuộc một lần thẩm định" in edge["text"] and "xếp loại Tốt" in edge["text"]
