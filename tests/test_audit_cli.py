@@ -76,6 +76,12 @@ def test_refusals(run: Run, results: Path, tmp_path: Path) -> None:
     other.write_text(json.dumps(data), encoding="utf-8")
     result = run("audit", other)
     assert result.exit_code == 2 and "--rubric FILE" in result.stderr
+    shipped = ROOT / "src" / "ictscore" / "rubric" / "bundled" / "tiengiang-2020.yaml"
+    assert run("audit", other, "--rubric", shipped, "--runs", "0").exit_code == 0
+    data["rubric"].update(id="tiengiang-2020", hash="0" * 64)
+    other.write_text(json.dumps(data), encoding="utf-8")
+    result = run("audit", other)
+    assert result.exit_code == 2 and "another version" in result.stderr
     result = run("audit", results, "-f", "csv")
     assert result.exit_code == 2 and "csv" in result.stderr
     result = run("audit", tmp_path / "none.json")

@@ -225,4 +225,12 @@ def _results(path: Path, rubric: Path | None, units: Path | None) -> tuple[Any, 
             f"{path}: graded with rubric {rubric_id!r}, which is not bundled: give it with "
             "--rubric FILE"
         )
-    return data, load_rubric(bundled, warn)
+    shipped = load_rubric(bundled, warn)
+    graded_hash = data["rubric"].get("hash")
+    if graded_hash and graded_hash != shipped.content_hash:
+        raise ResultsFileError(
+            f"{path}: graded with another version of rubric {rubric_id!r} "
+            f"({data['rubric'].get('version')}) than the bundled one ({shipped.version}): give "
+            "the rubric it was graded with, --rubric FILE"
+        )
+    return data, shipped
