@@ -48,6 +48,7 @@ def _commands() -> list[list[str]]:
 def test_the_commands_are_read_from_the_app():
     assert _commands() == [
         ["appraisal"],
+        ["audit"],
         ["check"],
         ["compare"],
         ["grade"],

@@ -12,4 +12,4 @@ def test_the_commands_are_listed_in_the_order_of_the_work(run: Run) -> None:
     result = run("-h")
     assert result.exit_code == 0
     listed = re.findall(r"^│ (\w+) ", result.stdout, flags=re.M)
-    assert listed == ["template", "grade", "appraisal", "check", "compare", "rubric"]
+    assert listed == ["template", "grade", "appraisal", "check", "compare", "audit", "rubric"]

@@ -9,6 +9,7 @@ folder, output not writable).
 - grade.py     grade, appraisal, check; emitting a report and the feedback
 - template.py  template
 - compare.py   compare
+- audit.py     audit
 - rubric.py    rubric check, rubric show
 """
 
@@ -21,6 +22,7 @@ from ictscore.cli.app import app
 from ictscore.cli import template  # noqa: F401
 from ictscore.cli import grade  # noqa: F401
 from ictscore.cli import compare  # noqa: F401
+from ictscore.cli import audit  # noqa: F401
 from ictscore.cli import rubric  # noqa: F401
 
 # isort: on

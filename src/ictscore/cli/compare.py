@@ -80,7 +80,7 @@ def compare(
         return
     match fmt:
         case OutputFormat.table if out_console.is_terminal and len(result.units) <= RICH_ROWS:
-            _print_trimmed(view.comparison_tables(result, out_console.width))  # fitted
+            print_trimmed(view.comparison_tables(result, out_console.width))  # fitted
         case OutputFormat.table:  # a file or a pipe (or too many rows for rich): plain
             from ictscore.reports.plain import plain_text
 
@@ -94,7 +94,7 @@ def compare(
             assert_never(fmt)
 
 
-def _print_trimmed(renderable: RenderableType) -> None:
+def print_trimmed(renderable: RenderableType) -> None:
     """`renderable` laid out by rich for the terminal, without the spaces rich pads lines with
     (they would be copied with the text)."""
     with out_console.capture() as captured:
