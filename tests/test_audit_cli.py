@@ -119,6 +119,9 @@ def test_grade_never_imports_numpy() -> None:
     assert len(json.loads(done.stdout)["units"]) == 32
     without_mc = _blocked("audit", str(EXAMPLES / "sheets"), "--runs", "0", "-f", "json")
     assert without_mc.returncode == 0, without_mc.stderr[-800:]
+    needs = _blocked("audit", str(EXAMPLES / "sheets"), "--runs", "10", "-f", "json")
+    assert needs.returncode == 2, needs.stderr[-800:]
+    assert "pip install 'ictscore[audit]'" in needs.stderr and "Traceback" not in needs.stderr
 
 
 def test_the_audit_as_a_workbook_and_a_page(run: Run, results: Path, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from ictscore.audit.criteria import CriteriaOptions, criteria_flags, criteria_me
 from ictscore.audit.frame import GroupFrame, group_frames
 from ictscore.audit.outliers import OutlierOptions, outliers
 from ictscore.audit.texts import boundary_text, copy_text, flag_text, outlier_text
+from ictscore.errors import UsageError
 from ictscore.rubric.model import Rubric
 
 FORMAT = "ictscore-audit/1"
@@ -87,7 +88,13 @@ def _group(
         b["text"] = boundary_text(b, labels)
     ranks: list[dict[str, Any]] = []
     if options.runs > 0 and frame.units:
-        from ictscore.audit.montecarlo import MonteCarloOptions, simulate
+        try:
+            from ictscore.audit.montecarlo import MonteCarloOptions, simulate
+        except ImportError as exc:  # numpy is the `audit` extra
+            raise UsageError(
+                "the Monte Carlo of ranks and bands needs numpy: pip install 'ictscore[audit]' "
+                "(or --runs 0 to audit without it)"
+            ) from exc
 
         mins = [None if b.get("min") is None else float(b["min"]) for b in bands]
         mc = MonteCarloOptions(options.runs, options.seed, options.weights)
