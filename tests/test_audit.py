@@ -336,3 +336,25 @@ def test_variance_shares_add_up_when_the_total_is_the_sum(rows: list[list[int]])
         assert sum(shares) == pytest.approx(1, abs=1e-3)
     for r in measured:
         assert r["corr_total"] is None or -1 <= r["corr_total"] <= 1
+
+
+def test_the_monte_carlo_re_applies_caps_and_the_floor():
+    """A bonus area capped at 10 stays at 10 when its criteria's weights rise (a linear move of
+    the total would give the unit 2.4 more); a total never goes below 0."""
+    import numpy as np
+
+    from ictscore.audit.frame import Parent, Tree
+    from ictscore.audit.montecarlo import _rescore
+
+    # leaves: 0 = a base criterion, 1 and 2 = bonus criteria under an area capped at 10,
+    # 3 = a penalty
+    tree = Tree(
+        nodes=(0, 1, 2, Parent((1, 2), "sum", 10.0), 3),
+        areas=((0, "base"), (3, "bonus"), (4, "penalty")),
+        base_max=100.0,
+    )
+    points = np.array([[90.0, 6.0, 6.0, 0.0], [1.0, 0.0, 0.0, 5.0]])
+    unchanged = _rescore(tree, points, np.zeros((1, 4)))
+    assert unchanged.tolist() == [[100.0, 0.0]]
+    up = _rescore(tree, points, np.full((1, 4), 0.2))
+    assert up.tolist() == [[pytest.approx(118.0), 0.0]]

@@ -43,11 +43,39 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Parent:
+    """A criterion that combines others: its children's positions in `Tree.nodes`, how they
+    combine (sum, best_of) and the points it stops at (None: uncapped)."""
+
+    children: tuple[int, ...]
+    combine: str
+    cap: float | None
+
+
+@dataclass(frozen=True)
+class Tree:
+    """How a group's leaf points add up to a total, as `scoring.total_up` adds them: `nodes`
+    children first, each a leaf (its column in `GroupFrame.criteria`) or a `Parent`; `areas`
+    (node position, kind); the total is base + bonus − penalty, the base rescaled to
+    `rescale_to` out of `base_max` when the rubric rescales, never below 0 unless
+    `negative_total`."""
+
+    nodes: tuple[int | Parent, ...]
+    areas: tuple[tuple[int, str], ...]
+    base_max: float
+    rescale_to: float | None = None
+    negative_total: bool = False
+
+
+@dataclass(frozen=True)
 class GroupFrame:
     id: str
     label: str
     criteria: tuple[Criterion, ...]
     units: tuple[Unit, ...] = field(default=())
+    tree: Tree | None = None
+    """The group's criteria tree, for re-scoring (the Monte Carlo); None: totals are moved
+    linearly."""
 
     def column(self, criterion_id: str) -> list[float]:
         """The criterion's points of every unit (a criterion not applicable to a unit: 0)."""
@@ -83,8 +111,29 @@ def group_frames(data: Mapping[str, Any], rubric: Rubric) -> list[GroupFrame]:
             for u in data["units"]
             if u.get("group") == gid and u.get("total") is not None
         )
-        frames.append(GroupFrame(gid, str(group.get("label") or gid), tuple(criteria), units))
+        tree = _tree(rubric, gid, [c.id for c in criteria])
+        frames.append(GroupFrame(gid, str(group.get("label") or gid), tuple(criteria), units, tree))
     return frames
+
+
+def _tree(rubric: Rubric, group: str, leaves: list[str]) -> Tree:
+    """The group's plan as positions: leaves by their column, parents by their children."""
+    plan = rubric.plan(group)
+    nodes: list[int | Parent] = []
+
+    def place(cid: str) -> int:
+        entry = plan.by_id[cid]
+        if entry.is_leaf:
+            nodes.append(leaves.index(cid))
+        else:
+            children = tuple(place(ch) for ch in entry.children)
+            cap = None if entry.cap is None else float(entry.cap)
+            nodes.append(Parent(children, str(entry.combine), cap))
+        return len(nodes) - 1
+
+    areas = tuple((place(a), plan.by_id[a].kind) for a in plan.areas)
+    rescale = None if plan.rescale_to is None else float(plan.rescale_to)
+    return Tree(tuple(nodes), areas, float(plan.base_max), rescale, bool(plan.negative_total))
 
 
 def _unit(u: Mapping[str, Any], gid: str, by_parent: bool) -> Unit:

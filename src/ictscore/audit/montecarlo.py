@@ -1,10 +1,13 @@
 """Ranks and bands under uncertainty: a seeded Monte Carlo over the criteria's weights.
 
 Each run draws one factor per criterion of the group, uniformly in [1 − w, 1 + w] (`weights`, 0.2
-for ±20%), and re-scores every unit: total' = total + Σ sign·(factor − 1)·points (a penalty's
-sign is −1). This is a documented simplification of `grading.scoring`: it perturbs the published
-total linearly and does not re-apply the caps of parents and areas nor the normalisation against
-the group's best; with no perturbation it gives back the published totals exactly. total' is
+for ±20%), and re-scores every unit as `grading.scoring.total_up` does: each leaf's published
+points times its factor, added up (or the best taken) through the rubric's tree, each capped
+parent stopped at its cap, base + bonus − penalty, never below 0 unless the rubric allows it
+(`frame.Tree`). Points scored against the group's best are taken as published (the best unit is
+not re-chosen), and a rescaled base keeps its published maximum. With no perturbation it gives
+back the published totals exactly. A frame without a tree moves the published total linearly
+(total + Σ sign·(factor − 1)·points). total' is
 rounded half up to the rubric's precision, classified in the first band whose min it reaches
 (`>=`, as `scoring.classify`), and ranked within the units ranked together (the group, or the
 parent) with equal totals sharing a rank (the rubric's tie-breaks are not re-applied).
@@ -24,10 +27,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ictscore.audit.frame import GroupFrame
+from ictscore.audit.frame import GroupFrame, Parent, Tree
 
 CHUNK = 100
 """Runs re-scored at a time: the memory is runs × units for the ranks, not more."""
+CELLS = 4_000_000
+"""Leaf values (runs × units × leaves) held at a time when re-scoring through the tree."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,11 @@ def simulate(
     for start in range(0, options.runs, CHUNK):
         size = min(CHUNK, options.runs - start)
         factors = rng.uniform(-options.weights, options.weights, (size, len(frame.criteria)))
-        totals = _round_half_up(base + factors @ points.T, precision)
+        if frame.tree is None:
+            moved = base + factors @ points.T
+        else:
+            moved = _rescore(frame.tree, points * signs, factors)
+        totals = _round_half_up(moved, precision)
         ranks[start : start + size] = _ranks(totals, keys)
         changed += (band_index(totals, mins) != published).sum(axis=0)
     low = np.percentile(ranks, 5, axis=0, method="lower")
@@ -115,3 +124,43 @@ def simulate(
         }
         for i, u in enumerate(frame.units)
     ]
+
+
+def _rescore(
+    tree: Tree, points: npt.NDArray[np.float64], factors: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """The totals (runs × units) of `points` (units × leaves, as published) under `factors`
+    (runs × leaves, each a weight's change: 0.1 for +10%), through the rubric's tree."""
+    runs, units = factors.shape[0], points.shape[0]
+    step = max(1, CELLS // max(1, units * points.shape[1]))
+    out = np.empty((runs, units), dtype=np.float64)
+    for start in range(0, runs, step):
+        part = factors[start : start + step]
+        leaves = (1.0 + part)[:, None, :] * points[None, :, :]
+        out[start : start + step] = _total(tree, leaves)
+    return out
+
+
+def _total(tree: Tree, leaves: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    values: list[npt.NDArray[np.float64]] = []
+    for node in tree.nodes:
+        if not isinstance(node, Parent):
+            values.append(leaves[:, :, node])
+            continue
+        children = np.stack([values[c] for c in node.children]) if node.children else None
+        if children is None:
+            value = np.zeros(leaves.shape[:2])
+        elif node.combine == "best_of":
+            value = children.max(axis=0)
+        else:
+            value = children.sum(axis=0)
+        values.append(value if node.cap is None else np.minimum(value, node.cap))
+    kinds = {"base": np.zeros(leaves.shape[:2]), "bonus": np.zeros(leaves.shape[:2])}
+    kinds["penalty"] = np.zeros(leaves.shape[:2])
+    for position, kind in tree.areas:
+        kinds[kind] = kinds[kind] + values[position]
+    base = kinds["base"]
+    if tree.rescale_to is not None and tree.base_max:
+        base = base * tree.rescale_to / tree.base_max
+    total = base + kinds["bonus"] - kinds["penalty"]
+    return total if tree.negative_total else np.maximum(total, 0.0)
