@@ -174,3 +174,11 @@ def test_a_band_hanging_on_one_appraisal_cut_is_listed(run: Run, tmp_path: Path)
     )
     assert edge["self_points"] == 7 and edge["appraised_points"] == 0
     assert "Phụ thuộc một lần thẩm định" in edge["text"] and "xếp loại Tốt" in edge["text"]
+
+
+def test_totals_print_as_the_other_reports_print_them(run: Run, results: Path) -> None:
+    """Every decimal of the rubric's precision: Công an tỉnh's 101,30, not 101,3."""
+    result = run("audit", results, "--runs", "20")
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "Công an tỉnh Tiền Giang" in line)
+    assert "101,30" in row.split()

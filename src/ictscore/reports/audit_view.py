@@ -6,6 +6,7 @@ through plain.py), from the dict of `audit.run.audit` (which is also the JSON)."
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -17,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ictscore.audit.texts import num, pct
+from ictscore.reports.labels import figure_text
 from ictscore.text import terminal_safe
 
 TITLE = "Kiểm định bảng tiêu chí và xếp hạng"
@@ -66,7 +68,8 @@ def audit_tables(result: Mapping[str, Any], terminal: bool = False) -> Renderabl
         parts += [_criteria_table(group), *gap]
         parts += _bullets("Cảnh báo về tiêu chí", group["flags"], _flag_line)
         if group["ranks"]:
-            parts += [_ranks_table(group, labels, result["settings"]["monte_carlo"]), *gap]
+            mc, precision = result["settings"]["monte_carlo"], result["rubric"].get("precision")
+            parts += [_ranks_table(group, labels, mc, precision), *gap]
         parts += _bullets("Đơn vị sát ngưỡng xếp loại", group["boundary"], _unit_line)
         parts += _bullets("Bảng điểm giống nhau", group["copies"], _copy_line)
         if group["outliers"]:
@@ -139,8 +142,18 @@ def _value(value: object) -> str:
     return num(value) if isinstance(value, int | float) else f"“{value}”"
 
 
+def _total(value: float, precision: int | None) -> str:
+    """A published total as the other reports print it, every decimal of the rubric's
+    precision shown (101,30, not 101,3)."""
+    digits = 2 if precision is None else int(precision)
+    return figure_text(Decimal(f"{value:.{digits}f}"), digits)
+
+
 def _ranks_table(
-    group: Mapping[str, Any], labels: Mapping[str, str], mc: Mapping[str, Any]
+    group: Mapping[str, Any],
+    labels: Mapping[str, str],
+    mc: Mapping[str, Any],
+    precision: int | None = None,
 ) -> Table:
     table = _table(
         "Thứ hạng khi trọng số thay đổi",
@@ -156,7 +169,7 @@ def _ranks_table(
         span = str(r["low"]) if r["low"] == r["high"] else f"{r['low']}–{r['high']}"
         table.add_row(
             _m(r["name"] + (f" ({r['ranked_within']})" if r["ranked_within"] else "")),
-            num(r["total"]),
+            _total(r["total"], precision),
             _m(labels.get(r["band"], r["band"] or "")),
             str(r["rank"] or ""),
             str(r["median_rank"]),

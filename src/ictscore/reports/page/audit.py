@@ -5,10 +5,12 @@ uncertainty, the units on a boundary, the sheets that look copied and the outlyi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from html import escape
 from typing import Any
 
 from ictscore.audit.texts import num, pct
+from ictscore.reports.labels import figure_text
 from ictscore.reports.page.style import CSS
 from ictscore.text import xml_safe
 
@@ -55,12 +57,12 @@ def build_audit_html(result: Mapping[str, Any]) -> str:
         "</p></header>",
     ]
     for g in result["groups"]:
-        parts.append(_group(g, labels))
+        parts.append(_group(g, labels, rubric.get("precision")))
     parts.append("</body></html>")
     return xml_safe("\n".join(parts) + "\n")
 
 
-def _group(g: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+def _group(g: Mapping[str, Any], labels: Mapping[str, str], precision: int | None = None) -> str:
     parts = [f'<section id="{_e(g["id"])}"><h2>{_e(g["label"])} ({g["units"]} đơn vị)</h2>']
     if not g["units"]:
         return parts[0] + "<p>Không có đơn vị nào được chấm.</p></section>"
@@ -110,7 +112,7 @@ def _group(g: Mapping[str, Any], labels: Mapping[str, str]) -> str:
                     [
                         _e(r["name"]),
                         _e(r["ranked_within"]),
-                        num(r["total"]),
+                        _total(r["total"], precision),
                         _e(labels.get(r["band"], r["band"])),
                         _e(r["rank"]),
                         _e(r["median_rank"]),
@@ -151,6 +153,12 @@ def _group(g: Mapping[str, Any], labels: Mapping[str, str]) -> str:
         )
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
+
+
+def _total(value: float, precision: int | None) -> str:
+    """A published total with every decimal of the rubric's precision (101,30)."""
+    digits = 2 if precision is None else int(precision)
+    return figure_text(Decimal(f"{value:.{digits}f}"), digits)
 
 
 def _o(x: float | None, f: Any = num) -> str:
