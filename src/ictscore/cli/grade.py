@@ -137,14 +137,12 @@ def grade(
     """
     from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output
-    from ictscore.reports.files import check_writable
     from ictscore.reports.publication import Publication
 
     outputs = output or []
     with exit_on_error():
         for target in outputs:  # every output checked before any sheet is read
             check_output(target, force, folder)
-            check_writable(target)
         _check_feedback(feedback, folder, force)
         if previous is not None and feedback is None:
             raise UsageError("--previous is shown in the feedback: give --feedback DIR too")
@@ -192,13 +190,11 @@ def appraisal(
     from ictscore.grading.appraisal_form import build_form
     from ictscore.grading.pipeline import GradeOptions, grade_folder
     from ictscore.reports.export import check_output, save_workbook
-    from ictscore.reports.files import check_writable
 
     with exit_on_error():
         if out.suffix.lower() != ".xlsx":
             raise UsageError(f"{out}: the appraisal form is an .xlsx file")
         check_output(out, force, folder)
-        check_writable(out)
         with progress_bar("Grading sheets") as progress:
             options = GradeOptions(
                 rubric=rubric,

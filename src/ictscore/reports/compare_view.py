@@ -32,6 +32,7 @@ from ictscore.reports.compare import Comparison, GroupChange, UnitChange
 from ictscore.reports.compare_text import TITLE, summary_paragraphs
 from ictscore.reports.files import safe_text
 from ictscore.reports.labels import figure_text
+from ictscore.reports.tables import Layout
 from ictscore.text import terminal_safe
 
 CHANGE = "Thay đổi"
@@ -247,17 +248,6 @@ _STAGES: tuple[tuple[frozenset[str], bool], ...] = (
     (frozenset({"code", "last"}), False),
     (frozenset({"code", "last"}), True),
 )
-
-
-@dataclass(frozen=True)
-class Layout:
-    widths: dict[str, int]
-    """Column id → width, for the columns shown."""
-    hidden: tuple[str, ...]
-    terminal: int
-    needed: int
-    """The width every column needs, the name whole."""
-    tight: bool = False
 
 
 def _table_width(widths: Sequence[int], tight: bool) -> int:

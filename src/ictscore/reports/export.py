@@ -14,7 +14,13 @@ from ictscore.errors import ExportError
 from ictscore.grading.results import Report
 from ictscore.reports.annex import build_annex
 from ictscore.reports.data import REPORT_FORMAT, report_dict, to_csv, to_json, write_json
-from ictscore.reports.files import atomic_write, exists_error, save_workbook, write_text
+from ictscore.reports.files import (
+    atomic_write,
+    check_writable,
+    exists_error,
+    save_workbook,
+    write_text,
+)
 from ictscore.reports.page import build_html
 from ictscore.reports.publication import Publication
 from ictscore.reports.workbook import build_results_workbook
@@ -37,8 +43,9 @@ REPORT_SUFFIXES = (".json", ".csv", ".xlsx", ".html", ".docx")
 
 def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None = None) -> None:
     """Raise ExportError, before any work is done, if `path` cannot take a report: an unknown
-    type, an existing file (unless `overwrite`), or a place inside the folder being graded
-    (a report there would be read as a sheet next time, or overwrite one)."""
+    type, an existing file (unless `overwrite`), a place inside the folder being graded (a
+    report there would be read as a sheet next time, or overwrite one), or a folder no file can
+    be made in (`files.check_writable`)."""
     if path.suffix.lower() not in REPORT_SUFFIXES:
         raise _unknown_type(path)
     if sheets_folder is not None and path.resolve().is_relative_to(sheets_folder.resolve()):
@@ -48,6 +55,7 @@ def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None
         )
     if path.exists() and not overwrite:
         raise exists_error(path)
+    check_writable(path)
 
 
 def write_report(

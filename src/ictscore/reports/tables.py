@@ -284,3 +284,20 @@ def _caption(rubric: Rubric, units: list[UnitResult]) -> str:
     if unranked:
         others.append(f"{labels.UNRANKED} — " + "; ".join(unranked))
     return "  ".join([" · ".join(counts), *others]).strip()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns a terminal shows, each with its width, and what it leaves out (the ranked
+    tables of `terminal`, the year-on-year tables of `compare_view`)."""
+
+    widths: dict[str, int]
+    """Column id → width, in the table's order; only the columns shown."""
+    hidden: tuple[str, ...]
+    """Ids of the columns left out."""
+    terminal: int
+    """The terminal's width."""
+    needed: int
+    """The width the whole table needs, the names whole."""
+    tight: bool = False
+    """Columns two spaces apart instead of three."""

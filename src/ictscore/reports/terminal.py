@@ -8,7 +8,6 @@ them. Without a width (files and pipes, through plain.py) every column is there.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from rich import box
 from rich.cells import cell_len
@@ -28,6 +27,7 @@ from ictscore.reports.tables import (
     AppraisalChange,
     Column,
     Kind,
+    Layout,
     RankedTable,
     Row,
     build_tables,
@@ -314,22 +314,6 @@ _NAME_WITH_AREAS = 24
 _NAME_MIN = 16
 """The optional columns are left out until the name has this many columns (or its own width)."""
 _EXTRAS = frozenset({"self_total", "appraisal_difference", "raw_total"})
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The columns a terminal shows, each with its width, and what it leaves out."""
-
-    widths: dict[str, int]
-    """Column id → width, in the table's order; only the columns shown."""
-    hidden: tuple[str, ...]
-    """Ids of the columns left out."""
-    terminal: int
-    """The terminal's width."""
-    needed: int
-    """The width the whole table needs (names up to _NAME_WITH_AREAS columns wide)."""
-    tight: bool = False
-    """Columns two spaces apart instead of three (to keep the areas on screen)."""
 
 
 def _table_width(widths: Iterable[int], tight: bool = False) -> int:
