@@ -296,8 +296,10 @@ def test_unranked_units_control_characters_and_units_outside_the_groups(tmp_path
 
 # --- printed by LibreOffice ------------------------------------------------------------------
 
-needs_office = pytest.mark.skipif(
-    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+needs_office = pytest.mark.skipif(  # lowriter comes with Writer: Calc alone cannot open a .docx
+    shutil.which("soffice") is None
+    or shutil.which("lowriter") is None
+    or shutil.which("pdftotext") is None,
     reason="needs LibreOffice (soffice, with Writer) and poppler-utils (pdftotext)",
 )
 
