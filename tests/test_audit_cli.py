@@ -182,3 +182,15 @@ def test_totals_print_as_the_other_reports_print_them(run: Run, results: Path) -
     assert result.exit_code == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if "Công an tỉnh Tiền Giang" in line)
     assert "101,30" in row.split()
+
+
+def test_an_output_inside_the_audited_folder_is_refused(run: Run, tmp_path: Path) -> None:
+    """As for grade: a workbook written among the sheets would be read as one next time."""
+    import shutil
+
+    folder = tmp_path / "sheets"
+    shutil.copytree(EXAMPLES / "sheets", folder)
+    result = run("audit", folder, "--runs", "0", "-o", folder / "audit.xlsx")
+    assert result.exit_code == 2
+    assert "inside the folder being graded" in result.stderr
+    assert not (folder / "audit.xlsx").exists()

@@ -132,6 +132,7 @@ def audit(
     from ictscore.audit.outliers import OutlierOptions
     from ictscore.audit.run import AuditOptions
     from ictscore.audit.run import audit as run_audit
+    from ictscore.reports.export import check_output
 
     options = AuditOptions(
         criteria=CriteriaOptions(same_share, dominant_share, pair_corr),
@@ -144,7 +145,7 @@ def audit(
     )
     with exit_on_error():
         for target in output or []:  # every output checked before any work
-            _check_output(target, force)
+            check_output(target, force, results if results.is_dir() else None, SUFFIXES)
         data, graded_with = _results(results, rubric, units)
         result = run_audit(data, graded_with, options)
         for target in output or []:
@@ -166,19 +167,6 @@ def audit(
 
 
 SUFFIXES = (".xlsx", ".html", ".json")
-
-
-def _check_output(path: Path, force: bool) -> None:
-    from ictscore.errors import ExportError
-    from ictscore.reports.files import check_writable, exists_error
-
-    if path.suffix.lower() not in SUFFIXES:
-        raise ExportError(
-            f"{path}: unknown output type {path.suffix or '(none)'}; use {', '.join(SUFFIXES)}"
-        )
-    if path.exists() and not force:
-        raise exists_error(path)
-    check_writable(path)
 
 
 def _write(result: dict[str, Any], path: Path, force: bool) -> None:

@@ -41,13 +41,18 @@ __all__ = [
 REPORT_SUFFIXES = (".json", ".csv", ".xlsx", ".html", ".docx")
 
 
-def check_output(path: Path, overwrite: bool = False, sheets_folder: Path | None = None) -> None:
+def check_output(
+    path: Path,
+    overwrite: bool = False,
+    sheets_folder: Path | None = None,
+    suffixes: tuple[str, ...] = REPORT_SUFFIXES,
+) -> None:
     """Raise ExportError, before any work is done, if `path` cannot take a report: an unknown
     type, an existing file (unless `overwrite`), a place inside the folder being graded (a
     report there would be read as a sheet next time, or overwrite one), or a folder no file can
     be made in (`files.check_writable`)."""
-    if path.suffix.lower() not in REPORT_SUFFIXES:
-        raise _unknown_type(path)
+    if path.suffix.lower() not in suffixes:
+        raise _unknown_type(path, suffixes)
     if sheets_folder is not None and path.resolve().is_relative_to(sheets_folder.resolve()):
         raise ExportError(
             f"{path}: inside the folder being graded ({sheets_folder}); "
@@ -90,7 +95,7 @@ def write_report(
             raise _unknown_type(path)
 
 
-def _unknown_type(path: Path) -> ExportError:
+def _unknown_type(path: Path, suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> ExportError:
     return ExportError(
-        f"{path}: unknown output type {path.suffix or '(none)'}; use {', '.join(REPORT_SUFFIXES)}"
+        f"{path}: unknown output type {path.suffix or '(none)'}; use {', '.join(suffixes)}"
     )

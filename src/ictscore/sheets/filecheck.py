@@ -282,8 +282,9 @@ def _damaged(info: zipfile.ZipInfo, fail: Callable[..., WorkbookError]) -> Itera
 
 
 _FIRST_READ = 4096
-_KEEP = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
-"""Small parts the reader needs whole (read once, here)."""
+_KEEP = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/core.xml"})
+"""Small parts the reader needs whole (read once, here): the sheets' parts, and the document
+properties where ictscore's writers mark their own outputs."""
 
 
 def _root(head: bytes) -> int | None:

@@ -179,15 +179,17 @@ _CORE_READ = 16_384
 def _keywords(inspected: Inspected) -> str:
     """The keywords of a zipped workbook's document properties ("" if none): where ictscore's
     writers mark their own outputs (layout.OWN_OUTPUT_KEYWORDS)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(inspected.data)) as archive:
-            if "docProps/core.xml" not in archive.namelist():
-                return ""
-            with archive.open("docProps/core.xml") as part:
-                head = part.read(_CORE_READ)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):  # the file check passed it
-        return ""
-    found = _KEYWORDS.search(head)
+    head = inspected.parts.get("docProps/core.xml")  # kept whole by the file check when small
+    if head is None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(inspected.data)) as archive:
+                if "docProps/core.xml" not in archive.namelist():
+                    return ""
+                with archive.open("docProps/core.xml") as part:
+                    head = part.read(_CORE_READ)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):  # the file check passed it
+            return ""
+    found = _KEYWORDS.search(head[:_CORE_READ])
     return html.unescape(found.group(1).decode("utf-8", "replace")).strip() if found else ""
 
 
