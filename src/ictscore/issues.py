@@ -11,7 +11,7 @@ Imports nothing from the stages: every stage reports its problems as Issues.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -360,6 +360,17 @@ class Issue:
     def count(self) -> int:
         """How many problems this issue counts for in a summary: 1, or those it stands for."""
         return self.not_listed or 1
+
+
+def tally(issues: Iterable[Issue]) -> tuple[int, int]:
+    """(errors, warnings) among `issues`, each counting for what it stands for (`Issue.count`)."""
+    errors = warnings = 0
+    for issue in issues:
+        if issue.is_error:
+            errors += issue.count
+        else:
+            warnings += issue.count
+    return errors, warnings
 
 
 ISSUES_PER_CODE: Final = 20

@@ -39,3 +39,10 @@ def vn_number(value: Decimal, precision: int | None = None) -> str:
 def excel_number_format(precision: int) -> str:
     """The Excel number format that shows `precision` decimals: 2 → "0.00", 0 → "0"."""
     return "0." + "0" * precision if precision else "0"
+
+
+def json_number(value: Decimal | None) -> float | int | None:
+    """A figure as JSON writes it: a whole number as an int (100), else a float (97.5)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -24,6 +24,13 @@ def num(x: float, digits: int = 2) -> str:
     return vn_number(Decimal(repr(round(float(x), digits) + 0.0)))  # + 0.0: no "-0"
 
 
+def total_text(value: float, precision: int | None) -> str:
+    """A published total with every decimal of the rubric's precision, as the other reports
+    print it: 101.3 → "101,30"."""
+    digits = 2 if precision is None else int(precision)
+    return vn_number(Decimal(f"{value:.{digits}f}"), digits)
+
+
 def pct(share: float) -> str:
     """0.925 → "92,5%"."""
     return num(share * 100, 1) + "%"

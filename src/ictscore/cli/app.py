@@ -297,7 +297,7 @@ def print_error(exc: IctscoreError) -> None:
     err_console.print(f"[red]Error:[/] {escape(chr(10).join(lines))}", highlight=False)
 
 
-def shown(text: object) -> str:
+def shown(text: object) -> str:  # as reports.labels.markup_safe, without importing the core
     """Text from a file or a name, as one line of a terminal shows it (for rich: escaped)."""
     return escape(terminal_safe(str(text)))
 

@@ -146,7 +146,7 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
         "rubric_hash": rubric.content_hash,
     }
     write_record(wb.create_sheet(layout.META_SHEET), record)
-    wb.properties.keywords = "ictscore-appraisal-form"  # layout.OWN_OUTPUT_KEYWORDS
+    wb.properties.keywords = layout.APPRAISAL_FORM_KEYWORD
     return wb
 
 

@@ -6,19 +6,17 @@ through plain.py), from the dict of `audit.run.audit` (which is also the JSON)."
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 from rich import box
 from rich.console import Group as RichGroup
 from rich.console import RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ictscore.audit.texts import num, pct
-from ictscore.reports.labels import figure_text
+from ictscore.audit.texts import num, pct, total_text
+from ictscore.reports.labels import markup_safe
 from ictscore.text import terminal_safe
 
 TITLE = "Kiểm định bảng tiêu chí và xếp hạng"
@@ -29,11 +27,6 @@ MAX_CELLS = 12
 def _t(text: object) -> str:
     """Text from a file as one line of a terminal shows it (for Text, which reads no markup)."""
     return terminal_safe(str(text))
-
-
-def _m(text: object) -> str:
-    """The same for a table's cell, which rich reads as markup."""
-    return escape(terminal_safe(str(text)))
 
 
 def _table(title: str, caption: str | None = None) -> Table:
@@ -99,7 +92,7 @@ def _criteria_table(group: Mapping[str, Any]) -> Table:
         table.add_column(label, justify="left" if label == "Tiêu chí" else "right")
     for row in group["criteria"]:
         table.add_row(
-            _m(row["id"]),
+            markup_safe(row["id"]),
             num(row["max"]),
             _opt(row["mean"]),
             _opt(row["spread"]),
@@ -142,13 +135,6 @@ def _value(value: object) -> str:
     return num(value) if isinstance(value, int | float) else f"“{value}”"
 
 
-def _total(value: float, precision: int | None) -> str:
-    """A published total as the other reports print it, every decimal of the rubric's
-    precision shown (101,30, not 101,3)."""
-    digits = 2 if precision is None else int(precision)
-    return figure_text(Decimal(f"{value:.{digits}f}"), digits)
-
-
 def _ranks_table(
     group: Mapping[str, Any],
     labels: Mapping[str, str],
@@ -168,9 +154,9 @@ def _ranks_table(
     for r in rows:
         span = str(r["low"]) if r["low"] == r["high"] else f"{r['low']}–{r['high']}"
         table.add_row(
-            _m(r["name"] + (f" ({r['ranked_within']})" if r["ranked_within"] else "")),
-            _total(r["total"], precision),
-            _m(labels.get(r["band"], r["band"] or "")),
+            markup_safe(r["name"] + (f" ({r['ranked_within']})" if r["ranked_within"] else "")),
+            total_text(r["total"], precision),
+            markup_safe(labels.get(r["band"], r["band"] or "")),
             str(r["rank"] or ""),
             str(r["median_rank"]),
             span,
@@ -190,8 +176,8 @@ def _outliers_table(group: Mapping[str, Any]) -> Table:
         table.add_column(label, justify="right")
     for o in group["outliers"]:
         table.add_row(
-            _m(o["name"]) + "\n" + _m(f"{PurePath(o['file']).name}!{o['cell']}"),
-            _m(f"{o['criterion']} {o['input']}"),
+            markup_safe(o["name"]) + "\n" + markup_safe(f"{PurePath(o['file']).name}!{o['cell']}"),
+            markup_safe(f"{o['criterion']} {o['input']}"),
             num(o["value"]),
             num(o["median"]),
             num(o["z"]),

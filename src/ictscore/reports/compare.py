@@ -324,11 +324,6 @@ class Comparison:
         return "cả hai năm" if self.years_differ else "cả hai lần chấm"
 
     @property
-    def group_means(self) -> tuple[tuple[str, Decimal | None, Decimal | None], ...]:
-        """(group label, last mean, this mean) of each group."""
-        return tuple((g.label, g.last_mean, g.this_mean) for g in self.groups)
-
-    @property
     def group_order(self) -> tuple[str, ...]:
         return tuple(g.id for g in self.groups)
 

@@ -22,16 +22,15 @@ from rich import box
 from rich.cells import cell_len
 from rich.console import Group as RichGroup
 from rich.console import JustifyMethod, RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ictscore.numbers import vn_number
+from ictscore.numbers import json_number, vn_number
 from ictscore.reports import labels
 from ictscore.reports.compare import Comparison, GroupChange, UnitChange
 from ictscore.reports.compare_text import TITLE, summary_paragraphs
 from ictscore.reports.files import safe_text
-from ictscore.reports.labels import figure_text
+from ictscore.reports.labels import figure_text, markup_safe
 from ictscore.reports.tables import Layout
 from ictscore.text import terminal_safe
 
@@ -42,10 +41,6 @@ OUTSIDE_TITLE = "Đơn vị ngoài các nhóm"
 STATUS_WORDS = {"new": "mới", "gone": "không còn", "not graded": "chưa chấm"}
 """What the change column says of a unit not graded both years."""
 _MOVED = {"both": 0, "new": 1, "not graded": 2, "gone": 3}
-
-
-def _safe(text: str) -> str:
-    return escape(terminal_safe(text))
 
 
 def _signed(value: Decimal | None) -> str:
@@ -102,8 +97,8 @@ def _unit_cells(u: UnitChange, ranks: tuple[int, int]) -> dict[str, RenderableTy
     else:
         band = Text(u.this_band or "")
     return {
-        "code": _safe(u.code),
-        "unit": _safe(u.display_name),
+        "code": markup_safe(u.code),
+        "unit": markup_safe(u.display_name),
         "last": figure_text(u.last_total, 2),
         "this": figure_text(u.this_total, 2),
         "change": STATUS_WORDS.get(u.status) or _signed(u.change),
@@ -163,7 +158,7 @@ def _group_means(c: Comparison) -> Table:
     table.add_column(CHANGE, justify="right", no_wrap=True)
     for g in c.groups:
         table.add_row(
-            _safe(g.label),
+            markup_safe(g.label),
             figure_text(g.last_mean, 2),
             figure_text(g.this_mean, 2),
             _signed(g.change),
@@ -190,7 +185,7 @@ def _unit_table(
         hidden_note(layout, columns) if layout is not None else "",
     ]
     table = _table(
-        _safe(f"{title} ({len(units)} đơn vị)"),
+        markup_safe(f"{title} ({len(units)} đơn vị)"),
         "\n".join(n for n in notes if n),
         tight=layout is not None and layout.tight,
     )
@@ -228,7 +223,7 @@ def _criteria_table(c: Comparison) -> Table:
     for k in sorted(c.criteria, key=lambda k: k.change):
         label = k.criterion if k.last_id == k.criterion else f"{k.last_id} → {k.criterion}"
         table.add_row(
-            _safe(label),
+            markup_safe(label),
             figure_text(k.last_mean, 2),
             figure_text(k.this_mean, 2),
             _signed(k.change),
@@ -299,12 +294,6 @@ def hidden_note(layout: Layout, columns: Sequence[_Column]) -> str:
 # --- CSV and JSON ----------------------------------------------------------------------------
 
 
-def _num(value: Decimal | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def csv_rows(c: Comparison) -> list[dict[str, Any]]:
     """One row per unit, in the tables' order."""
     group_labels = {g.id: g.label for g in c.groups}
@@ -372,7 +361,7 @@ def _csv_value(value: Any) -> Any:
     """Numbers as the JSON writes them (97, not 97.0), text kept from running as a formula."""
     if value is None:
         return ""
-    return _num(value) if isinstance(value, Decimal) else safe_text(value)
+    return json_number(value) if isinstance(value, Decimal) else safe_text(value)
 
 
 def comparison_dict(c: Comparison) -> dict[str, Any]:
@@ -381,13 +370,13 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
         "format": "ictscore-compare/1",
         "headline": c.headline,
         "years": [c.last_year, c.this_year],
-        "mean": {"last": _num(c.last_mean), "this": _num(c.this_mean)},
+        "mean": {"last": json_number(c.last_mean), "this": json_number(c.this_mean)},
         "groups": [
             {
                 "id": g.id,
                 "label": g.label,
-                "last_mean": _num(g.last_mean),
-                "this_mean": _num(g.this_mean),
+                "last_mean": json_number(g.last_mean),
+                "this_mean": json_number(g.this_mean),
                 "bands": [{"label": b.label, "last": b.last, "this": b.this} for b in g.bands],
             }
             for g in c.groups
@@ -399,9 +388,9 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
             {
                 "criterion": k.criterion,
                 "last_id": k.last_id,
-                "last_mean": _num(k.last_mean),
-                "this_mean": _num(k.this_mean),
-                "change": _num(k.change),
+                "last_mean": json_number(k.last_mean),
+                "this_mean": json_number(k.this_mean),
+                "change": json_number(k.change),
             }
             for k in c.criteria
         ],
@@ -417,9 +406,9 @@ def _unit_dict(u: UnitChange) -> dict[str, Any]:
         "parent_name": u.parent_name,
         "group": u.group,
         "status": u.status,
-        "last_total": _num(u.last_total),
-        "this_total": _num(u.this_total),
-        "change": _num(u.change),
+        "last_total": json_number(u.last_total),
+        "this_total": json_number(u.this_total),
+        "change": json_number(u.change),
         "last_band": u.last_band,
         "this_band": u.this_band,
         "band_step": u.band_step,

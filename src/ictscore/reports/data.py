@@ -13,18 +13,13 @@ from typing import Any, Final, TextIO
 
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import explain
-from ictscore.issues import Issue
+from ictscore.issues import Issue, tally
+from ictscore.numbers import json_number
 from ictscore.reports.files import safe_text
 from ictscore.rubric.model import Rubric
 from ictscore.version import __version__
 
 REPORT_FORMAT = "ictscore-report/1"
-
-
-def _num(value: Decimal | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def issue_dict(issue: Issue) -> dict[str, Any]:
@@ -58,26 +53,26 @@ def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
         "rank": unit.rank,
         "parent_rank": unit.parent_rank,
         "unranked": unit.unranked,
-        "total": _num(unit.total),
-        "raw_total": _num(unit.raw_total),
-        "self_total": _num(unit.self_total),
+        "total": json_number(unit.total),
+        "raw_total": json_number(unit.raw_total),
+        "self_total": json_number(unit.self_total),
         "band": unit.band,
         "band_label": band.label if band else None,
-        "max": _num(plan.unit_published_max(skip)) if plan else None,
-        "base_max": _num(unit.base_max),
-        "bonus_max": _num(plan.unit_bonus_max(skip)) if plan else None,
-        "penalty_max": _num(plan.unit_penalty_max(skip)) if plan else None,
-        "subtotals": {k: _num(v) for k, v in unit.subtotals.items()},
-        "points": {k: _num(v) for k, v in unit.points.items()},
-        "self_points": {k: _num(v) for k, v in unit.self_points.items()},
-        "measures": {k: _num(v) for k, v in unit.measures.items()},
+        "max": json_number(plan.unit_published_max(skip)) if plan else None,
+        "base_max": json_number(unit.base_max),
+        "bonus_max": json_number(plan.unit_bonus_max(skip)) if plan else None,
+        "penalty_max": json_number(plan.unit_penalty_max(skip)) if plan else None,
+        "subtotals": {k: json_number(v) for k, v in unit.subtotals.items()},
+        "points": {k: json_number(v) for k, v in unit.points.items()},
+        "self_points": {k: json_number(v) for k, v in unit.self_points.items()},
+        "measures": {k: json_number(v) for k, v in unit.measures.items()},
         "not_applicable": dict(unit.not_applicable),
         "appraisal": {
             cid: {
-                "self_points": _num(unit.self_points.get(cid)),
-                "appraised_points": _num(a.points),
-                "appraised_value": _num(a.value),
-                "difference": _num(
+                "self_points": json_number(unit.self_points.get(cid)),
+                "appraised_points": json_number(a.points),
+                "appraised_value": json_number(a.value),
+                "difference": json_number(
                     unit.points[cid] - unit.self_points[cid]
                     if cid in unit.points and cid in unit.self_points
                     else None
@@ -91,7 +86,7 @@ def unit_dict(unit: UnitResult, rubric: Rubric) -> dict[str, Any]:
         "inputs": {
             cid: {
                 slot: {
-                    "value": _num(v.value) if isinstance(v.value, Decimal) else v.value,
+                    "value": json_number(v.value) if isinstance(v.value, Decimal) else v.value,
                     "cell": v.cell,
                 }
                 for slot, v in slots.items()
@@ -122,16 +117,17 @@ def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
             {
                 "id": g.id,
                 "label": g.label,
-                "max": _num(plan.published_max),
-                "base_max": _num(plan.base_max),
-                "bonus_max": _num(plan.bonus_max),
-                "penalty_max": _num(plan.penalty_max),
+                "max": json_number(plan.published_max),
+                "base_max": json_number(plan.base_max),
+                "bonus_max": json_number(plan.bonus_max),
+                "penalty_max": json_number(plan.penalty_max),
                 "rank_within": g.rank_within,
                 **{s.value: sum(1 for u in members if u.status is s) for s in Status},
                 "bands": {b.id: sum(1 for u in members if u.band == b.id) for b in rubric.bands},
             }
         )
     all_issues = report.all_issues
+    errors, warnings = tally(all_issues)
     return {
         "format": REPORT_FORMAT,
         "generator": f"ictscore {__version__}",
@@ -143,12 +139,12 @@ def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
             "year": rubric.year,
             "precision": rubric.precision,
             "not_applicable": rubric.not_applicable,
-            "scale": _num(rubric.scale),
+            "scale": json_number(rubric.scale),
             "appraisal": rubric.appraisal,
             "tie_breaks": list(rubric.tie_breaks),
         },
         "groups": groups,
-        "bands": [{"id": b.id, "label": b.label, "min": _num(b.min)} for b in rubric.bands],
+        "bands": [{"id": b.id, "label": b.label, "min": json_number(b.min)} for b in rubric.bands],
         "areas": [
             {"id": a.id, "title": a.title, "kind": a.kind, "bonus": a.kind == "bonus"}
             for a in rubric.criteria
@@ -158,7 +154,7 @@ def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
             {
                 "group": r.group,
                 "criterion": r.criterion,
-                "best": _num(r.best),
+                "best": json_number(r.best),
                 "units": list(r.units),
             }
             for r in report.references
@@ -168,8 +164,8 @@ def _report_head(report: Report, rubric: Rubric) -> dict[str, Any]:
             "units": len(report.units),
             **{s.value: sum(1 for u in report.units if u.status is s) for s in Status},
             "rostered": report.rostered,
-            "errors": sum(i.count for i in all_issues if i.is_error),
-            "warnings": sum(i.count for i in all_issues if not i.is_error),
+            "errors": errors,
+            "warnings": warnings,
             "ok": report.ok,
         },
     }
@@ -218,8 +214,7 @@ def csv_rows(report: Report, rubric: Rubric) -> list[dict[str, Any]]:
         }
         for area in rubric.criteria:
             row[f"area_{area.id}"] = u.subtotals.get(area.id, u.points.get(area.id))
-        row["errors"] = sum(i.count for i in u.issues if i.is_error)
-        row["warnings"] = sum(i.count for i in u.issues if not i.is_error)
+        row["errors"], row["warnings"] = tally(u.issues)
         row["file"] = u.file or ""
         rows.append(row)
     return rows

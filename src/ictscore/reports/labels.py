@@ -12,9 +12,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
+from rich.markup import escape
+
 from ictscore.grading.results import Status
 from ictscore.numbers import vn_number
 from ictscore.rubric.model import Rubric
+from ictscore.text import terminal_safe
 
 STATUS_LABELS: Final = {
     Status.GRADED: "Đã chấm",
@@ -79,6 +82,12 @@ def holders(codes: Sequence[str], names: Mapping[str, str]) -> list[str]:
     if len(codes) == 1:
         return [names.get(codes[0], codes[0])]
     return [f"{names.get(c, c)} ({c})" for c in codes]
+
+
+def markup_safe(text: object) -> str:
+    """Text from names, files or typed values as rich markup that shows it on one line, as it
+    is: control characters as escapes (`text.terminal_safe`), [brackets] as brackets."""
+    return escape(terminal_safe(str(text)))
 
 
 def figure_text(value: Decimal | None, precision: int) -> str:

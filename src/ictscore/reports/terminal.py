@@ -13,16 +13,15 @@ from rich import box
 from rich.cells import cell_len
 from rich.console import Group as RichGroup
 from rich.console import JustifyMethod, RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.i18n import N_, SEVERITY, SUMMARY, Lang, explain, t
-from ictscore.issues import Issue
+from ictscore.issues import Issue, tally
 from ictscore.numbers import vn_number
 from ictscore.reports import labels
-from ictscore.reports.labels import figure_text
+from ictscore.reports.labels import figure_text, markup_safe
 from ictscore.reports.tables import (
     AppraisalChange,
     Column,
@@ -35,12 +34,6 @@ from ictscore.reports.tables import (
 )
 from ictscore.rubric.model import Rubric
 from ictscore.text import terminal_safe
-
-
-def _safe(text: str) -> str:
-    """Text from names, files or typed values as rich markup that shows it on one line, as it
-    is: control characters as escapes (`text.terminal_safe`), [brackets] as brackets."""
-    return escape(terminal_safe(text))
 
 
 def area_legend(rubric: Rubric, width: int | None = None) -> Text:
@@ -93,7 +86,7 @@ def _fitted_table(
     cells = {c.id: [_cell(row, c, rubric) for row in ranked.rows] for c in columns}
     layout = None if width is None else fit(columns, cells, width)
     table = Table(
-        title=_safe(f"{ranked.group.label} — {ranked.max_text}"),
+        title=markup_safe(f"{ranked.group.label} — {ranked.max_text}"),
         box=box.SIMPLE_HEAD,
         title_justify="left",
         title_style="bold",
@@ -143,7 +136,7 @@ def _cell(row: Row, column: Column, rubric: Rubric) -> RenderableType:
         return figure_text(figure(value), precision) if row.graded else "—"
     if column.numeric:
         return figure_text(figure(value), precision) if row.graded else ""
-    return _safe(str(value))
+    return markup_safe(str(value))
 
 
 def _band(row: Row, rubric: Rubric) -> RenderableType:
@@ -173,8 +166,8 @@ def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> 
     p = precision
     for c in changes:
         head = (
-            _safe(c.unit.code),
-            _safe(c.unit.name),
+            markup_safe(c.unit.code),
+            markup_safe(c.unit.name),
             c.criterion,
             figure_text(c.self_points, p),
         )
@@ -182,7 +175,7 @@ def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> 
             note = f"{labels.NOT_APPLICABLE}: {c.not_applicable}" + (
                 f". {c.note}" if c.note else ""
             )
-            table.add_row(*head, labels.NOT_APPLICABLE_MARK, "", _safe(note))
+            table.add_row(*head, labels.NOT_APPLICABLE_MARK, "", markup_safe(note))
             continue
         note = c.note or (labels.NO_REASON if c.difference else "")
         if c.value is not None:
@@ -191,7 +184,7 @@ def appraisal_rich_table(changes: Sequence[AppraisalChange], precision: int) -> 
             *head,
             figure_text(c.points, p),
             figure_text(c.difference, p),
-            _safe(note),
+            markup_safe(note),
         )
     return table
 
@@ -211,10 +204,10 @@ def references_table(report: Report, rubric: Rubric) -> Table | None:
     for ref in report.references:
         group = rubric.group(ref.group)
         table.add_row(
-            _safe(group.label if group else ref.group),
+            markup_safe(group.label if group else ref.group),
             ref.criterion,
             vn_number(ref.best),
-            _safe(", ".join(ref.units) or labels.NO_BEST_UNIT),
+            markup_safe(", ".join(ref.units) or labels.NO_BEST_UNIT),
         )
     return table
 
@@ -261,9 +254,9 @@ def _others_table(others: Sequence[UnitResult]) -> Table:
         table.add_column(header)
     for u in others:
         table.add_row(
-            _safe(u.code),
-            _safe(u.display_name),
-            _safe(u.group or "?"),
+            markup_safe(u.code),
+            markup_safe(u.display_name),
+            markup_safe(u.group or "?"),
             Text(labels.STATUS_LABELS[u.status], style="red"),
         )
     return table
@@ -292,8 +285,7 @@ def summary_text(report: Report, lang: Lang = "en") -> Text:
     sent nothing are not known: the line says so instead of counting none missing."""
     n = {s: sum(1 for u in report.units if u.status is s) for s in Status}
     issues = report.all_issues
-    errors = sum(i.count for i in issues if i.is_error)
-    warnings = sum(i.count for i in issues if not i.is_error)
+    errors, warnings = tally(issues)
     text = Text(
         t(SUMMARY if report.rostered else SUMMARY_NO_ROSTER, lang).format(
             graded=n[Status.GRADED],

@@ -35,10 +35,13 @@ APPRAISAL_SHEET: Final = "Thẩm định"
 
 OwnOutput = Literal["results", "feedback", "appraisal-form"]
 """ictscore's own outputs that a graded folder may be left holding."""
+RESULTS_KEYWORD: Final = "ictscore-results"
+FEEDBACK_KEYWORD: Final = "ictscore-feedback"
+APPRAISAL_FORM_KEYWORD: Final = "ictscore-appraisal-form"
 OWN_OUTPUT_KEYWORDS: Final[dict[str, OwnOutput]] = {
-    "ictscore-results": "results",
-    "ictscore-feedback": "feedback",
-    "ictscore-appraisal-form": "appraisal-form",
+    RESULTS_KEYWORD: "results",
+    FEEDBACK_KEYWORD: "feedback",
+    APPRAISAL_FORM_KEYWORD: "appraisal-form",
 }
 """The marker each writer puts in its workbook's document properties (keywords)."""
 

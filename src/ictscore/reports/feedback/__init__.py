@@ -33,6 +33,7 @@ from ictscore.reports.files import save_workbook
 from ictscore.reports.summary import criterion_means
 from ictscore.roster import ascii_slug
 from ictscore.rubric.model import Rubric
+from ictscore.sheets import layout
 
 __all__ = [
     "AreaFigures",
@@ -114,7 +115,7 @@ def feedback_workbook(
     if unit.status is Status.GRADED and of_group is None:
         of_group = peers(report, rubric, unit.group)
     write_profile(wb, rubric, unit, of_group, previous)
-    wb.properties.keywords = "ictscore-feedback"  # layout.OWN_OUTPUT_KEYWORDS: not a score sheet
+    wb.properties.keywords = layout.FEEDBACK_KEYWORD  # not a score sheet, if left in a folder
     wb.active = 0
     for ws in wb.worksheets:  # the profile alone selected: a grouped selection prints all
         ws.sheet_view.tabSelected = ws is wb.worksheets[0]

@@ -30,10 +30,11 @@ from ictscore.reports.feedback.previous import LastYear
 from ictscore.reports.feedback.sheet_copy import vi_message
 from ictscore.reports.tables import appraisal_changes, appraised
 from ictscore.rubric.model import Rubric
+from ictscore.sheets import layout
 from ictscore.sheets.printing import PAGE_NUMBERS, fit_rows, set_page
 from ictscore.text import xml_safe
 
-SHEET = "Phản hồi"
+SHEET = layout.FEEDBACK_FIRST_SHEET
 TITLE = "PHẢN HỒI KẾT QUẢ CHẤM ĐIỂM"
 AREAS_TITLE = "Điểm theo lĩnh vực"
 LOST_TITLE = "Tiêu chí mất nhiều điểm nhất so với điểm tối đa"

@@ -5,12 +5,10 @@ uncertainty, the units on a boundary, the sheets that look copied and the outlyi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from html import escape
 from typing import Any
 
-from ictscore.audit.texts import num, pct
-from ictscore.reports.labels import figure_text
+from ictscore.audit.texts import num, pct, total_text
 from ictscore.reports.page.style import CSS
 from ictscore.text import xml_safe
 
@@ -112,7 +110,7 @@ def _group(g: Mapping[str, Any], labels: Mapping[str, str], precision: int | Non
                     [
                         _e(r["name"]),
                         _e(r["ranked_within"]),
-                        _total(r["total"], precision),
+                        total_text(r["total"], precision),
                         _e(labels.get(r["band"], r["band"])),
                         _e(r["rank"]),
                         _e(r["median_rank"]),
@@ -153,12 +151,6 @@ def _group(g: Mapping[str, Any], labels: Mapping[str, str], precision: int | Non
         )
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
-
-
-def _total(value: float, precision: int | None) -> str:
-    """A published total with every decimal of the rubric's precision (101,30)."""
-    digits = 2 if precision is None else int(precision)
-    return figure_text(Decimal(f"{value:.{digits}f}"), digits)
 
 
 def _o(x: float | None, f: Any = num) -> str:

@@ -25,6 +25,7 @@ from ictscore.reports.workbook.lists import (
 from ictscore.reports.workbook.matrix import matrix_sheet
 from ictscore.reports.workbook.summary_sheet import summary_sheet
 from ictscore.rubric.model import Rubric
+from ictscore.sheets import layout
 
 __all__ = ["build_results_workbook"]
 
@@ -37,7 +38,7 @@ def build_results_workbook(
     rubric's groups, units that sent nothing, the appraisal's cuts, who set each normalisation
     reference, and every issue."""
     wb = Workbook()
-    wb.properties.keywords = "ictscore-results"  # layout.OWN_OUTPUT_KEYWORDS: left in a folder
+    wb.properties.keywords = layout.RESULTS_KEYWORD  # how it is told, left in a folder
     first = wb.active
     assert first is not None
     wb.remove(first)

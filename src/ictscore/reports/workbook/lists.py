@@ -23,6 +23,7 @@ from ictscore.reports.workbook.common import (
     sheet_title,
 )
 from ictscore.rubric.model import Rubric
+from ictscore.sheets import layout
 
 
 def others_sheet(wb: Workbook, others: Sequence[UnitResult]) -> None:
@@ -111,7 +112,7 @@ def missing_sheet(wb: Workbook, rubric: Rubric, missing: Sequence[UnitResult]) -
 
 
 def issues_sheet(wb: Workbook, report: Report) -> None:
-    ws = wb.create_sheet("Vấn đề")
+    ws = wb.create_sheet(layout.RESULTS_LAST_SHEET)
     ws.append(["Vị trí", "Mức độ", "Mã lỗi", labels.UNIT, "Nội dung"])
     header(ws, 1)
     located = [*((i, "") for i in report.issues)]

@@ -23,6 +23,7 @@ from ictscore.reports.workbook.common import (
     header,
 )
 from ictscore.rubric.model import Rubric
+from ictscore.sheets import layout
 from ictscore.sheets.printing import (
     title_row,
 )
@@ -43,7 +44,7 @@ def summary_sheet(
     """One column per group, one row per figure: counts, mean, highest and lowest (and who),
     spread, each band as "19/20 (95%)"; the chart of the bands per group below. Laid out to
     print on one A4 page (portrait up to four groups)."""
-    ws = wb.create_sheet("Tổng hợp")
+    ws = wb.create_sheet(layout.RESULTS_FIRST_SHEET)
     last = 1 + len(summaries)
     decision = publication.decision_line()
     title_row(ws, cell_text(rubric.title), last)
