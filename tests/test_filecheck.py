@@ -7,17 +7,19 @@ import pytest
 
 from ictscore.errors import WorkbookError
 from ictscore.issues import CellRef
-from ictscore.sheets.filecheck import _extent, _root, inspect_file
+from ictscore.sheets.filecheck import extent, inspect_file, root_at
 from tests.data.make_bad import extra_parts, far_cell, rezip_sheet, template
 
 
 def test_the_prolog_scan_is_linear_on_unclosed_instructions():
     # NOTE: the former pattern (`<!--.*?-->|<[?].*?[?]>`) took 12 s on 64 KiB of `<?` and
     # would not finish on 1 MB in the life of this test; no time is asserted here.
-    assert _root(b"<?" * 500_000) is None
-    assert _root(b"<!--" * 250_000) is None
-    assert _root(b"<?" * 1000 + b"?><!-- <a -->\n<root/>") == len(b"<?" * 1000 + b"?><!-- <a -->\n")
-    assert _root(b'<?xml version="1.0"?><!DOCTYPE x><x/>') == len(
+    assert root_at(b"<?" * 500_000) is None
+    assert root_at(b"<!--" * 250_000) is None
+    assert root_at(b"<?" * 1000 + b"?><!-- <a -->\n<root/>") == len(
+        b"<?" * 1000 + b"?><!-- <a -->\n"
+    )
+    assert root_at(b'<?xml version="1.0"?><!DOCTYPE x><x/>') == len(
         b'<?xml version="1.0"?><!DOCTYPE x>'
     )
 
@@ -59,7 +61,7 @@ def test_a_valid_sheet_with_parts_full_of_instruction_starts_is_read(size: int):
     ],
 )
 def test_the_extent_is_found_however_cells_are_spelled(cell: bytes, rows: int, columns: int):
-    found = _extent(b'<worksheet xmlns:x="m"><sheetData>' + cell + b"</sheetData></worksheet>")
+    found = extent(b'<worksheet xmlns:x="m"><sheetData>' + cell + b"</sheetData></worksheet>")
     assert found == (rows, columns)
 
 

@@ -221,6 +221,8 @@ def slow_write(*args, **kwargs):  # the output is written, then the run lingers 
     write_json(*args, **kwargs)
     time.sleep(60)
 workers.grade_unit = slow_grade if sys.argv[1] == "grading" else grade_unit
+if sys.argv[1] == "grading":  # in worker processes, however small the batch
+    workers.IN_PROCESS_FILES = 0
 export.write_json = slow_write if sys.argv[1] == "writing" else write_json
 from ictscore.cli import main
 sys.argv[0:2] = ["ictscore"]

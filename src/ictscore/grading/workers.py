@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import faulthandler
+import functools
 import multiprocessing
 import os
 import signal
@@ -38,7 +39,7 @@ from ictscore.issues import CellRef, Issue, IssueCode, Severity
 from ictscore.messages import Msg
 from ictscore.roster import Roster
 from ictscore.rubric.model import Rubric
-from ictscore.sheets.reader import SheetData, read_workbook
+from ictscore.sheets.reader import NativeNeeded, SheetData, read_workbook
 
 MEMORY_LIMIT: Final = 1536 * 1024 * 1024
 """Address space a worker may use (Linux and macOS): a file needing more is refused, not read."""
@@ -66,9 +67,10 @@ def default_jobs() -> int:
 def read_isolated(
     paths: Sequence[Path], workers: int | None = None, advance: Advance | None = None
 ) -> list[ReadOutcome]:
-    """Every file read in a worker process, in the order given: its SheetData, or the
-    WorkbookError that says why it could not be read (never an exception of the reader)."""
-    return run_isolated(paths, _read_one, workers, advance)
+    """Every file read, in the order given: its SheetData, or the WorkbookError that says why
+    it could not be read (never an exception of the reader). Native code reads only in worker
+    processes (see `run_isolated`)."""
+    return run_isolated(paths, _read_one, workers, advance, local=_read_local)
 
 
 def read_sheets(
@@ -119,9 +121,10 @@ def _setup_grading(rubric: Rubric) -> None:
     _WORKER.update(rubric=rubric)
 
 
-def _grade_path(path: str) -> SheetOutcome:
-    """Read and grade one file, in a worker: only the result travels back, not the sheet."""
-    sheet = read_workbook(path, path)
+def _grade_path(path: str, native: bool = True) -> SheetOutcome:
+    """Read and grade one file, in a worker: only the result travels back, not the sheet.
+    (`native=False`: in this process, NativeNeeded for a file that needs a worker.)"""
+    sheet = read_workbook(path, path, native)
     made = None
     if not sheet.recovered:
         made = (sheet.meta.get("rubric_id", "?"), sheet.meta.get("rubric_version", "?"))
@@ -182,6 +185,7 @@ def grade_files(
         setup_args=(rubric,),
         keep=keep,
         started=started,
+        local=functools.partial(_grade_path, native=False),
     )
     if listed is None and units is not None:  # no file: the workers never started
         listed = load_roster(units, rubric)
@@ -236,6 +240,7 @@ def run_isolated(
     setup_args: tuple[Any, ...] = (),
     keep: Callable[[T | WorkbookError], Any] | None = None,
     started: Callable[[], None] | None = None,
+    local: Task[T] | None = None,
 ) -> list[Any]:
     """`task` run on every file in worker processes, results in the order of `paths` (however
     many workers: the same results as one). A file whose task raises, crashes its worker, or
@@ -253,12 +258,29 @@ def run_isolated(
     process), so the chunks in flight at that moment are known: only their files are suspects,
     done again one at a time (`_Job.alone`) to find the one at fault; the chunks not yet
     started go to a fresh pool as usual. One crashing file among 2,000 costs a few chunks done
-    again, not the whole rest of the batch done a file at a time."""
+    again, not the whole rest of the batch done a file at a time.
+
+    `local`, when given, is the same task that runs no native code: it raises NativeNeeded for
+    a file that needs it. A batch of at most IN_PROCESS_FILES files is done with it in this
+    process (`setup` and `started` run here first), and only the files that need native code
+    go to worker processes, started for them alone: a batch of 200 score sheets starts no
+    process at all."""
     results: dict[int, Any] = {}
-    count = max(1, min(workers or default_jobs(), len(paths) or 1, 61))
-    size = max(1, min(CHUNK, len(paths) // (count * 4)))
     job = _Job(paths, task, setup, setup_args, results, advance, keep or _same)
-    suspects, rest = job.run(_chunks(list(range(len(paths))), size), count, started)
+    if local is not None and len(paths) <= IN_PROCESS_FILES:
+        if setup is not None:
+            setup(*setup_args)
+        if started is not None:
+            started()
+        started = None
+        left = job.local(local)
+        if not left:
+            return [results[i] for i in range(len(paths))]
+    else:
+        left = list(range(len(paths)))
+    count = max(1, min(workers or default_jobs(), len(left) or 1, 61))
+    size = max(1, min(CHUNK, len(left) // (count * 4)))
+    suspects, rest = job.run(_chunks(left, size), count, started)
     while rest:  # the pool broke: the chunks it had not started, to a fresh pool
         more, rest = job.run(_chunks(rest, size), count)
         suspects += more
@@ -274,6 +296,9 @@ def _same(outcome: Any) -> Any:
     return outcome
 
 
+IN_PROCESS_FILES: Final = 400
+"""The largest batch done in this process (with `local`): above it, worker processes share the
+files between the cores (starting them costs less than it saves)."""
 CHUNK: Final = 16
 """Files per task sent to a worker, at most (fewer in a small batch, to share the work)."""
 _STARTED, _DONE = 1, 2
@@ -345,6 +370,21 @@ class _Job(Generic[T]):
             self.advance(len(chunk))
         return True
 
+    def local(self, task: Task[T]) -> list[int]:
+        """Do every file in this process with `task`; returns the files that need native
+        code (NativeNeeded), left for the workers."""
+        left: list[int] = []
+        for i, path in enumerate(self.paths):
+            try:
+                outcome = _run_here(task, str(path))
+            except NativeNeeded:
+                left.append(i)
+                continue
+            self.results[i] = self.keep(outcome)
+            if self.advance is not None:
+                self.advance(1)
+        return left
+
     def alone(self, files: list[int]) -> None:
         """Do each of `files` alone, one worker, one file at a time: a file whose worker dies
         or stalls is the cause, and gets the error; the pool is made again for the rest."""
@@ -393,18 +433,39 @@ def _run_one(task: Task[T], path: str) -> T | WorkbookError:
     except BaseException as exc:  # noqa: BLE001 - a native panic is a BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
-        return WorkbookError(
-            CellRef(path),
-            Msg(
-                "the workbook is damaged and cannot be read (the reader failed: {what}): ask "
-                "the unit to save it again",
-                what=type(exc).__name__,
-            ),
-        )
+        return _failed(path, exc)
+
+
+def _failed(path: str, exc: BaseException) -> WorkbookError:
+    return WorkbookError(
+        CellRef(path),
+        Msg(
+            "the workbook is damaged and cannot be read (the reader failed: {what}): ask "
+            "the unit to save it again",
+            what=type(exc).__name__,
+        ),
+    )
+
+
+def _run_here(task: Task[T], path: str) -> T | WorkbookError:
+    """`_run_one` in this process: NativeNeeded goes through, to send the file to a worker;
+    Ctrl-C and the like too."""
+    try:
+        return task(path)
+    except NativeNeeded:
+        raise
+    except WorkbookError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - as a worker reports it (`_run_one`)
+        return _failed(path, exc)
 
 
 def _read_one(path: str) -> SheetData:
     return read_workbook(path, path)
+
+
+def _read_local(path: str) -> SheetData:
+    return read_workbook(path, path, native=False)
 
 
 def _start(

@@ -63,11 +63,23 @@ class Inspected:
     kind: Kind
     parts: Mapping[str, bytes] = field(default_factory=dict)
     """Zip parts read whole by the checks (the sheets, small parts), for the reader to reuse."""
+    archive: zipfile.ZipFile | None = field(default=None, compare=False)
+    """An .xlsx checked `deep=False`: its zip, open, nothing unpacked (for sheets/xlsx.py)."""
+    deep: bool = True
+    """Every check was made (else only the zip's directory: see `inspect_file`)."""
 
 
-def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspected:
+def inspect_file(
+    data: bytes, where: CellRef, max_rows: int = MAX_ROWS, deep: bool = True
+) -> Inspected:
     """The workbook format of `data`, or WorkbookError saying what the file is instead.
-    `max_rows`: the row limit of its sheets (a score sheet's, by default)."""
+    `max_rows`: the row limit of its sheets (a score sheet's, by default).
+
+    `deep=False`, for an .xlsx (or .xlsm): only the checks the zip's directory answers (parts
+    named once, their number, sizes and ratios), nothing unpacked; the archive is left open in
+    `Inspected.archive` for sheets/xlsx.py, which checks each part it unpacks (prolog, extent).
+    Every other format gets every check, as with `deep=True` (the default: every part's prolog,
+    every sheet's extent), which must precede any other parser."""
 
     def fail(message: Msg, code: IssueCode = IssueCode.UNREADABLE_FILE) -> WorkbookError:
         return WorkbookError(where, message, code=code)
@@ -78,6 +90,10 @@ def inspect_file(data: bytes, where: CellRef, max_rows: int = MAX_ROWS) -> Inspe
         raise fail(too_large(len(data)), IssueCode.TOO_LARGE)
     if data.startswith(_ZIP) or data.startswith(_EMPTY_ZIP):
         try:
+            if not deep:
+                shallow = _shallow(data, fail)
+                if shallow is not None:
+                    return shallow
             return Inspected(data, *_zip_kind(data, fail, max_rows))
         except WorkbookError:
             raise
@@ -152,7 +168,7 @@ _REF_PARTS = re.compile(rb"\s*([A-Za-z]*)([0-9]*)\s*")
 _HUGE: Final = 10**9
 
 
-def _extent(xml: bytes) -> tuple[int, int]:
+def extent(xml: bytes) -> tuple[int, int]:
     """The last row and column a sheet part's cells reach, as a reader places them: by their
     `r` attributes, and where a row or cell has none, one after the one before.
 
@@ -205,21 +221,23 @@ def _check_extent(
         if info.file_size > MAX_UNZIPPED_BYTES:
             continue  # refused by the size checks
         read[info.filename] = xml = archive.read(info)
-        rows, columns = _extent(xml)
+        rows, columns = extent(xml)
         if rows > max_rows or columns > MAX_COLUMNS:
-            raise fail(
-                Msg(
-                    "sheet part {part} has cells up to row {rows}, column {columns}: above the "
-                    "limits ({max_rows} rows, {max_columns} columns)",
-                    part=info.filename,
-                    rows=rows,
-                    columns=columns,
-                    max_rows=max_rows,
-                    max_columns=MAX_COLUMNS,
-                ),
-                IssueCode.TOO_LARGE,
-            )
+            raise fail(beyond_limits(info.filename, rows, columns, max_rows), IssueCode.TOO_LARGE)
     return read
+
+
+def beyond_limits(part: str, rows: int, columns: int, max_rows: int) -> Msg:
+    """The answer for a sheet part whose cells reach beyond the limits."""
+    return Msg(
+        "sheet part {part} has cells up to row {rows}, column {columns}: above the limits "
+        "({max_rows} rows, {max_columns} columns)",
+        part=part,
+        rows=rows,
+        columns=columns,
+        max_rows=max_rows,
+        max_columns=MAX_COLUMNS,
+    )
 
 
 def _column_number(letters: bytes) -> int:
@@ -242,7 +260,7 @@ def _declares_entities(
     declares a document type or entities. Most prologs end in the first few hundred bytes; a
     part with no root element in its first 64 KiB is read whole (the size checks bound it).
     `read`: parts read already; a part read whole here is added to it."""
-    with _damaged(info, fail):
+    with damaged(info, fail):
         if info.filename in read:
             head = read[info.filename][:_PROLOG_LIMIT]
         else:
@@ -250,24 +268,24 @@ def _declares_entities(
             with archive.open(info) as part:
                 head = part.read(_PROLOG_LIMIT if whole else _FIRST_READ)
                 if len(head) == _FIRST_READ and (
-                    _root(head) is None
+                    root_at(head) is None
                     or head.rfind(b"<!--") > head.rfind(b"-->")
                     or head.rfind(b"<?") > head.rfind(b"?>")
                 ):  # no root yet, or a comment or instruction still open: the prolog goes on
                     head += part.read(_PROLOG_LIMIT - _FIRST_READ)
             if whole:
                 read[info.filename] = head
-    root = _root(head)
+    root = root_at(head)
     if root is None and len(head) == _PROLOG_LIMIT:
-        with _damaged(info, fail):
+        with damaged(info, fail):
             head = read.get(info.filename) or archive.read(info)
-        root = _root(head)
+        root = root_at(head)
     prolog = head if root is None else head[:root]
     return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
 
 
 @contextmanager
-def _damaged(info: zipfile.ZipInfo, fail: Callable[..., WorkbookError]) -> Iterator[None]:
+def damaged(info: zipfile.ZipInfo, fail: Callable[..., WorkbookError]) -> Iterator[None]:
     """A part that does not unpack: WorkbookError naming it."""
     try:
         yield
@@ -287,7 +305,7 @@ _KEEP = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/co
 properties where ictscore's writers mark their own outputs."""
 
 
-def _root(head: bytes) -> int | None:
+def root_at(head: bytes) -> int | None:
     """Where the root element starts in `head` (comments and processing instructions before
     it skipped), if it does.
 
@@ -314,11 +332,9 @@ _SKIP: Final = ((b"<!--", b"-->"), (b"<?", b"?>"))
 _NAME_START = re.compile(rb"[A-Za-z_]")
 
 
-def _zip_kind(
-    data: bytes, fail: Callable[..., WorkbookError], max_rows: int
-) -> tuple[Kind, dict[str, bytes]]:
+def _open_zip(data: bytes, fail: Callable[..., WorkbookError]) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise fail(
             Msg(
@@ -327,6 +343,32 @@ def _zip_kind(
                 detail=str(exc),
             )
         ) from exc
+
+
+def _shallow(data: bytes, fail: Callable[..., WorkbookError]) -> Inspected | None:
+    """An .xlsx checked from its directory alone, its archive open; None for any other zip
+    (checked deep)."""
+    archive = _open_zip(data, fail)
+    infos = archive.infolist()
+    _check_parts(infos, fail)
+    if not any(info.filename == "xl/workbook.xml" for info in infos):
+        archive.close()
+        return None
+    return Inspected(data, "xlsx", archive=archive, deep=False)
+
+
+def declares_entities(part: bytes) -> bool:
+    """Whether an unpacked part's prolog (all before its root element) declares a document
+    type or entities."""
+    root = root_at(part)
+    prolog = part if root is None else part[:root]
+    return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
+
+
+def _zip_kind(
+    data: bytes, fail: Callable[..., WorkbookError], max_rows: int
+) -> tuple[Kind, dict[str, bytes]]:
+    archive = _open_zip(data, fail)
     with archive:
         infos = archive.infolist()
         _check_parts(infos, fail)

@@ -20,7 +20,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from ictscore.errors import WorkbookError
 from ictscore.issues import CellRef, IssueCode
 from ictscore.messages import Msg
-from ictscore.sheets import layout
+from ictscore.sheets import layout, xlsx
 from ictscore.sheets.filecheck import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -105,12 +105,22 @@ def cell_text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
+class NativeNeeded(Exception):
+    """The file needs python-calamine (native code), which `read_workbook(native=False)` does
+    not run: read it again in a worker process (grading/workers.py)."""
+
+
+def read_workbook(path: str | Path, display: str | None = None, native: bool = True) -> SheetData:
     """Read a score sheet (.xlsx, .xlsm, .xls, .ods, .xlsb) made by `ictscore template`.
 
     Raises WorkbookError, with a plain answer, if the file is not one. The file is read once,
     into memory, and never written. `display` is how the path appears in messages (as the user
     typed it, by default str(path)).
+
+    An .xlsx is read by sheets/xlsx.py (pure Python) when it is in the form spreadsheet
+    programs write; any other file, and an .xlsx in another form, by python-calamine, after
+    every check of `inspect_file`. `native=False` raises NativeNeeded instead of running
+    python-calamine: the caller reads such a file where a native crash cannot take it down.
     """
     shown = display or str(path)
     file_ref = CellRef(shown)
@@ -119,7 +129,51 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
     except OSError as exc:
         reason = str(exc.strerror or exc)
         raise WorkbookError(file_ref, Msg("cannot open the file: {reason}", reason=reason)) from exc
-    inspected = inspect_file(data, file_ref)
+    inspected = inspect_file(data, file_ref, deep=False)
+    if not inspected.deep:
+        assert inspected.archive is not None
+        try:
+            with inspected.archive as archive:
+                return _read_xlsx(shown, xlsx.Book(archive, file_ref))
+        except xlsx.Declined:
+            if not native:
+                raise NativeNeeded(shown) from None
+            inspected = inspect_file(data, file_ref)  # every check, before the native reader
+    elif not native:
+        raise NativeNeeded(shown)
+    return _read_native(shown, inspected)
+
+
+def _read_xlsx(shown: str, book: xlsx.Book) -> SheetData:
+    """A score sheet read by sheets/xlsx.py (xlsx.Declined if not in the form it reads)."""
+    file_ref = CellRef(shown)
+    names = book.sheet_names
+    own = layout.own_output(names, _unescaped(book.keywords()))
+    if own is not None:
+        raise _own_output(file_ref, own)
+    if layout.SCORE_SHEET not in names:
+        raise _no_score_sheet(file_ref, names)
+    grid = book.grid(layout.SCORE_SHEET)
+    meta = read_record(book.grid(layout.META_SHEET).rows) if layout.META_SHEET in names else None
+    return _parse_rows(shown, grid.rows, meta, grid.formulas)
+
+
+def _no_score_sheet(file_ref: CellRef, names: list[str]) -> WorkbookError:
+    return WorkbookError(
+        file_ref,
+        Msg(
+            'no sheet "{sheet}" (found: {found}): was the sheet renamed or deleted, or '
+            "the file not made with `ictscore template`?",
+            sheet=layout.SCORE_SHEET,
+            found=", ".join(names) if names else Msg("none"),
+        ),
+        code=IssueCode.MISSING_SHEET,
+    )
+
+
+def _read_native(shown: str, inspected: Inspected) -> SheetData:
+    """A score sheet read by python-calamine, from a file that passed every check."""
+    file_ref = CellRef(shown)
     try:
         import python_calamine
 
@@ -132,16 +186,7 @@ def read_workbook(path: str | Path, display: str | None = None) -> SheetData:
         if own is not None:
             raise _own_output(file_ref, own)
         if layout.SCORE_SHEET not in names:
-            raise WorkbookError(
-                file_ref,
-                Msg(
-                    'no sheet "{sheet}" (found: {found}): was the sheet renamed or deleted, or '
-                    "the file not made with `ictscore template`?",
-                    sheet=layout.SCORE_SHEET,
-                    found=", ".join(names) if names else Msg("none"),
-                ),
-                code=IssueCode.MISSING_SHEET,
-            )
+            raise _no_score_sheet(file_ref, names)
         try:
             rows = wb.get_sheet_by_name(layout.SCORE_SHEET).to_python(skip_empty_area=False)
             meta_rows = (
@@ -190,7 +235,11 @@ def _keywords(inspected: Inspected) -> str:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):  # the file check passed it
             return ""
     found = _KEYWORDS.search(head[:_CORE_READ])
-    return html.unescape(found.group(1).decode("utf-8", "replace")).strip() if found else ""
+    return _unescaped(found.group(1)) if found else ""
+
+
+def _unescaped(keywords: bytes) -> str:
+    return html.unescape(keywords.decode("utf-8", "replace")).strip()
 
 
 def _own_output(file_ref: CellRef, own: layout.OwnOutput) -> WorkbookError:
@@ -407,12 +456,15 @@ def _parse_rows(
     inputs = [(at(role), letters[role]) for role in layout.INPUT_COLUMNS]
 
     def cell(values: list[Any], i: int, letter: str, r: int) -> RawCell:
-        return RawCell(values[i] if i < len(values) else None, f"{letter}{r}")
+        value = values[i] if i < len(values) else None
+        return RawCell(None if value == "" else value, f"{letter}{r}")
 
     def input_cell(values: list[Any], i: int, letter: str, r: int) -> RawCell:
         ref = f"{letter}{r}"
         value = values[i] if i < len(values) else None
-        if (value is None or value == "") and ref in formulas:
+        if value == "":
+            value = None  # an empty cell, whether a reader's grid reaches it or not
+        if value is None and ref in formulas:
             value = FormulaResult(formulas[ref])
         return RawCell(value, ref)
 

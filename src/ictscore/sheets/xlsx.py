@@ -1,0 +1,191 @@
+"""The .xlsx reader: each part a score sheet needs unpacked once, checked and read from those bytes.
+
+A score sheet as Excel, LibreOffice and openpyxl save it is read here in pure Python (zlib and
+re: no native code, so no worker process is needed to survive it). The zip's directory has been
+checked already, without unpacking anything (`filecheck.inspect_file`, shallow). Then only the
+parts the reader needs are unpacked, each once: the workbook and its relationships (the sheets'
+names and parts), the document properties (the keywords ictscore's own outputs carry), the
+shared strings, the styles (which cells show a date), the score sheet and the hidden record.
+Each part is checked from the same bytes as it is unpacked: its prolog declares no document type
+or entity (`unsafe-xml`); a worksheet's cells lie within the limits (`too-large`, found by the
+scan that reads them). The other parts are never unpacked.
+
+The scan reads the form those programs write: unprefixed elements, a cell's attributes `r`, `s`,
+`t` in that order, plain text runs. Anything else (comments, CDATA, namespace prefixes, rich
+text, a number shown as a date, a cell out of order, an escape such as `_x000B_`, text whose
+leading or trailing spaces a reader may trim) is not guessed at: `Declined` is raised, and the
+file is read by python-calamine after every check of `inspect_file` (deep), in an isolated
+worker. What this reader returns is what python-calamine returns for the same sheet
+(`to_python(skip_empty_area=False)`); tests/test_xlsx_reader.py checks that on every workbook
+both read.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from typing import Any, Final, TypeVar, cast
+
+from ictscore.errors import WorkbookError
+from ictscore.issues import CellRef, IssueCode
+from ictscore.messages import Msg
+from ictscore.sheets import filecheck
+from ictscore.sheets.xlsx_parts import Declined as Declined
+from ictscore.sheets.xlsx_parts import Grid, plain_root, scan, sst, styles, xml_text
+
+_WORKSHEET_TYPE: Final = "/worksheet"
+"""How a worksheet relationship's Type ends (transitional and strict)."""
+
+
+class Book:
+    """A zipped workbook opened once: its parts unpacked on demand, each once, each checked."""
+
+    def __init__(self, archive: zipfile.ZipFile, where: CellRef) -> None:
+        self._archive = archive
+        self._where = where
+        self._names = {info.filename: info for info in archive.infolist()}
+        self._sheets: dict[str, str] | None = None
+        self._strings: list[str | None] | None = None
+        self._dates: list[bool] | None = None
+
+    def part(self, name: str) -> bytes | None:
+        """The part, unpacked and its prolog checked; None if the archive has none."""
+        info = self._names.get(name)
+        if info is None:
+            return None
+        fail = self._fail
+        with filecheck.damaged(info, fail):
+            data = self._archive.read(info)
+        if filecheck.declares_entities(data):
+            raise fail(
+                Msg(
+                    "part {part} declares XML entities (an XML attack, or a file not written "
+                    "by a spreadsheet application): not read",
+                    part=name,
+                ),
+                IssueCode.UNSAFE_XML,
+            )
+        return data
+
+    def _fail(self, message: Msg, code: IssueCode = IssueCode.UNREADABLE_FILE) -> WorkbookError:
+        return WorkbookError(self._where, message, code=code)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """The worksheets' names, in the workbook's order."""
+        return list(self._sheet_parts())
+
+    def _sheet_parts(self) -> dict[str, str]:
+        if self._sheets is None:
+            book, rels = self._need("xl/workbook.xml"), self._need("xl/_rels/workbook.xml.rels")
+            self._sheets = _cached(_sheets, book, rels)
+        return self._sheets
+
+    def _need(self, name: str) -> bytes:
+        data = self.part(name)
+        if data is None:
+            raise Declined(f"no part {name}")
+        return data
+
+    def keywords(self) -> bytes:
+        """The document properties' keywords element's text, raw ("" if none)."""
+        core = self.part("docProps/core.xml") if "docProps/core.xml" in self._names else None
+        if core is None:
+            return b""
+        found = _KEYWORDS.search(core)
+        return found.group(1) if found else b""
+
+    def grid(self, sheet: str, max_rows: int = filecheck.MAX_ROWS) -> Grid:
+        """The cells of the sheet named `sheet` (one of `sheet_names`)."""
+        part = self._sheet_parts()[sheet]
+        xml = self._need(part)
+        return scan(xml, part, self._shared_strings, self._date_styles, self._fail, max_rows)
+
+    def _shared_strings(self) -> list[str | None]:
+        if self._strings is None:
+            xml = self.part("xl/sharedStrings.xml")
+            self._strings = [] if xml is None else sst(xml)
+        return self._strings
+
+    def _date_styles(self) -> list[bool]:
+        if self._dates is None:
+            xml = self.part("xl/styles.xml")
+            self._dates = [] if xml is None else _cached(styles, xml)
+        return self._dates
+
+
+# --- workbook.xml and its relationships -------------------------------------------------------
+
+_ATTR: Final = re.compile(rb'\s([\w.:-]+)="([^"<&]*)"')
+"""An attribute in double quotes with no entity in its value (any other is declined)."""
+_SHEET_TAG: Final = re.compile(rb"<sheet\s[^<>]*>")
+_REL_TAG: Final = re.compile(rb"<Relationship\s[^<>]*>")
+_PREFIXED_SHEET: Final = re.compile(rb"<[A-Za-z_][\w.-]*:sheet\b")
+_PREFIXED_REL: Final = re.compile(rb"<[A-Za-z_][\w.-]*:Relationship\b")
+
+
+def _tag_attrs(tag: bytes) -> dict[bytes, bytes]:
+    """A start tag's attributes; declined if any is written otherwise than name="value"."""
+    attrs = dict(_ATTR.findall(tag))
+    if tag.count(b"=") != len(attrs) or b"'" in tag:
+        raise Declined("an attribute in another form")
+    return attrs
+
+
+_CACHE: dict[tuple[Any, ...], Any] = {}
+_CACHE_SIZE: Final = 32
+T = TypeVar("T")
+
+
+def _cached(read: Callable[..., T], *parts: bytes) -> T:
+    """`read(*parts)`, remembered by the parts' bytes: the workbook and styles parts of the
+    sheets made from one template are the same bytes, read once per process. (A Declined is
+    not remembered: it is raised again, the part read again.)"""
+    key = (read, *parts)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        found = _CACHE[key] = read(*parts)
+    return cast(T, found)
+
+
+def _sheets(book: bytes, rels_xml: bytes) -> dict[str, str]:
+    """Sheet name → its part (workbook.xml's sheets, through their relationships)."""
+    rels = _relationships(rels_xml)
+    plain_root(book, b"workbook")
+    if _PREFIXED_SHEET.search(book):
+        raise Declined("sheets with a namespace prefix")
+    out: dict[str, str] = {}
+    for tag in _SHEET_TAG.findall(book):
+        attrs = _tag_attrs(tag)
+        name, rid = attrs.get(b"name"), attrs.get(b"r:id")
+        if name is None or rid is None or rid.decode() not in rels:
+            raise Declined("a sheet without a name or relationship")
+        kind, target = rels[rid.decode()]
+        if not kind.endswith(_WORKSHEET_TYPE):
+            raise Declined("a sheet that is not a worksheet")
+        out[xml_text(name)] = target
+    if not out:
+        raise Declined("no sheets")
+    return out
+
+
+def _relationships(xml: bytes) -> dict[str, tuple[str, str]]:
+    """Relationship id → (type, part)."""
+    plain_root(xml, b"Relationships")
+    if _PREFIXED_REL.search(xml):
+        raise Declined("relationships with a namespace prefix")
+    out: dict[str, tuple[str, str]] = {}
+    for tag in _REL_TAG.findall(xml):
+        attrs = _tag_attrs(tag)
+        rid, kind, target = attrs.get(b"Id"), attrs.get(b"Type"), attrs.get(b"Target")
+        if rid is None or kind is None or target is None or b"TargetMode" in attrs:
+            raise Declined("a relationship in another form")
+        path = xml_text(target)
+        out[rid.decode()] = (kind.decode(), path[1:] if path.startswith("/") else f"xl/{path}")
+    return out
+
+
+_KEYWORDS: Final = re.compile(rb"<cp:keywords(?:\s[^>]*)?>([^<]{0,500})</cp:keywords>")

@@ -1,0 +1,383 @@
+"""The parts of an .xlsx, read from their unpacked bytes: text, shared strings, styles, cells.
+
+sheets/xlsx.py unpacks the parts (each once) and hands them here. Each reader takes the form
+that Excel, LibreOffice and openpyxl write, and declines (`Declined`) any other, so that a file
+in an unusual form is read by python-calamine instead of being guessed at: see xlsx.py.
+`scan` reads a worksheet's cells as python-calamine's to_python(skip_empty_area=False) gives
+them, checking their extent (`too-large`) and finding the formulas without a usable result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from ictscore.errors import WorkbookError
+from ictscore.issues import IssueCode
+from ictscore.sheets import filecheck
+
+
+class Declined(Exception):
+    """The file is in a form this reader does not read exactly: python-calamine reads it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A worksheet's cell values, as python-calamine's to_python(skip_empty_area=False) gives
+    them (rows from row 1, "" for an empty cell; a row may end early: what is missing is
+    empty), and its formulas without a usable saved result (cell → "" when none was saved, or
+    the error text)."""
+
+    rows: list[list[Any]]
+    formulas: dict[str, str]
+
+
+_MAIN_NS: Final = (
+    b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+    b'xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main"',
+)
+
+
+def plain_root(xml: bytes, root: bytes, body: bool = True) -> int:
+    """Where the part's root element starts; declined if it is not the unprefixed element
+    `root`, or (`body`) if anything but elements, attributes and text follows the prolog. (The
+    large parts, a worksheet's cells and the shared strings, are checked item by item instead.)"""
+    at = filecheck.root_at(xml)
+    if at is None or not xml.startswith(b"<" + root, at):
+        raise Declined(f"root is not <{root.decode()}>")
+    if body and (xml.find(b"<!", at) >= 0 or xml.find(b"<?", at) >= 0 or b"\r" in xml):
+        raise Declined("comment, CDATA, instruction or CR in the body")
+    return at
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+_ENTITY: Final = re.compile(rb"&(#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6}|lt|gt|amp|quot|apos);")
+_NAMED: Final = {b"lt": "<", b"gt": ">", b"amp": "&", b"quot": '"', b"apos": "'"}
+_EDGE_SPACE: Final = b" \t\n\r"
+
+
+def xml_text(raw: bytes) -> str:
+    """XML text as a reader gives it: UTF-8, the five entities and character references
+    replaced. Declined for anything else (`_xHHHH_` escapes, an unknown entity, bad UTF-8)."""
+    if b"_x" in raw and _ESCAPE.search(raw):
+        raise Declined("an _xHHHH_ escape")
+    if b"\r" in raw:
+        raise Declined("a carriage return (readers differ on it)")
+    try:
+        if b"&" not in raw:
+            return raw.decode("utf-8")
+        parts = _ENTITY.split(raw)
+        out = []
+        for i, piece in enumerate(parts):
+            if i % 2 == 0:
+                if b"&" in piece:
+                    raise Declined("an unknown entity")
+                out.append(piece.decode("utf-8"))
+            else:
+                out.append(_NAMED.get(piece) or _char(piece))
+        return "".join(out)
+    except UnicodeDecodeError as exc:
+        raise Declined("not UTF-8") from exc
+
+
+_ESCAPE: Final = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+
+
+def _char(ref: bytes) -> str:
+    code = int(ref[2:], 16) if ref.startswith(b"#x") else int(ref[1:])
+    if not (0 < code < 0x110000) or 0xD800 <= code < 0xE000:
+        raise Declined("a character reference out of range")
+    return chr(code)
+
+
+def _run(raw: bytes, preserve: bool) -> str:
+    """The text of a `<t>` run. Without xml:space="preserve", readers trim its edges (and not
+    all alike): a run that has spaces to trim is declined."""
+    text = xml_text(raw)
+    if not preserve and text and (text[0] in " \t\n\r" or text[-1] in " \t\n\r"):
+        raise Declined("a text run whose edge spaces a reader trims")
+    return text
+
+
+# --- shared strings and styles ------------------------------------------------------------------
+
+
+def sst(xml: bytes) -> list[str | None]:
+    """The shared strings; None for one in a form not read here (rich text, phonetic runs):
+    a cell that uses it is declined.
+
+    Every `<si` of the part is an item's start (no comment, CDATA or instruction can hold one
+    here), so the items found in order are the table's, indexes included."""
+    root = plain_root(xml, b"sst", body=False)
+    if xml.find(b"<!", root) >= 0 or xml.find(b"<?", root) >= 0:
+        raise Declined("shared strings in another form")
+    out: list[str | None] = []
+    odd: list[int] = []
+    for preserve, raw, other in _SI.findall(xml, root):
+        if other:
+            odd.append(len(out))
+            out.append(None)
+        elif preserve or not raw or (raw[:1] not in _EDGE and raw[-1:] not in _EDGE):
+            try:
+                out.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                out.append(None)
+        else:
+            out.append(None)  # edge spaces a reader trims
+    if odd:  # items with entities, escapes or runs: the slower way, one by one
+        items = xml[xml.find(b"<si", root) : xml.rfind(b"</si>")].split(b"</si>")
+        if len(items) != len(out):
+            raise Declined("shared strings in another form")
+        for i in odd:
+            out[i] = _item(items[i])
+    return out
+
+
+_SI: Final = re.compile(
+    rb'<si><t( xml:space="preserve")?>([^<&\r]*)</t></si>|<si><t\s*/></si>|(<si)\b'
+)
+"""A shared string written plainly: groups 1 preserve, 2 its text; any other item: group 3."""
+_EDGE: Final = (b" ", b"\t", b"\n", b"\r")
+_PLAIN_ITEM: Final = b"<si><t>"
+_KEPT_ITEM: Final = b'<si><t xml:space="preserve">'
+
+
+def _item(item: bytes) -> str | None:
+    """One shared string: `<si><t>text</t>` (or preserved, or `<t/>`), else None."""
+    if item.count(b"<") != 3 or not item.endswith(b"</t>"):
+        return "" if item == b"<si><t/>" else None
+    if item.startswith(_KEPT_ITEM):
+        raw = item[len(_KEPT_ITEM) : -4]
+        if b"&" in raw or b"_x" in raw or b"\r" in raw:
+            return _or_none(raw, True)
+        return _utf8(raw)
+    if item.startswith(_PLAIN_ITEM):
+        return _or_none(item[len(_PLAIN_ITEM) : -4], False)
+    return None
+
+
+def _utf8(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _or_none(raw: bytes, preserve: bool) -> str | None:
+    try:
+        return _run(raw, preserve)
+    except Declined:
+        return None
+
+
+_XF: Final = re.compile(rb"<xf\b[^<>]*>")
+_NUM_FMT: Final = re.compile(rb"<numFmt\b[^<>]*>")
+_NUMBER_FORMATS: Final = frozenset({*range(0, 14), *range(37, 45), 48, 49})
+"""Built-in number formats that show no date or time (General, 0.00, 0%, # ?/?, accounting,
+@): any other built-in id may be a date or time, and a reader turns its numbers into dates."""
+_DATE_LETTERS: Final = re.compile(rb"[dmyhsDMYHSeEbBgG]")
+_FORMAT_NOISE: Final = re.compile(
+    rb'"[^"]*"|\\.|\[(?:\$[^\]]*|[A-Za-z]{3,}|[<>=][^\]]*)\]|(?i:general)|[eE][-+]'
+)
+"""Quoted text, escaped characters, currency or locale, colours and conditions, the word
+General and an exponent (E+) in a format code: what may hold the letters of a date without
+making one (an elapsed time, [h] or [mm], is kept)."""
+
+
+def styles(xml: bytes) -> list[bool]:
+    """For each cell style (cellXfs, by index): whether a number in it may be shown as a date
+    or time (conservatively: any format that is not plainly a number)."""
+    plain_root(xml, b"styleSheet")
+    custom: dict[int, bool] = {}
+    for tag in _NUM_FMT.findall(xml):
+        attrs = dict(_ATTR_ANY.findall(tag))
+        number, code = attrs.get(b"numFmtId"), attrs.get(b"formatCode")
+        if number is None or code is None or not number.isdigit():
+            raise Declined("a number format in another form")
+        plain = _FORMAT_NOISE.sub(b"", code.replace(b"&quot;", b'"').replace(b"&amp;", b"&"))
+        custom[int(number)] = _DATE_LETTERS.search(plain) is not None
+    start = xml.find(b"<cellXfs")
+    if start < 0:
+        return []
+    out: list[bool] = []
+    for tag in _XF.findall(xml, start, xml.find(b"</cellXfs>", start)):
+        number = dict(_ATTR_ANY.findall(tag)).get(b"numFmtId", b"0")
+        if not number.isdigit():
+            raise Declined("a cell style in another form")
+        n = int(number)
+        out.append(custom.get(n, True) if n >= 164 else n not in _NUMBER_FORMATS)
+    return out
+
+
+_ATTR_ANY: Final = re.compile(rb'\s([\w.:-]+)="([^"<]*)"')
+
+
+# --- worksheets ---------------------------------------------------------------------------------
+
+_CELL_START: Final = (
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,6})")?(?: t="([a-zA-Z]{1,9})")?'
+)
+_CELL_CONTENT: Final = (
+    rb">(<f\b[^<>]*/>|<f\b[^<>]*>[^<\r]*</f>)?"
+    rb"(<v>([^<\r]*)</v>|<v\s*/>)?"
+    rb'(<is>(?:<t( xml:space="preserve")?>([^<\r]*)</t>|<t\s*/>)</is>)?'
+    rb"</c>"
+)
+_VALUED: Final = re.compile(_CELL_START + _CELL_CONTENT)
+"""A cell that may hold something, as spreadsheet programs write it: groups 1 column, 2 row,
+3 style, 4 type, 5 the formula, 6 the value element, 7 its text, 8 the inline string element,
+9 its preserve attribute, 10 its text. (`<c r="A1" s="2"/>` holds nothing: not matched.)"""
+_SHEET_DATA_FORM: Final = re.compile(
+    rb"(?:"
+    + re.sub(rb"\((?!\?)", b"(?:", _CELL_START + rb"(?:\s*/>|" + _CELL_CONTENT + b")")
+    + rb"|<row\b[^<>]*>|</row>|<row\b[^<>]*/>)*+"
+)
+"""sheetData's content, all of it: rows and cells in the form above, nothing else (so no
+comment, CDATA, instruction, prefixed element or carriage return)."""
+_NUMBER: Final = re.compile(rb"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_SHEET_DATA: Final = re.compile(rb"<sheetData\s*(/)?>")
+_COLUMNS: Final = {
+    (a + b).encode(): i
+    for i, (a, b) in enumerate(
+        ((x, y) for x in ["", *map(chr, range(65, 91))] for y in map(chr, range(65, 91))), 1
+    )
+}
+"""A column's letters → its number, A to ZZ (beyond: computed)."""
+
+
+def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
+    xml: bytes,
+    part: str,
+    strings: Callable[[], list[str | None]],
+    dates: Callable[[], list[bool]],
+    fail: Callable[..., WorkbookError],
+    max_rows: int,
+) -> Grid:
+    """A worksheet part's cells. The whole of its sheetData is checked to be in the form read
+    here (one regular expression, possessive: linear), then the cells that hold something (a
+    value or a formula) are read in one pass that also checks their order and their extent
+    (refused beyond the limits). A cell that holds nothing is no reader's concern."""
+    region = _sheet_data(xml)
+    if _SHEET_DATA_FORM.fullmatch(region) is None:
+        raise Declined("sheetData in another form")
+    grid: list[list[Any]] = []
+    formulas: dict[str, str] = {}
+    last_row = last_column = 0
+    line: list[Any] = []
+    table: list[str | None] | None = None
+    shows_dates: list[bool] | None = None
+    for letters, digits, style, kind, formula, v, saved, inline, preserve, text in _VALUED.findall(
+        region
+    ):
+        row, column = int(digits), _COLUMNS.get(letters) or _column(letters)
+        if row != last_row:
+            if row < last_row:
+                raise Declined("a cell out of order")
+            if row > max_rows:
+                raise _too_far(fail, part, xml, max_rows)
+            last_row, last_column = row, 0
+        elif column <= last_column:
+            raise Declined("a cell out of order")
+        last_column = column
+        if column > filecheck.MAX_COLUMNS:
+            raise _too_far(fail, part, xml, max_rows)
+        if formula and (kind == b"e" or not saved.strip()):  # as reader._formula_problems
+            key = (letters + digits).decode()
+            formulas[key] = saved.decode("utf-8", "replace") if saved.strip() else ""
+        if kind == b"s":
+            if table is None:
+                table = strings()
+            value: Any = _shared(saved, table)
+        elif not kind or kind == b"n":
+            if not saved:
+                if inline:
+                    raise Declined("inline text in a number cell")
+                continue  # no value: counted nowhere
+            if shows_dates is None:
+                shows_dates = dates()
+            value = _number(saved, int(style or 0), shows_dates)
+        else:
+            value = _other(kind, v, saved, inline, preserve, text)
+            if value is _EMPTY:
+                continue
+        if len(grid) < row:
+            grid.extend([] for _ in range(row - len(grid)))
+            line = grid[-1]
+        if len(line) < column - 1:
+            line.extend([""] * (column - 1 - len(line)))
+        line.append(value)
+    return Grid(grid, formulas)
+
+
+def _sheet_data(xml: bytes) -> bytes:
+    """A worksheet's sheetData content (declined when the part is not as programs write it)."""
+    root = plain_root(xml, b"worksheet", body=False)
+    head = xml[root : xml.find(b">", root)]
+    if not any(ns in head for ns in _MAIN_NS):
+        raise Declined("not the spreadsheetml namespace")
+    opened = _SHEET_DATA.search(xml)
+    if opened is None or xml.find(b"<sheetData", opened.end()) >= 0:
+        raise Declined("no sheetData, or two")
+    if opened[1]:
+        return b""
+    end = xml.find(b"</sheetData>", opened.end())
+    if end < 0:
+        raise Declined("sheetData not closed")
+    region = xml[opened.end() : end]
+    if b"xmlns" in region:
+        raise Declined("a namespace declared in sheetData")
+    return region
+
+
+def _too_far(fail: Callable[..., WorkbookError], part: str, xml: bytes, max_rows: int) -> Exception:
+    """The part's cells reach beyond the limits: refused, saying how far they reach (all of
+    them measured, as filecheck measures them)."""
+    rows, columns = filecheck.extent(xml)
+    return fail(filecheck.beyond_limits(part, rows, columns, max_rows), IssueCode.TOO_LARGE)
+
+
+_EMPTY: Final = object()
+"""A cell that holds no value (a reader counts it nowhere)."""
+
+
+def _shared(saved: bytes, table: list[str | None]) -> str:
+    if not saved.isdigit():
+        raise Declined("a shared string reference in another form")
+    index = int(saved)
+    text = table[index] if index < len(table) else None
+    if text is None:
+        raise Declined("a shared string in another form, or none")
+    return text
+
+
+def _number(saved: bytes, style: int, shows_dates: list[bool]) -> float:
+    if not saved.isdigit() and _NUMBER.fullmatch(saved) is None:
+        raise Declined("a number in another form")
+    if shows_dates[style] if style < len(shows_dates) else (style or shows_dates):
+        raise Declined("a number in a date or time format, or an unknown style")
+    return float(saved)
+
+
+def _other(kind: bytes, v: bytes, saved: bytes, inline: bytes, preserve: bytes, text: bytes) -> Any:
+    """The value of a cell of type str, inlineStr, b or e (`_EMPTY`: none)."""
+    if kind == b"str":
+        return xml_text(saved) if v else _EMPTY
+    if kind == b"inlineStr":
+        if v:
+            raise Declined("a saved value in an inline string cell")
+        return _run(text, bool(preserve)) if inline else _EMPTY
+    if kind == b"b" and saved in (b"0", b"1"):
+        return saved == b"1"
+    if kind == b"e":
+        return "" if v else _EMPTY
+    raise Declined("a cell of another type, or a boolean in another form")
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number

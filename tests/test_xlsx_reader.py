@@ -1,0 +1,267 @@
+"""The pure-Python .xlsx reader (sheets/xlsx.py) reads what python-calamine reads, or declines.
+
+Every workbook both can read gives the same SheetData through either (`read_workbook` against
+`_read_native`, which runs python-calamine after every file check); cells of every kind written
+by openpyxl give the same grid; a file in any form the reader does not take is declined and read
+by python-calamine, with the same result as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import python_calamine
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from ictscore.errors import WorkbookError
+from ictscore.grading import workers
+from ictscore.issues import CellRef, IssueCode
+from ictscore.sheets import layout, reader, xlsx
+from ictscore.sheets.filecheck import inspect_file
+from tests.conftest import EXAMPLES, ROOT
+
+DATA = ROOT / "tests" / "data"
+WORKBOOKS = sorted(
+    [
+        *EXAMPLES.glob("sheets/*.xlsx"),
+        *(DATA / "valid").glob("*.xlsx"),
+        *(DATA / "bad").glob("*.xls[xm]"),
+    ]
+)
+LIBREOFFICE = DATA / "valid" / "28249-phuong-5-libreoffice.xlsx"
+"""examples/sheets/28249-phuong-5.xlsx saved by LibreOffice 7.4 (shared strings, cached
+formula results, t="str" cells), as most units' files are."""
+
+
+def _native(path: Path) -> Any:
+    """What python-calamine gives, after every check: the SheetData, or the error's code."""
+    try:
+        data = path.read_bytes()
+        return reader._read_native(str(path), inspect_file(data, CellRef(str(path))))
+    except WorkbookError as exc:
+        return exc.code
+
+
+def _fast(path: Path) -> Any:
+    """What read_workbook gives without native code; None when the file needs it."""
+    try:
+        return reader.read_workbook(path, str(path), native=False)
+    except reader.NativeNeeded:
+        return None
+    except WorkbookError as exc:
+        return exc.code
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
+def test_both_readers_give_the_same_sheet(path: Path) -> None:
+    fast = _fast(path)
+    if path.parent.name != "bad":
+        assert fast is not None, "a sheet as programs write it is read without native code"
+    if fast is None:
+        return  # declined: read by python-calamine alone, as before
+    assert fast == _native(path)
+
+
+def test_a_libreoffice_file_is_read_without_native_code() -> None:
+    sheet = _fast(LIBREOFFICE)
+    assert isinstance(sheet, reader.SheetData)
+    assert sheet.meta["unit_code"] == "28249"
+    assert len(sheet.rows) > 30 and sheet.total is not None
+
+
+def _grid_by_calamine(data: bytes, name: str) -> list[list[Any]]:
+    wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        return _trimmed(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    finally:
+        wb.close()
+
+
+def _grid_by_xlsx(data: bytes, name: str) -> list[list[Any]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return _trimmed(xlsx.Book(archive, CellRef("x")).grid(name).rows)
+
+
+def _trimmed(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows without their trailing empty cells, and no trailing empty row: where a grid ends
+    is no value (the readers' grids differ only there)."""
+    out = [list(r) for r in rows]
+    for r in out:
+        while r and r[-1] == "":
+            r.pop()
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+_TEXT = st.lists(
+    st.one_of(
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+        st.sampled_from([" ", "\t", "\n", "&", "<", ">", '"', "'", "_x000B_", "&amp;"]),
+    ),
+    max_size=12,
+).map("".join)
+_VALUES = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.integers(-(10**15), 10**15),
+    _TEXT,
+    st.booleans(),
+    st.sampled_from(["=1/0", "=1+1", '="a"', "=NA()"]),
+    st.dates(dt.date(1950, 1, 1), dt.date(2050, 1, 1)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.tuples(st.integers(1, 12), st.integers(1, 9)), _VALUES, max_size=25))
+def test_any_cells_openpyxl_writes_read_as_calamine_reads_them(cells: dict[Any, Any]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for (row, column), value in cells.items():
+        ws.cell(row, column).value = value
+        if isinstance(value, str) and not value.startswith("="):
+            ws.cell(row, column).data_type = "s"  # text, never a formula
+    out = io.BytesIO()
+    wb.save(out)
+    data = out.getvalue()
+    try:
+        mine = _grid_by_xlsx(data, "S")
+    except xlsx.Declined as declined:
+        event(f"declined: {declined}")
+        return  # read by python-calamine instead
+    event("read")
+    assert mine == _grid_by_calamine(data, "S")
+
+
+# --- files in another form are declined, then read by python-calamine as before ---------------
+
+
+def _with_sheet_xml(path: Path, change: Any) -> bytes:
+    """The workbook at `path` with its score sheet's XML changed by `change(xml) -> xml`."""
+    source = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _first(old: str, new: str) -> Any:
+    def change(xml: bytes) -> bytes:
+        assert old.encode() in xml
+        return xml.replace(old.encode(), new.encode(), 1)
+
+    return change
+
+
+EXAMPLE = EXAMPLES / "sheets" / "28249-phuong-5.xlsx"
+ODD_FORMS = {
+    "a comment among the cells": (EXAMPLE, _first("<row ", "<!-- a note --><row ")),
+    "a CDATA section": (EXAMPLE, _first("<t>Mã", "<t><![CDATA[M]]>ã")),
+    "a namespace prefix": (
+        EXAMPLE,
+        lambda x: (
+            x.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=", 1)
+            .replace(b"</worksheet>", b"</x:worksheet>")
+            .replace(b"<c ", b"<x:c ")
+            .replace(b"</c>", b"</x:c>")
+        ),
+    ),
+    "attributes in another order": (EXAMPLE, _first('<c r="A1" s="1"', '<c s="1" r="A1"')),
+    "an _x000B_ escape": (EXAMPLE, _first("<t>Mã", "<t>_x000B_Mã")),
+    "edge spaces a reader trims": (EXAMPLE, _first("<t>Mã", "<t> Mã")),
+    "a date type": (LIBREOFFICE, _first('t="n"><v>', 't="d"><v>')),
+}
+
+
+@pytest.mark.parametrize("name", ODD_FORMS)
+def test_a_sheet_in_another_form_is_declined_and_read_by_calamine(
+    name: str, tmp_path: Path
+) -> None:
+    source, change = ODD_FORMS[name]
+    path = tmp_path / "odd.xlsx"
+    path.write_bytes(_with_sheet_xml(source, change))
+    assert _fast(path) is None  # declined: not guessed at
+    sheet = reader.read_workbook(path, str(path))  # python-calamine, after every check
+    assert sheet == _native(path)
+
+
+def test_a_number_shown_as_a_date_is_declined(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb[layout.SCORE_SHEET]
+    for row in ws.iter_rows(min_row=9, max_row=12):
+        for cell in row:
+            if isinstance(cell.value, int | float):
+                cell.number_format = "dd/mm/yyyy"
+    path = tmp_path / "dates.xlsx"
+    wb.save(path)
+    assert _fast(path) is None
+    sheet = reader.read_workbook(path, str(path))
+    assert any(isinstance(c.value, dt.date) for r in sheet.rows for c in (r.max, *r.inputs))
+
+
+# --- what is unpacked, and checked ----------------------------------------------------------------
+
+
+def _with_part(path: Path, name: str, data: bytes) -> bytes:
+    source = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, data if info.filename == name else source.read(info))
+    return out.getvalue()
+
+
+def test_entities_in_a_part_the_reader_reads_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "styles.xlsx"
+    styles = zipfile.ZipFile(EXAMPLE).read("xl/styles.xml")
+    bomb = b'<!DOCTYPE styleSheet [<!ENTITY a "a">]>' + styles
+    path.write_bytes(_with_part(EXAMPLE, "xl/styles.xml", bomb))
+    with pytest.raises(WorkbookError) as caught:
+        reader.read_workbook(path, str(path), native=False)
+    assert caught.value.code is IssueCode.UNSAFE_XML
+    assert "xl/styles.xml" in str(caught.value)
+
+
+def test_a_part_the_reader_does_not_need_is_never_unpacked(tmp_path: Path) -> None:
+    """The theme is no concern of a score sheet's: an entity declared there (or a damaged
+    theme) is never unpacked, so never parsed by anything."""
+    path = tmp_path / "theme.xlsx"
+    hostile = b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "a">]><t>&a;</t>'
+    path.write_bytes(_with_part(EXAMPLE, "xl/theme/theme1.xml", hostile))
+    assert reader.read_workbook(path, "x", native=False) == reader.read_workbook(EXAMPLE, "x")
+
+
+# --- in process, and in workers -------------------------------------------------------------
+
+
+def test_a_small_batch_of_xlsx_starts_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a worker process was started")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
+    paths = sorted(EXAMPLES.glob("sheets/*.xlsx"))
+    read = workers.read_sheets(paths)
+    assert all(isinstance(s, reader.SheetData) for s in read)
+
+
+def test_a_file_that_needs_native_code_still_goes_to_a_worker() -> None:
+    """An .xls among .xlsx files: the .xlsx are read here, the .xls in a worker (whose crash
+    would cost that file alone); the results are in the order given."""
+    xls, aborts = DATA / "valid" / "28249-phuong-5.xls", DATA / "bad" / "20-xls-reader-aborts.xls"
+    paths = [EXAMPLE, xls, aborts]
+    first, second, third = workers.read_sheets(paths)
+    assert isinstance(first, reader.SheetData) and isinstance(second, reader.SheetData)
+    assert second.meta["unit_code"] == first.meta["unit_code"]
+    assert not isinstance(third, reader.SheetData)
+    assert "crashed the reader" in str(third)
