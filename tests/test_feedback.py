@@ -157,3 +157,27 @@ def test_summary_sheet_prints_on_one_portrait_page(run: Run, tmp_path: Path):
                 assert height is not None and height >= lines * line_height(cell.font.sz or 11)
                 tall += lines > 1
     assert tall  # the criteria's long titles take two lines
+
+
+def test_feedback_copies_no_sheet_whose_other_parts_fail_the_file_check(run: Run, tmp_path: Path):
+    """Grading unpacks only the parts it reads, so a hostile part elsewhere (here an entity in
+    the theme) does not stop the grade; but openpyxl, which copies the sheet into the feedback,
+    parses every part: that sheet's feedback is the profile alone."""
+    import io
+    import zipfile
+
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    source = zipfile.ZipFile(EXAMPLES / "sheets" / "28249-phuong-5.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/theme/theme1.xml":
+                data = b'<!DOCTYPE t [<!ENTITY a "a">]>' + data
+            target.writestr(info, data)
+    (sheets / "28249.xlsx").write_bytes(out.getvalue())
+    result = run("grade", sheets, "-q", "--feedback", tmp_path / "fb")
+    assert result.exit_code == 0, result.stderr
+    names = openpyxl.load_workbook(tmp_path / "fb" / "28249-phan-hoi.xlsx").sheetnames
+    assert names == ["Phản hồi"]

@@ -32,7 +32,7 @@ from ictscore.issues import CellRef, IssueCode
 from ictscore.messages import Msg
 from ictscore.sheets import filecheck
 from ictscore.sheets.xlsx_parts import Declined as Declined
-from ictscore.sheets.xlsx_parts import Grid, plain_root, scan, sst, styles, xml_text
+from ictscore.sheets.xlsx_parts import Grid, plain_root, plain_text, scan, sst, styles
 
 _WORKSHEET_TYPE: Final = "/worksheet"
 """How a worksheet relationship's Type ends (transitional and strict)."""
@@ -166,7 +166,7 @@ def _sheets(book: bytes, rels_xml: bytes) -> dict[str, str]:
         kind, target = rels[rid.decode()]
         if not kind.endswith(_WORKSHEET_TYPE):
             raise Declined("a sheet that is not a worksheet")
-        out[xml_text(name)] = target
+        out[plain_text(name)] = target
     if not out:
         raise Declined("no sheets")
     return out
@@ -183,7 +183,7 @@ def _relationships(xml: bytes) -> dict[str, tuple[str, str]]:
         rid, kind, target = attrs.get(b"Id"), attrs.get(b"Type"), attrs.get(b"Target")
         if rid is None or kind is None or target is None or b"TargetMode" in attrs:
             raise Declined("a relationship in another form")
-        path = xml_text(target)
+        path = plain_text(target)
         out[rid.decode()] = (kind.decode(), path[1:] if path.startswith("/") else f"xl/{path}")
     return out
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
+from xml.etree import ElementTree
 
 from ictscore.errors import WorkbookError
 from ictscore.issues import IssueCode
@@ -54,60 +55,73 @@ def plain_root(xml: bytes, root: bytes, body: bool = True) -> int:
 
 # --- text ---------------------------------------------------------------------------------------
 
-_ENTITY: Final = re.compile(rb"&(#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6}|lt|gt|amp|quot|apos);")
-_NAMED: Final = {b"lt": "<", b"gt": ">", b"amp": "&", b"quot": '"', b"apos": "'"}
-_EDGE_SPACE: Final = b" \t\n\r"
+_EDGE_SPACE: Final = " \t\n\r"
 
 
-def xml_text(raw: bytes) -> str:
-    """XML text as a reader gives it: UTF-8, the five entities and character references
-    replaced. Declined for anything else (`_xHHHH_` escapes, an unknown entity, bad UTF-8)."""
+@dataclass(frozen=True, slots=True)
+class _Escaped:
+    """A text with entities or character references, decoded with the others of its part
+    (`unescape`): one parse for the part, not one per text."""
+
+    raw: bytes
+    preserve: bool
+
+
+def xml_text(raw: bytes, preserve: bool = True) -> str | _Escaped:
+    """XML text as a reader gives it, UTF-8 decoded; `_Escaped` when it holds an entity or a
+    character reference (`unescape` decodes it). Declined for what readers differ on (an
+    `_xHHHH_` escape, a carriage return, bad UTF-8) and, unless `preserve`, for edge spaces."""
     if b"_x" in raw and _ESCAPE.search(raw):
         raise Declined("an _xHHHH_ escape")
     if b"\r" in raw:
         raise Declined("a carriage return (readers differ on it)")
+    if b"&" in raw:
+        return _Escaped(raw, preserve)
     try:
-        if b"&" not in raw:
-            return raw.decode("utf-8")
-        parts = _ENTITY.split(raw)
-        out = []
-        for i, piece in enumerate(parts):
-            if i % 2 == 0:
-                if b"&" in piece:
-                    raise Declined("an unknown entity")
-                out.append(piece.decode("utf-8"))
-            else:
-                out.append(_NAMED.get(piece) or _char(piece))
-        return "".join(out)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Declined("not UTF-8") from exc
+    return text if preserve else _untrimmed(text)
+
+
+def _untrimmed(text: str) -> str:
+    """Without xml:space="preserve", readers trim a run's edges (and not all alike): a run
+    that has spaces to trim is declined."""
+    if text and (text[0] in _EDGE_SPACE or text[-1] in _EDGE_SPACE):
+        raise Declined("a text run whose edge spaces a reader trims")
+    return text
+
+
+def unescape(texts: list[_Escaped]) -> list[str]:
+    """The texts decoded, entities and character references replaced, in one XML parse
+    (expat, in C: the texts hold no `<`, so no markup). Declined for an unknown entity or a
+    reference to a character XML forbids."""
+    wrapped = b"<x><t>" + b"</t><t>".join(t.raw for t in texts) + b"</t></x>"
+    try:
+        root = ElementTree.fromstring(wrapped)
+    except ElementTree.ParseError as exc:
+        raise Declined("an unknown entity or character") from exc
+    decoded = [t.text or "" for t in root]
+    if len(decoded) != len(texts):
+        raise Declined("text in another form")
+    return [d if t.preserve else _untrimmed(d) for d, t in zip(decoded, texts, strict=True)]
+
+
+def plain_text(raw: bytes) -> str:
+    """`xml_text`, decoded at once (for the few texts outside the cells)."""
+    text = xml_text(raw)
+    return unescape([text])[0] if isinstance(text, _Escaped) else text
 
 
 _ESCAPE: Final = re.compile(rb"_x[0-9A-Fa-f]{4}_")
-
-
-def _char(ref: bytes) -> str:
-    code = int(ref[2:], 16) if ref.startswith(b"#x") else int(ref[1:])
-    if not (0 < code < 0x110000) or 0xD800 <= code < 0xE000:
-        raise Declined("a character reference out of range")
-    return chr(code)
-
-
-def _run(raw: bytes, preserve: bool) -> str:
-    """The text of a `<t>` run. Without xml:space="preserve", readers trim its edges (and not
-    all alike): a run that has spaces to trim is declined."""
-    text = xml_text(raw)
-    if not preserve and text and (text[0] in " \t\n\r" or text[-1] in " \t\n\r"):
-        raise Declined("a text run whose edge spaces a reader trims")
-    return text
 
 
 # --- shared strings and styles ------------------------------------------------------------------
 
 
 def sst(xml: bytes) -> list[str | None]:
-    """The shared strings; None for one in a form not read here (rich text, phonetic runs):
-    a cell that uses it is declined.
+    """The shared strings; None for one in a form not read here (rich text, phonetic runs,
+    an escape): a cell that uses it is declined.
 
     Every `<si` of the part is an item's start (no comment, CDATA or instruction can hold one
     here), so the items found in order are the table's, indexes included."""
@@ -115,62 +129,39 @@ def sst(xml: bytes) -> list[str | None]:
     if xml.find(b"<!", root) >= 0 or xml.find(b"<?", root) >= 0:
         raise Declined("shared strings in another form")
     out: list[str | None] = []
-    odd: list[int] = []
+    escaped: list[tuple[int, _Escaped]] = []
     for preserve, raw, other in _SI.findall(xml, root):
-        if other:
-            odd.append(len(out))
-            out.append(None)
-        elif preserve or not raw or (raw[:1] not in _EDGE and raw[-1:] not in _EDGE):
+        text: str | _Escaped | None = None
+        if not other:
             try:
-                out.append(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                out.append(None)
-        else:
-            out.append(None)  # edge spaces a reader trims
-    if odd:  # items with entities, escapes or runs: the slower way, one by one
-        items = xml[xml.find(b"<si", root) : xml.rfind(b"</si>")].split(b"</si>")
-        if len(items) != len(out):
-            raise Declined("shared strings in another form")
-        for i in odd:
-            out[i] = _item(items[i])
+                text = xml_text(raw, bool(preserve))
+            except Declined:
+                text = None
+        if isinstance(text, _Escaped):
+            escaped.append((len(out), text))
+            text = None
+        out.append(text)
+    if escaped:
+        try:
+            for (i, _), text in zip(escaped, unescape([e for _, e in escaped]), strict=True):
+                out[i] = text
+        except Declined:  # one of them: each alone, to know which
+            for i, e in escaped:
+                out[i] = _alone(e)
     return out
 
 
-_SI: Final = re.compile(
-    rb'<si><t( xml:space="preserve")?>([^<&\r]*)</t></si>|<si><t\s*/></si>|(<si)\b'
-)
-"""A shared string written plainly: groups 1 preserve, 2 its text; any other item: group 3."""
-_EDGE: Final = (b" ", b"\t", b"\n", b"\r")
-_PLAIN_ITEM: Final = b"<si><t>"
-_KEPT_ITEM: Final = b'<si><t xml:space="preserve">'
-
-
-def _item(item: bytes) -> str | None:
-    """One shared string: `<si><t>text</t>` (or preserved, or `<t/>`), else None."""
-    if item.count(b"<") != 3 or not item.endswith(b"</t>"):
-        return "" if item == b"<si><t/>" else None
-    if item.startswith(_KEPT_ITEM):
-        raw = item[len(_KEPT_ITEM) : -4]
-        if b"&" in raw or b"_x" in raw or b"\r" in raw:
-            return _or_none(raw, True)
-        return _utf8(raw)
-    if item.startswith(_PLAIN_ITEM):
-        return _or_none(item[len(_PLAIN_ITEM) : -4], False)
-    return None
-
-
-def _utf8(raw: bytes) -> str | None:
+def _alone(text: _Escaped) -> str | None:
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def _or_none(raw: bytes, preserve: bool) -> str | None:
-    try:
-        return _run(raw, preserve)
+        return unescape([text])[0]
     except Declined:
         return None
+
+
+_SI: Final = re.compile(
+    rb'<si><t( xml:space="preserve")?>([^<\r]*)</t></si>|<si><t\s*/></si>|(<si)\b'
+)
+"""A shared string written plainly: groups 1 preserve, 2 its text; any other item: group 3."""
 
 
 _XF: Final = re.compile(rb"<xf\b[^<>]*>")
@@ -269,6 +260,7 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     line: list[Any] = []
     table: list[str | None] | None = None
     shows_dates: list[bool] | None = None
+    escaped: list[tuple[int, int, _Escaped]] = []
     for letters, digits, style, kind, formula, v, saved, inline, preserve, text in _VALUED.findall(
         region
     ):
@@ -303,12 +295,19 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
             value = _other(kind, v, saved, inline, preserve, text)
             if value is _EMPTY:
                 continue
+            if type(value) is _Escaped:
+                escaped.append((row, column, value))
         if len(grid) < row:
             grid.extend([] for _ in range(row - len(grid)))
             line = grid[-1]
         if len(line) < column - 1:
             line.extend([""] * (column - 1 - len(line)))
         line.append(value)
+    if escaped:  # the texts with entities or references, decoded together
+        for (row, column, _), decoded in zip(
+            escaped, unescape([e for _, _, e in escaped]), strict=True
+        ):
+            grid[row - 1][column - 1] = decoded
     return Grid(grid, formulas)
 
 
@@ -368,7 +367,7 @@ def _other(kind: bytes, v: bytes, saved: bytes, inline: bytes, preserve: bytes, 
     if kind == b"inlineStr":
         if v:
             raise Declined("a saved value in an inline string cell")
-        return _run(text, bool(preserve)) if inline else _EMPTY
+        return xml_text(text, bool(preserve)) if inline else _EMPTY
     if kind == b"b" and saved in (b"0", b"1"):
         return saved == b"1"
     if kind == b"e":

@@ -25,6 +25,8 @@ import openpyxl
 
 from ictscore.grading.results import Report, Status, UnitResult
 from ictscore.grading.scoring import publish
+from ictscore.inputfile import read_input
+from ictscore.issues import CellRef
 from ictscore.reports.feedback.figures import AreaFigures, Peers
 from ictscore.reports.feedback.previous import LastYear, last_year
 from ictscore.reports.feedback.profile import write_profile
@@ -34,6 +36,7 @@ from ictscore.reports.summary import criterion_means
 from ictscore.roster import ascii_slug
 from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
+from ictscore.sheets.filecheck import MAX_FILE_BYTES, inspect_file
 
 __all__ = [
     "AreaFigures",
@@ -103,7 +106,8 @@ def feedback_workbook(
     them already; `previous`: the unit's result last year."""
     wb = None
     if unit.file and Path(unit.file).suffix.lower() in (".xlsx", ".xlsm"):
-        try:
+        try:  # every file check first: grading unpacked only the parts it reads
+            inspect_file(read_input(unit.file, MAX_FILE_BYTES, "score sheet"), CellRef(unit.file))
             wb = openpyxl.load_workbook(unit.file, keep_vba=False)
         except Exception:  # noqa: BLE001 - unreadable by openpyxl: the profile alone
             wb = None
