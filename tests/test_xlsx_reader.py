@@ -250,7 +250,8 @@ def test_a_small_batch_of_xlsx_starts_no_process(monkeypatch: pytest.MonkeyPatch
         raise AssertionError("a worker process was started")
 
     monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
-    paths = sorted(EXAMPLES.glob("sheets/*.xlsx"))
+    paths = sorted(EXAMPLES.glob("sheets/*.xlsx"))[: workers.IN_PROCESS_FILES]
+    assert len(paths) == workers.IN_PROCESS_FILES
     read = workers.read_sheets(paths)
     assert all(isinstance(s, reader.SheetData) for s in read)
 

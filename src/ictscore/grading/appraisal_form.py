@@ -23,7 +23,6 @@ from ictscore.rubric.model import Rubric
 from ictscore.sheets import layout
 from ictscore.sheets.filecheck import MAX_FILE_BYTES, inspect_file
 from ictscore.sheets.reader import RawCell, ReadSheet, cell_text, column_letter, read_record
-from ictscore.sheets.template import write_record
 from ictscore.text import xml_safe
 
 SHEET: Final = layout.APPRAISAL_SHEET
@@ -145,6 +144,8 @@ def build_form(rubric: Rubric, results: Sequence[UnitResult]) -> Any:
         "rubric_version": rubric.version,
         "rubric_hash": rubric.content_hash,
     }
+    from ictscore.sheets.template import write_record  # openpyxl: not for grading alone
+
     write_record(wb.create_sheet(layout.META_SHEET), record)
     wb.properties.keywords = layout.APPRAISAL_FORM_KEYWORD
     return wb

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 from ictscore.errors import FolderError
@@ -134,6 +135,8 @@ def _unopened(path: Path, exc: OSError, folder: bool = False) -> Issue:
 
 def _read_once(sheets: list[Path], issues: list[Issue]) -> tuple[list[Path], list[Issue]]:
     """One path per file: a link to a file also in the list is not read again."""
+    if not any(p.is_symlink() for p in sheets):
+        return sheets, issues  # distinct entries, no link: distinct files to read
     by_target: dict[Path, Path] = {}
     for path in sorted(sheets, key=lambda p: (p.is_symlink(), p)):  # real files first
         target = path.resolve()
@@ -220,6 +223,8 @@ def _walk(folder: Path) -> tuple[list[Path], list[Issue]]:
 
 def _hidden_on_windows(path: Path) -> bool:
     """Windows marks hidden files with an attribute, not a leading dot."""
+    if sys.platform != "win32":
+        return False
     try:
         attributes = getattr(path.lstat(), "st_file_attributes", 0)
     except OSError:

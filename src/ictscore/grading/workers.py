@@ -296,7 +296,7 @@ def _same(outcome: Any) -> Any:
     return outcome
 
 
-IN_PROCESS_FILES: Final = 400
+IN_PROCESS_FILES: Final = 24
 """The largest batch done in this process (with `local`): above it, worker processes share the
 files between the cores (starting them costs less than it saves)."""
 CHUNK: Final = 16

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ictscore.errors import ExportError
 from ictscore.grading.results import Report
-from ictscore.reports.annex import build_annex
 from ictscore.reports.data import REPORT_FORMAT, report_dict, to_csv, to_json, write_json
 from ictscore.reports.files import (
     atomic_write,
@@ -21,9 +20,7 @@ from ictscore.reports.files import (
     save_workbook,
     write_text,
 )
-from ictscore.reports.page import build_html
 from ictscore.reports.publication import Publication
-from ictscore.reports.workbook import build_results_workbook
 from ictscore.rubric.model import Rubric
 
 __all__ = [
@@ -85,10 +82,16 @@ def write_report(
         case ".csv":
             write_text(path, to_csv(report, rubric, csv_excel), overwrite)
         case ".xlsx":
+            from ictscore.reports.workbook import build_results_workbook  # openpyxl: when asked
+
             save_workbook(build_results_workbook(report, rubric, publication), path, overwrite)
         case ".html":
+            from ictscore.reports.page import build_html
+
             write_text(path, build_html(report, rubric, publication), overwrite)
         case ".docx":
+            from ictscore.reports.annex import build_annex  # python-docx: when asked
+
             annex = build_annex(report, rubric, publication)
             atomic_write(path, lambda tmp: annex.save(str(tmp)), overwrite)
         case _:
