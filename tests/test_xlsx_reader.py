@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,21 @@ ODD_FORMS = {
     "edge spaces a reader trims": (EXAMPLE, _first("<t>Mã", "<t> Mã")),
     "a date type": (LIBREOFFICE, _first('t="n"><v>', 't="d"><v>')),
 }
+
+
+def test_shared_formulas_as_excel_writes_them_are_read(tmp_path: Path) -> None:
+    """Excel writes a formula shared down a column once, and `<f t="shared" si="0"/>` in the
+    cells below (self-closing): read, as python-calamine reads them."""
+    path = tmp_path / "shared.xlsx"
+    path.write_bytes(
+        _with_sheet_xml(
+            LIBREOFFICE,
+            lambda x: re.sub(rb'<f aca="false">[^<]*</f>', b'<f t="shared" si="0"/>', x),
+        )
+    )
+    fast = _fast(path)
+    assert isinstance(fast, reader.SheetData)
+    assert fast == _native(path)
 
 
 @pytest.mark.parametrize("name", ODD_FORMS)

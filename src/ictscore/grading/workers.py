@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import faulthandler
+import gc
 import functools
 import multiprocessing
 import os
@@ -483,6 +484,7 @@ def _start(
     _MARKS[:] = [marks]
     if setup is not None:
         setup(*setup_args)
+    gc.freeze()  # what the worker inherited (and its rubric) is never garbage: not scanned
 
 
 def _bind_to_parent(parent: int) -> None:

@@ -209,21 +209,23 @@ _ATTR_ANY: Final = re.compile(rb'\s([\w.:-]+)="([^"<]*)"')
 # --- worksheets ---------------------------------------------------------------------------------
 
 _CELL_START: Final = (
-    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,6})")?(?: t="([a-zA-Z]{1,9})")?'
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,6})")?+(?: t="([a-zA-Z]{1,9})")?+'
 )
 _CELL_CONTENT: Final = (
-    rb">(<f\b[^<>]*/>|<f\b[^<>]*>[^<\r]*</f>)?"
-    rb"(<v>([^<\r]*)</v>|<v\s*/>)?"
-    rb'(<is>(?:<t( xml:space="preserve")?>([^<\r]*)</t>|<t\s*/>)</is>)?'
+    rb">(<f\b(?:[^<>/]|/(?!>))*+(?:/>|>[^<\r]*+</f>))?+"
+    rb"(<v>([^<\r]*+)</v>|<v\s*+/>)?+"
+    rb'(<is>(?:<t( xml:space="preserve")?+>([^<\r]*+)</t>|<t\s*+/>)</is>)?+'
     rb"</c>"
 )
+"""Possessive throughout (`*+`, `?+`): nothing is matched in two ways, so no match backtracks
+(and each part of a cell can be matched in only one way: the two patterns below agree)."""
 _VALUED: Final = re.compile(_CELL_START + _CELL_CONTENT)
 """A cell that may hold something, as spreadsheet programs write it: groups 1 column, 2 row,
 3 style, 4 type, 5 the formula, 6 the value element, 7 its text, 8 the inline string element,
 9 its preserve attribute, 10 its text. (`<c r="A1" s="2"/>` holds nothing: not matched.)"""
 _SHEET_DATA_FORM: Final = re.compile(
     rb"(?:"
-    + re.sub(rb"\((?!\?)", b"(?:", _CELL_START + rb"(?:\s*/>|" + _CELL_CONTENT + b")")
+    + re.sub(rb"\((?!\?)", b"(?:", _CELL_START + rb"(?:\s*+/>|" + _CELL_CONTENT + b")")
     + rb"|<row\b[^<>]*>|</row>|<row\b[^<>]*/>)*+"
 )
 """sheetData's content, all of it: rows and cells in the form above, nothing else (so no
@@ -239,7 +241,7 @@ _COLUMNS: Final = {
 """A column's letters → its number, A to ZZ (beyond: computed)."""
 
 
-def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
+def scan(
     xml: bytes,
     part: str,
     strings: Callable[[], list[str | None]],
@@ -251,6 +253,20 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     here (one regular expression, possessive: linear), then the cells that hold something (a
     value or a formula) are read in one pass that also checks their order and their extent
     (refused beyond the limits). A cell that holds nothing is no reader's concern."""
+    try:
+        return _scan(xml, part, strings, dates, fail, max_rows)
+    except UnicodeDecodeError as exc:
+        raise Declined("text that is not UTF-8") from exc
+
+
+def _scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
+    xml: bytes,
+    part: str,
+    strings: Callable[[], list[str | None]],
+    dates: Callable[[], list[bool]],
+    fail: Callable[..., WorkbookError],
+    max_rows: int,
+) -> Grid:
     region = _sheet_data(xml)
     if _SHEET_DATA_FORM.fullmatch(region) is None:
         raise Declined("sheetData in another form")
@@ -261,6 +277,7 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     table: list[str | None] | None = None
     shows_dates: list[bool] | None = None
     escaped: list[tuple[int, int, _Escaped]] = []
+    plain_styles: set[bytes] = set()
     for letters, digits, style, kind, formula, v, saved, inline, preserve, text in _VALUED.findall(
         region
     ):
@@ -288,9 +305,15 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
                 if inline:
                     raise Declined("inline text in a number cell")
                 continue  # no value: counted nowhere
-            if shows_dates is None:
-                shows_dates = dates()
-            value = _number(saved, int(style or 0), shows_dates)
+            if style not in plain_styles:
+                if shows_dates is None:
+                    shows_dates = dates()
+                plain_styles.add(_plain_style(style, shows_dates))
+            value = float(saved) if saved.isdigit() else _number(saved)
+        elif kind == b"inlineStr" and inline and not v and b"&" not in text and b"_x" not in text:
+            value = text.decode()  # the common text cell, as xml_text would read it
+            if not preserve and value and (value[0] in _EDGE_SPACE or value[-1] in _EDGE_SPACE):
+                raise Declined("a text run whose edge spaces a reader trims")
         else:
             value = _other(kind, v, saved, inline, preserve, text)
             if value is _EMPTY:
@@ -352,12 +375,19 @@ def _shared(saved: bytes, table: list[str | None]) -> str:
     return text
 
 
-def _number(saved: bytes, style: int, shows_dates: list[bool]) -> float:
-    if not saved.isdigit() and _NUMBER.fullmatch(saved) is None:
+def _number(saved: bytes) -> float:
+    if _NUMBER.fullmatch(saved) is None:
         raise Declined("a number in another form")
-    if shows_dates[style] if style < len(shows_dates) else (style or shows_dates):
-        raise Declined("a number in a date or time format, or an unknown style")
     return float(saved)
+
+
+def _plain_style(style: bytes, shows_dates: list[bool]) -> bytes:
+    """`style`, if a number in it is shown as a number; declined if as a date or time, or if
+    the style is unknown."""
+    index = int(style or 0)
+    if shows_dates[index] if index < len(shows_dates) else (index or shows_dates):
+        raise Declined("a number in a date or time format, or an unknown style")
+    return style
 
 
 def _other(kind: bytes, v: bytes, saved: bytes, inline: bytes, preserve: bytes, text: bytes) -> Any:
