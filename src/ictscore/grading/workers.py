@@ -343,10 +343,12 @@ class _Job(Generic[T]):
                 done, pending = wait(pending, timeout=FILE_SECONDS, return_when=FIRST_COMPLETED)
                 broken = not done  # nothing finished in time: some file hangs a worker
                 for future in done:
-                    if self._keep(future, chunks[futures[future]]):
-                        kept.add(futures[future])
+                    n = futures.pop(future)  # its outcomes are let go once kept: a batch
+                    if self._keep(future, chunks[n]):  # of 10,000 streams through
+                        kept.add(n)
                     else:
                         broken = True
+                done.clear()
             for future in pending:  # finished before the pool broke: kept, not done again
                 if future.done() and self._keep(future, chunks[futures[future]]):
                     kept.add(futures[future])
