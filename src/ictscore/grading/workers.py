@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import faulthandler
-import gc
 import functools
+import gc
 import multiprocessing
 import os
 import signal
