@@ -226,6 +226,155 @@ def test_a_number_shown_as_a_date_is_declined(tmp_path: Path) -> None:
     assert any(isinstance(c.value, dt.date) for r in sheet.rows for c in (r.max, *r.inputs))
 
 
+# --- files crafted to make the readers disagree (a review's findings): declined, or the same ---
+
+E9 = '<c r="E9" s="13" t="n"><v>57</v></c>'
+SHEET, STYLES, STRINGS, BOOK = (
+    "xl/worksheets/sheet1.xml",
+    "xl/styles.xml",
+    "xl/sharedStrings.xml",
+    "xl/workbook.xml",
+)
+
+
+def _replace(old: str, new: str) -> Any:
+    def change(xml: bytes) -> bytes:
+        assert old.encode() in xml, old
+        return xml.replace(old.encode(), new.encode(), 1)
+
+    return change
+
+
+def _input_style(number_format: str, code: str | None = None) -> Any:
+    """The input cells' style (the 14th cellXfs entry of the example) given `number_format`,
+    and a custom format `code` for it."""
+
+    def change(xml: bytes) -> bytes:
+        start = xml.index(b"<cellXfs")
+        tags = list(re.finditer(rb"<xf\b[^>]*>", xml[start:]))
+        tag = tags[13]
+        new = re.sub(rb'numFmtId="[0-9]+"', f"numFmtId={number_format}".encode(), tag[0])
+        out = xml[: start + tag.start()] + new + xml[start + tag.end() :]
+        if code is not None:
+            out = out.replace(
+                b"<fonts",
+                f'<numFmts count="1"><numFmt numFmtId="10" formatCode="{code}"/></numFmts>'
+                "<fonts".encode(),
+                1,
+            )
+        return out
+
+    return change
+
+
+CRAFTED = {
+    "a value and an inline string": (
+        SHEET,
+        _replace(E9, '<c r="E9" s="13"><v>5</v><is><t>7</t></is></c>'),
+    ),
+    "a boolean with an inline string": (
+        SHEET,
+        _replace(E9, '<c r="E9" s="13" t="b"><v>1</v><is><t>7</t></is></c>'),
+    ),
+    "a formula string with an inline string": (
+        SHEET,
+        _replace(E9, '<c r="E9" s="13" t="str"><is><t>7</t></is></c>'),
+    ),
+    "an error with an inline string": (
+        SHEET,
+        _replace(E9, '<c r="E9" s="13" t="e"><v>#N/A</v><is><t>7</t></is></c>'),
+    ),
+    "an escape behind a reference": (
+        SHEET,
+        _replace(E9, '<c r="E9" s="13" t="inlineStr"><is><t>&#95;x0035_</t></is></c>'),
+    ),
+    "a date style in single quotes": (STYLES, lambda x: _input_style("'14'")(x)),
+    "a custom date code on a built-in id": (STYLES, _input_style('"10"', "dd/mm/yyyy")),
+    "an elapsed time": (STYLES, _input_style('"10"', "[hhh]")),
+    "A/P": (STYLES, _input_style('"10"', "0 A/P")),
+    "a date code in references": (STYLES, _input_style('"10"', "&#100;&#100;")),
+    "a cell in row 0": (
+        SHEET,
+        _replace(
+            '<row r="1"',
+            '<row r="0"><c r="A0" t="inlineStr"><is><t>&amp;</t></is></c></row><row r="1"',
+        ),
+    ),
+    "a row numbered 8.5": (SHEET, _replace('<row r="1"', '<row r="8.5"/><row r="1"')),
+    "a second score sheet": (
+        BOOK,
+        _replace(
+            '<sheet name="_ictscore"',
+            '<sheet name="Bảng điểm" sheetId="4" r:id="rId2" /><sheet name="_ictscore"',
+        ),
+    ),
+    "a sheet element before the sheets": (
+        BOOK,
+        _replace(
+            "<bookViews>",
+            '<extLst><ext uri="u"><sheet name="Bảng điểm" sheetId="9" r:id="rId2"/></ext></extLst>'
+            "<bookViews>",
+        ),
+    ),
+    "a prefixed sheetData first": (
+        SHEET,
+        lambda x: x.replace(
+            b"<worksheet ",
+            b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ',
+            1,
+        ).replace(
+            b"<sheetData>",
+            b'<x:sheetData><x:row r="9"><x:c r="E9"><x:v>1</x:v></x:c></x:row></x:sheetData>'
+            b"<sheetData>",
+            1,
+        ),
+    ),
+}
+LIBREOFFICE_CRAFTED = {
+    "a prefixed shared string": (
+        STRINGS,
+        lambda x: x.replace(
+            b"<sst ",
+            b'<sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ',
+            1,
+        ).replace(b"<si>", b"<x:si><x:t>p</x:t></x:si><si>", 1),
+    ),
+    "an escape behind a reference in a shared string": (
+        STRINGS,
+        lambda x: x.replace('preserve">Có</t>'.encode(), 'preserve">&#95;x0043_ó</t>'.encode()),
+    ),
+    "a number of 50,000 digits": (
+        SHEET,
+        lambda x: re.sub(
+            rb'(<c r="E9"[^>]*><v>)[^<]*', lambda m: m[1] + b"1" * 50_000 + b"x", x, count=1
+        ),
+    ),
+    "a shared string index of 5,000 digits": (
+        SHEET,
+        lambda x: re.sub(
+            rb'(<c r="A9"[^>]*t="s"><v>)[^<]*', lambda m: m[1] + b"1" * 5_000, x, count=1
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [(EXAMPLE, n) for n in CRAFTED] + [(LIBREOFFICE, n) for n in LIBREOFFICE_CRAFTED],
+    ids=lambda v: v if isinstance(v, str) else v.stem,
+)
+def test_a_crafted_file_is_declined_or_read_the_same(
+    source: Path, name: str, tmp_path: Path
+) -> None:
+    """Each of these once made the readers disagree (a value, a sheet, a crash or minutes of
+    work): now the pure-Python reader declines it, or reads what python-calamine reads."""
+    part, change = {**CRAFTED, **LIBREOFFICE_CRAFTED}[name]
+    path = tmp_path / "crafted.xlsx"
+    path.write_bytes(_with_part(source, part, change(zipfile.ZipFile(source).read(part))))
+    fast = _fast(path)
+    assert fast is None or fast == _native(path)
+
+
 # --- what is unpacked, and checked ----------------------------------------------------------------
 
 

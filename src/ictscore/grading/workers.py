@@ -533,13 +533,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _shutdown(pool: ProcessPoolExecutor) -> None:
     """Stop the pool now, killing workers that still run (a hung file), and wait for its
-    manager thread to end.
-
-    NOTE: Python 3.11's exit handler wakes every pool's manager thread; if that thread is
-    closing its wake-up pipe at the same moment (a run stopped by SIGTERM or Ctrl-C while
-    grading), the wake-up writes to a closed pipe and Python prints a traceback after ours
-    (seen once in CI). Once the thread has ended, its pipe is marked closed and the handler
-    leaves it alone."""
+    manager thread to end. NOTE: Python 3.11's exit handler wakes that thread; if it is closing
+    its pipe at that moment (a run stopped while grading), a traceback follows ours (once in CI)."""
     processes = list(getattr(pool, "_processes", {}).values())
     manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)

@@ -135,8 +135,10 @@ def read_workbook(path: str | Path, display: str | None = None, native: bool = T
         try:
             with inspected.archive as archive:
                 return _read_xlsx(shown, xlsx.Book(archive, file_ref))
-        except xlsx.Declined:
-            if not native:
+        except WorkbookError:
+            raise
+        except Exception:  # noqa: BLE001 - Declined, or a form the reader failed to foresee:
+            if not native:  # never a reason to call a readable file damaged; calamine decides
                 raise NativeNeeded(shown) from None
             inspected = inspect_file(data, file_ref)  # every check, before the native reader
     elif not native:

@@ -93,7 +93,7 @@ class Book:
         core = self.part("docProps/core.xml") if "docProps/core.xml" in self._names else None
         if core is None:
             return b""
-        found = _KEYWORDS.search(core)
+        found = _KEYWORDS.search(core[:_CORE_READ])  # as reader._keywords reads it
         return found.group(1) if found else b""
 
     def grid(self, sheet: str, max_rows: int = filecheck.MAX_ROWS) -> Grid:
@@ -157,19 +157,35 @@ def _sheets(book: bytes, rels_xml: bytes) -> dict[str, str]:
     plain_root(book, b"workbook")
     if _PREFIXED_SHEET.search(book):
         raise Declined("sheets with a namespace prefix")
+    start, end = book.find(b"<sheets>"), book.find(b"</sheets>")
+    if start < 0 or end < start or book.count(b"<sheets") != 1:
+        raise Declined("the sheets in another form")
+    tags = _SHEET_TAG.findall(book, start, end)
+    if len(tags) != len(_SHEET_TAG.findall(book)):  # readers differ on a sheet elsewhere
+        raise Declined("a sheet element outside the sheets")
     out: dict[str, str] = {}
-    for tag in _SHEET_TAG.findall(book):
+    for tag in tags:
         attrs = _tag_attrs(tag)
         name, rid = attrs.get(b"name"), attrs.get(b"r:id")
-        if name is None or rid is None or rid.decode() not in rels:
+        if name is None or rid is None or _ascii(rid) not in rels:
             raise Declined("a sheet without a name or relationship")
-        kind, target = rels[rid.decode()]
+        kind, target = rels[_ascii(rid)]
         if not kind.endswith(_WORKSHEET_TYPE):
             raise Declined("a sheet that is not a worksheet")
-        out[plain_text(name)] = target
+        shown = plain_text(name)
+        if shown in out:
+            raise Declined("two sheets of one name")
+        out[shown] = target
     if not out:
         raise Declined("no sheets")
     return out
+
+
+def _ascii(raw: bytes) -> str:
+    """An identifier or a relationship type (ASCII); declined otherwise."""
+    if not raw.isascii():
+        raise Declined("an identifier that is not ASCII")
+    return raw.decode("ascii")
 
 
 def _relationships(xml: bytes) -> dict[str, tuple[str, str]]:
@@ -184,8 +200,10 @@ def _relationships(xml: bytes) -> dict[str, tuple[str, str]]:
         if rid is None or kind is None or target is None or b"TargetMode" in attrs:
             raise Declined("a relationship in another form")
         path = plain_text(target)
-        out[rid.decode()] = (kind.decode(), path[1:] if path.startswith("/") else f"xl/{path}")
+        out[_ascii(rid)] = (_ascii(kind), path[1:] if path.startswith("/") else f"xl/{path}")
     return out
 
 
-_KEYWORDS: Final = re.compile(rb"<cp:keywords(?:\s[^>]*)?>([^<]{0,500})</cp:keywords>")
+_KEYWORDS: Final = re.compile(rb"<cp:keywords(?:\s[^<>]{0,200})?+>([^<]{0,500})</cp:keywords>")
+_CORE_READ: Final = 16_384
+"""Bytes of docProps/core.xml looked at for the keywords (reader._CORE_READ)."""

@@ -104,6 +104,8 @@ def unescape(texts: list[_Escaped]) -> list[str]:
     decoded = [t.text or "" for t in root]
     if len(decoded) != len(texts):
         raise Declined("text in another form")
+    if any("_x" in d and _ESCAPE_TEXT.search(d) for d in decoded):
+        raise Declined("an _xHHHH_ escape, written with character references")
     return [d if t.preserve else _untrimmed(d) for d, t in zip(decoded, texts, strict=True)]
 
 
@@ -114,6 +116,7 @@ def plain_text(raw: bytes) -> str:
 
 
 _ESCAPE: Final = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+_ESCAPE_TEXT: Final = re.compile(r"_x[0-9A-Fa-f]{4}_")
 
 
 # --- shared strings and styles ------------------------------------------------------------------
@@ -126,7 +129,12 @@ def sst(xml: bytes) -> list[str | None]:
     Every `<si` of the part is an item's start (no comment, CDATA or instruction can hold one
     here), so the items found in order are the table's, indexes included."""
     root = plain_root(xml, b"sst", body=False)
-    if xml.find(b"<!", root) >= 0 or xml.find(b"<?", root) >= 0:
+    if (
+        xml.find(b"<!", root) >= 0
+        or xml.find(b"<?", root) >= 0
+        or xml.find(b"xmlns", xml.find(b">", root)) >= 0
+        or _PREFIXED.search(xml, root) is not None
+    ):  # then a `<si` might not be an item, or an item not a `<si`
         raise Declined("shared strings in another form")
     out: list[str | None] = []
     escaped: list[tuple[int, _Escaped]] = []
@@ -158,6 +166,7 @@ def _alone(text: _Escaped) -> str | None:
         return None
 
 
+_PREFIXED: Final = re.compile(rb"</?[A-Za-z_][\w.-]*:")
 _SI: Final = re.compile(
     rb'<si><t( xml:space="preserve")?>([^<\r]*)</t></si>|<si><t\s*/></si>|(<si)\b'
 )
@@ -169,41 +178,53 @@ _NUM_FMT: Final = re.compile(rb"<numFmt\b[^<>]*>")
 _NUMBER_FORMATS: Final = frozenset({*range(0, 14), *range(37, 45), 48, 49})
 """Built-in number formats that show no date or time (General, 0.00, 0%, # ?/?, accounting,
 @): any other built-in id may be a date or time, and a reader turns its numbers into dates."""
-_DATE_LETTERS: Final = re.compile(rb"[dmyhsDMYHSeEbBgG]")
-_FORMAT_NOISE: Final = re.compile(
-    rb'"[^"]*"|\\.|\[(?:\$[^\]]*|[A-Za-z]{3,}|[<>=][^\]]*)\]|(?i:general)|[eE][-+]'
+_PLAIN_CODE: Final = re.compile(
+    r'(?:[0#?.,%@ ;()+-]|E[+-]|e[+-]|"[^"\\_]*"|\[(?:Red|Black|Blue|Green|White|Yellow|Cyan|'
+    r"Magenta|Color[0-9]{1,2}|[<>=]{1,2}-?[0-9.]{1,12})\])*+",
+    re.IGNORECASE,
 )
-"""Quoted text, escaped characters, currency or locale, colours and conditions, the word
-General and an exponent (E+) in a format code: what may hold the letters of a date without
-making one (an elapsed time, [h] or [mm], is kept)."""
+"""A number format code that plainly shows a number: digit placeholders, separators, percent,
+an exponent, text in quotes, colours and conditions. Any other code (a letter, a backslash or
+underscore escape, an elapsed time [h], A/P, a locale) may show a date or time to a reader."""
+_STYLE_PREFIXED: Final = re.compile(rb"</?[A-Za-z_][\w.-]*:(?:styleSheet|numFmts?|cellXfs|xf)\b")
 
 
 def styles(xml: bytes) -> list[bool]:
     """For each cell style (cellXfs, by index): whether a number in it may be shown as a date
-    or time (conservatively: any format that is not plainly a number)."""
+    or time (conservatively: any format that is not plainly a number). Declined for styles
+    written in another form (prefixes, attributes otherwise than name="value", no cellXfs)."""
     plain_root(xml, b"styleSheet")
+    if _STYLE_PREFIXED.search(xml) or xml.count(b"<cellXfs") != 1:
+        raise Declined("styles in another form")
     custom: dict[int, bool] = {}
     for tag in _NUM_FMT.findall(xml):
-        attrs = dict(_ATTR_ANY.findall(tag))
+        attrs = _strict_attrs(tag)
         number, code = attrs.get(b"numFmtId"), attrs.get(b"formatCode")
-        if number is None or code is None or not number.isdigit():
+        if number is None or code is None or not number.isdigit() or len(number) > 6:
             raise Declined("a number format in another form")
-        plain = _FORMAT_NOISE.sub(b"", code.replace(b"&quot;", b'"').replace(b"&amp;", b"&"))
-        custom[int(number)] = _DATE_LETTERS.search(plain) is not None
+        text = plain_text(code)
+        custom[int(number)] = text.lower() != "general" and _PLAIN_CODE.fullmatch(text) is None
     start = xml.find(b"<cellXfs")
-    if start < 0:
-        return []
     out: list[bool] = []
     for tag in _XF.findall(xml, start, xml.find(b"</cellXfs>", start)):
-        number = dict(_ATTR_ANY.findall(tag)).get(b"numFmtId", b"0")
-        if not number.isdigit():
+        number = _strict_attrs(tag).get(b"numFmtId", b"0")
+        if not number.isdigit() or len(number) > 6:
             raise Declined("a cell style in another form")
         n = int(number)
-        out.append(custom.get(n, True) if n >= 164 else n not in _NUMBER_FORMATS)
+        out.append(custom.get(n, n not in _NUMBER_FORMATS))
     return out
 
 
-_ATTR_ANY: Final = re.compile(rb'\s([\w.:-]+)="([^"<]*)"')
+_ATTR: Final = re.compile(rb'\s([\w.:-]+)="([^"<>]*)"')
+
+
+def _strict_attrs(tag: bytes) -> dict[bytes, bytes]:
+    """A start tag's attributes, declined unless each is written name="value" (no `>`, no
+    single quotes, no spaces around `=`)."""
+    attrs = dict(_ATTR.findall(tag))
+    if tag.count(b"=") != len(attrs) or b"'" in tag:  # `=` or `>` in a value, spaces, quotes
+        raise Declined("attributes in another form")
+    return attrs
 
 
 # --- worksheets ---------------------------------------------------------------------------------
@@ -226,11 +247,12 @@ _VALUED: Final = re.compile(_CELL_START + _CELL_CONTENT)
 _SHEET_DATA_FORM: Final = re.compile(
     rb"(?:"
     + re.sub(rb"\((?!\?)", b"(?:", _CELL_START + rb"(?:\s*+/>|" + _CELL_CONTENT + b")")
-    + rb"|<row\b[^<>]*>|</row>|<row\b[^<>]*/>)*+"
+    + rb'|<row(?: r="[1-9][0-9]{0,6}")?+(?: (?!r=)[\w:.-]+="[^"<>]*")*+\s*+/?>|</row>)*+'
 )
 """sheetData's content, all of it: rows and cells in the form above, nothing else (so no
 comment, CDATA, instruction, prefixed element or carriage return)."""
-_NUMBER: Final = re.compile(rb"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_NUMBER: Final = re.compile(rb"-?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][-+]?+[0-9]++)?+")
+"""A number as readers parse it ("12", "-0.5", ".5", "5.", "1E+20"); possessive: linear."""
 _SHEET_DATA: Final = re.compile(rb"<sheetData\s*(/)?>")
 _COLUMNS: Final = {
     (a + b).encode(): i
@@ -293,6 +315,10 @@ def _scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
         last_column = column
         if column > filecheck.MAX_COLUMNS:
             raise _too_far(fail, part, xml, max_rows)
+        if row == 0:
+            raise Declined("a cell in row 0")
+        if inline and (kind != b"inlineStr" or v):
+            raise Declined("an inline string outside an inline string cell, or with a value")
         if formula and (kind == b"e" or not saved.strip()):  # as reader._formula_problems
             key = (letters + digits).decode()
             formulas[key] = saved.decode("utf-8", "replace") if saved.strip() else ""
@@ -309,7 +335,7 @@ def _scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
                 if shows_dates is None:
                     shows_dates = dates()
                 plain_styles.add(_plain_style(style, shows_dates))
-            value = float(saved) if saved.isdigit() else _number(saved)
+            value = float(saved) if saved.isdigit() and len(saved) < 400 else _number(saved)
         elif kind == b"inlineStr" and inline and not v and b"&" not in text and b"_x" not in text:
             value = text.decode()  # the common text cell, as xml_text would read it
             if not preserve and value and (value[0] in _EDGE_SPACE or value[-1] in _EDGE_SPACE):
@@ -341,8 +367,8 @@ def _sheet_data(xml: bytes) -> bytes:
     if not any(ns in head for ns in _MAIN_NS):
         raise Declined("not the spreadsheetml namespace")
     opened = _SHEET_DATA.search(xml)
-    if opened is None or xml.find(b"<sheetData", opened.end()) >= 0:
-        raise Declined("no sheetData, or two")
+    if opened is None or xml.find(b"<sheetData", opened.end()) >= 0 or b":sheetData" in xml:
+        raise Declined("no sheetData, or two, or a prefixed one")
     if opened[1]:
         return b""
     end = xml.find(b"</sheetData>", opened.end())
@@ -366,7 +392,7 @@ _EMPTY: Final = object()
 
 
 def _shared(saved: bytes, table: list[str | None]) -> str:
-    if not saved.isdigit():
+    if not saved.isdigit() or len(saved) > 9:
         raise Declined("a shared string reference in another form")
     index = int(saved)
     text = table[index] if index < len(table) else None
@@ -376,7 +402,7 @@ def _shared(saved: bytes, table: list[str | None]) -> str:
 
 
 def _number(saved: bytes) -> float:
-    if _NUMBER.fullmatch(saved) is None:
+    if len(saved) > 400 or _NUMBER.fullmatch(saved) is None:
         raise Declined("a number in another form")
     return float(saved)
 
