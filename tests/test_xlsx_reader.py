@@ -330,6 +330,45 @@ CRAFTED = {
         ),
     ),
 }
+CRAFTED.update(
+    {  # a second review's
+        "a number format outside its block": (
+            STYLES,
+            lambda x: _input_style('"14"')(x).replace(
+                b"</cellXfs>",
+                b'</cellXfs><dxfs count="1"><dxf><numFmt numFmtId="14" formatCode="0.00"/>'
+                b"</dxf></dxfs>",
+                1,
+            ),
+        ),
+        "an element named xf.x among the styles": (
+            STYLES,
+            lambda x: re.sub(
+                rb"(<cellXfs[^>]*>)", rb'\1<xf.x numFmtId="0"/>', _input_style('"14"')(x), count=1
+            ),
+        ),
+        "an attribute without a value": (
+            BOOK,
+            _replace('<sheet name="Bảng điểm"', '<sheet junk name="Bảng điểm"'),
+        ),
+        "relationships:id": (BOOK, _replace('r:id="rId1"', 'r:id="rId1" relationships:id="rId2"')),
+        "the cells in a comment": (
+            SHEET,
+            lambda x: x.replace(b"<sheetData>", b"<!--<sheetData>", 1).replace(
+                b"</sheetData>", b"</sheetData>-->", 1
+            ),
+        ),
+        "a formula in a comment": (
+            SHEET,
+            _replace("</worksheet>", '<!-- <c r="F10"><f>1+1</f></c> --></worksheet>'),
+        ),
+        "an element named f.x in a cell": (SHEET, _replace(E9, '<c r="E9" s="13"><f.x/></c>')),
+        "an empty cell beyond the limits": (
+            SHEET,
+            _replace("</sheetData>", '<row r="6000"><c r="A6000" s="1"/></row></sheetData>'),
+        ),
+    }
+)
 LIBREOFFICE_CRAFTED = {
     "a prefixed shared string": (
         STRINGS,
@@ -348,6 +387,14 @@ LIBREOFFICE_CRAFTED = {
         lambda x: re.sub(
             rb'(<c r="E9"[^>]*><v>)[^<]*', lambda m: m[1] + b"1" * 50_000 + b"x", x, count=1
         ),
+    ),
+    "an element named si.x among the strings": (
+        STRINGS,
+        lambda x: x.replace(b"<si>", b"<si.x/><si>", 1),
+    ),
+    "a string after the table": (
+        STRINGS,
+        lambda x: x.replace(b"</sst>", b"</sst><si><t>z</t></si>"),
     ),
     "a shared string index of 5,000 digits": (
         SHEET,
@@ -373,6 +420,21 @@ def test_a_crafted_file_is_declined_or_read_the_same(
     path.write_bytes(_with_part(source, part, change(zipfile.ZipFile(source).read(part))))
     fast = _fast(path)
     assert fast is None or fast == _native(path)
+
+
+def test_a_twin_part_named_in_capitals_is_refused(tmp_path: Path) -> None:
+    """python-calamine takes part names without case (`Sheet1.xml` is `sheet1.xml`) and the
+    last of twins: such a zip is refused, as one holding a part twice."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(EXAMPLE) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr(
+            "xl/worksheets/Sheet1.xml", source.read(SHEET).replace(b"<v>57<", b"<v>99<")
+        )
+    path = tmp_path / "twins.xlsx"
+    path.write_bytes(out.getvalue())
+    assert _fast(path) is IssueCode.UNREADABLE_FILE == _native(path)
 
 
 # --- what is unpacked, and checked ----------------------------------------------------------------

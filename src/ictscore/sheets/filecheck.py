@@ -395,7 +395,8 @@ def _check_parts(infos: list[zipfile.ZipInfo], fail: Callable[..., WorkbookError
     more than it is (a zip bomb)."""
     names_seen: set[str] = set()
     for info in infos:  # no spreadsheet program writes a part twice; readers differ on it
-        if info.filename in names_seen:
+        name = info.filename.replace("\\", "/").casefold()  # a twin by case or separator too
+        if name in names_seen:
             raise fail(
                 Msg(
                     "the zip archive holds two parts named {part} (no spreadsheet "
@@ -403,7 +404,7 @@ def _check_parts(infos: list[zipfile.ZipInfo], fail: Callable[..., WorkbookError
                     part=info.filename,
                 )
             )
-        names_seen.add(info.filename)
+        names_seen.add(name)
     if len(infos) > MAX_ZIP_ENTRIES:
         raise fail(
             Msg(

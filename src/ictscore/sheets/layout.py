@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Final, Literal
 
 LAYOUT_VERSION: Final = "1"
@@ -38,6 +39,10 @@ OwnOutput = Literal["results", "feedback", "appraisal-form"]
 RESULTS_KEYWORD: Final = "ictscore-results"
 FEEDBACK_KEYWORD: Final = "ictscore-feedback"
 APPRAISAL_FORM_KEYWORD: Final = "ictscore-appraisal-form"
+KEYWORDS_TAG: Final = re.compile(rb"<cp:keywords(?:\s[^>]*)?>([^<]{0,500})</cp:keywords>")
+"""The keywords of docProps/core.xml, looked for in its first KEYWORDS_READ bytes (both readers
+alike)."""
+KEYWORDS_READ: Final = 16_384
 OWN_OUTPUT_KEYWORDS: Final[dict[str, OwnOutput]] = {
     RESULTS_KEYWORD: "results",
     FEEDBACK_KEYWORD: "feedback",

@@ -218,8 +218,8 @@ def _read_native(shown: str, inspected: Inspected) -> SheetData:
     return _parse_rows(shown, rows, meta, formulas)
 
 
-_KEYWORDS = re.compile(rb"<cp:keywords(?:\s[^>]*)?>([^<]{0,500})</cp:keywords>")
-_CORE_READ = 16_384
+_KEYWORDS = layout.KEYWORDS_TAG
+_CORE_READ = layout.KEYWORDS_READ
 """Bytes of docProps/core.xml read for its keywords (the part is a few hundred bytes)."""
 
 

@@ -30,7 +30,7 @@ from typing import Any, Final, TypeVar, cast
 from ictscore.errors import WorkbookError
 from ictscore.issues import CellRef, IssueCode
 from ictscore.messages import Msg
-from ictscore.sheets import filecheck
+from ictscore.sheets import filecheck, layout
 from ictscore.sheets.xlsx_parts import Declined as Declined
 from ictscore.sheets.xlsx_parts import Grid, plain_root, plain_text, scan, sst, styles
 
@@ -93,7 +93,7 @@ class Book:
         core = self.part("docProps/core.xml") if "docProps/core.xml" in self._names else None
         if core is None:
             return b""
-        found = _KEYWORDS.search(core[:_CORE_READ])  # as reader._keywords reads it
+        found = layout.KEYWORDS_TAG.search(core[: layout.KEYWORDS_READ])  # as reader does
         return found.group(1) if found else b""
 
     def grid(self, sheet: str, max_rows: int = filecheck.MAX_ROWS) -> Grid:
@@ -128,9 +128,13 @@ _PREFIXED_REL: Final = re.compile(rb"<[A-Za-z_][\w.-]*:Relationship\b")
 def _tag_attrs(tag: bytes) -> dict[bytes, bytes]:
     """A start tag's attributes; declined if any is written otherwise than name="value"."""
     attrs = dict(_ATTR.findall(tag))
-    if tag.count(b"=") != len(attrs) or b"'" in tag:
+    if tag.count(b"=") != len(attrs) or _STRICT_TAG.fullmatch(tag) is None:
         raise Declined("an attribute in another form")
     return attrs
+
+
+_STRICT_TAG: Final = re.compile(rb'<[\w:]+(?: [\w:.-]+="[^"<>&]*")*+ ?/?>')
+_SHEET_ATTRIBUTES: Final = frozenset({b"name", b"sheetId", b"state", b"r:id"})
 
 
 _CACHE: dict[tuple[Any, ...], Any] = {}
@@ -166,6 +170,8 @@ def _sheets(book: bytes, rels_xml: bytes) -> dict[str, str]:
     out: dict[str, str] = {}
     for tag in tags:
         attrs = _tag_attrs(tag)
+        if not attrs.keys() <= _SHEET_ATTRIBUTES:  # another reader takes another id
+            raise Declined("a sheet with other attributes")
         name, rid = attrs.get(b"name"), attrs.get(b"r:id")
         if name is None or rid is None or _ascii(rid) not in rels:
             raise Declined("a sheet without a name or relationship")
@@ -202,8 +208,3 @@ def _relationships(xml: bytes) -> dict[str, tuple[str, str]]:
         path = plain_text(target)
         out[_ascii(rid)] = (_ascii(kind), path[1:] if path.startswith("/") else f"xl/{path}")
     return out
-
-
-_KEYWORDS: Final = re.compile(rb"<cp:keywords(?:\s[^<>]{0,200})?+>([^<]{0,500})</cp:keywords>")
-_CORE_READ: Final = 16_384
-"""Bytes of docProps/core.xml looked at for the keywords (reader._CORE_READ)."""

@@ -136,6 +136,7 @@ def sst(xml: bytes) -> list[str | None]:
         or _PREFIXED.search(xml, root) is not None
     ):  # then a `<si` might not be an item, or an item not a `<si`
         raise Declined("shared strings in another form")
+    _items_in_order(xml, root)
     out: list[str | None] = []
     escaped: list[tuple[int, _Escaped]] = []
     for preserve, raw, other in _SI.findall(xml, root):
@@ -159,6 +160,22 @@ def sst(xml: bytes) -> list[str | None]:
     return out
 
 
+def _items_in_order(xml: bytes, root: int) -> None:
+    """Declined unless the items follow one another (none inside another, none after the table,
+    no other element named si…): then the n-th `<si` is the n-th item, as readers count."""
+    first, last = xml.find(b"<si", root), xml.rfind(b"</si>")
+    if first < 0:
+        return
+    pieces = xml[first:last].split(b"</si>")
+    if (
+        xml.count(b"<si") != len(pieces)
+        or xml.count(b"<si>") + xml.count(b"<si ") != len(pieces)
+        or any(p.count(b"<si") != 1 or not p.startswith(b"<si") for p in pieces)
+        or xml[last + 5 :].strip() != b"</sst>"
+    ):
+        raise Declined("shared strings in another form")
+
+
 def _alone(text: _Escaped) -> str | None:
     try:
         return unescape([text])[0]
@@ -168,13 +185,13 @@ def _alone(text: _Escaped) -> str | None:
 
 _PREFIXED: Final = re.compile(rb"</?[A-Za-z_][\w.-]*:")
 _SI: Final = re.compile(
-    rb'<si><t( xml:space="preserve")?>([^<\r]*)</t></si>|<si><t\s*/></si>|(<si)\b'
+    rb'<si><t( xml:space="preserve")?>([^<\r]*)</t></si>|<si><t\s*/></si>|(<si)[\s>]'
 )
 """A shared string written plainly: groups 1 preserve, 2 its text; any other item: group 3."""
 
 
-_XF: Final = re.compile(rb"<xf\b[^<>]*>")
-_NUM_FMT: Final = re.compile(rb"<numFmt\b[^<>]*>")
+_XF: Final = re.compile(rb"<xf[\s/>][^<>]*")
+_NUM_FMT: Final = re.compile(rb"<numFmt[\s/>][^<>]*")
 _NUMBER_FORMATS: Final = frozenset({*range(0, 14), *range(37, 45), 48, 49})
 """Built-in number formats that show no date or time (General, 0.00, 0%, # ?/?, accounting,
 @): any other built-in id may be a date or time, and a reader turns its numbers into dates."""
@@ -196,15 +213,20 @@ def styles(xml: bytes) -> list[bool]:
     plain_root(xml, b"styleSheet")
     if _STYLE_PREFIXED.search(xml) or xml.count(b"<cellXfs") != 1:
         raise Declined("styles in another form")
+    start = xml.find(b"<cellXfs")
+    block = xml.find(b"<numFmts>") if b"<numFmts>" in xml else xml.find(b"<numFmts ")
+    end = xml.find(b"</numFmts>", block) if block >= 0 else -1
+    formats = _NUM_FMT.findall(xml, block, end) if 0 <= block < end < start else []
+    if len(formats) != xml.count(b"<numFmt ") + xml.count(b"<numFmt/"):
+        raise Declined("a number format outside the number formats, or after the styles")
     custom: dict[int, bool] = {}
-    for tag in _NUM_FMT.findall(xml):
+    for tag in formats:
         attrs = _strict_attrs(tag)
         number, code = attrs.get(b"numFmtId"), attrs.get(b"formatCode")
         if number is None or code is None or not number.isdigit() or len(number) > 6:
             raise Declined("a number format in another form")
         text = plain_text(code)
         custom[int(number)] = text.lower() != "general" and _PLAIN_CODE.fullmatch(text) is None
-    start = xml.find(b"<cellXfs")
     out: list[bool] = []
     for tag in _XF.findall(xml, start, xml.find(b"</cellXfs>", start)):
         number = _strict_attrs(tag).get(b"numFmtId", b"0")
@@ -222,9 +244,13 @@ def _strict_attrs(tag: bytes) -> dict[bytes, bytes]:
     """A start tag's attributes, declined unless each is written name="value" (no `>`, no
     single quotes, no spaces around `=`)."""
     attrs = dict(_ATTR.findall(tag))
-    if tag.count(b"=") != len(attrs) or b"'" in tag:  # `=` or `>` in a value, spaces, quotes
-        raise Declined("attributes in another form")
+    if tag.count(b"=") != len(attrs) or _STRICT_TAG.fullmatch(tag) is None:
+        raise Declined("attributes in another form")  # `=` or `>` in a value, a bare name…
     return attrs
+
+
+_STRICT_TAG: Final = re.compile(rb'<\w+(?: [\w:.-]+="[^"<>]*")*+ ?/?')
+"""A start tag as `_XF` and `_NUM_FMT` find it (without its `>`): name="value" pairs only."""
 
 
 # --- worksheets ---------------------------------------------------------------------------------
@@ -233,7 +259,7 @@ _CELL_START: Final = (
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,6})")?+(?: t="([a-zA-Z]{1,9})")?+'
 )
 _CELL_CONTENT: Final = (
-    rb">(<f\b(?:[^<>/]|/(?!>))*+(?:/>|>[^<\r]*+</f>))?+"
+    rb">(<f(?=[\s/>])(?:[^<>/]|/(?!>))*+(?:/>|>[^<\r]*+</f>))?+"
     rb"(<v>([^<\r]*+)</v>|<v\s*+/>)?+"
     rb'(<is>(?:<t( xml:space="preserve")?+>([^<\r]*+)</t>|<t\s*+/>)</is>)?+'
     rb"</c>"
@@ -292,6 +318,10 @@ def _scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     region = _sheet_data(xml)
     if _SHEET_DATA_FORM.fullmatch(region) is None:
         raise Declined("sheetData in another form")
+    if _FAR.search(region) is not None:  # even a cell that holds nothing: as filecheck measures
+        rows, columns = filecheck.extent(xml)
+        if rows > max_rows or columns > filecheck.MAX_COLUMNS:
+            raise _too_far(fail, part, xml, max_rows)
     grid: list[list[Any]] = []
     formulas: dict[str, str] = {}
     last_row = last_column = 0
@@ -377,7 +407,17 @@ def _sheet_data(xml: bytes) -> bytes:
     region = xml[opened.end() : end]
     if b"xmlns" in region:
         raise Declined("a namespace declared in sheetData")
+    for low, high in ((root, opened.start()), (end, len(xml))):
+        # around the cells: no comment, CDATA or instruction (it could hold cells), and no
+        # formula (the other reader's formula scan would see it)
+        if _AROUND.search(xml, low, high) is not None:
+            raise Declined("markup around the cells that readers take otherwise")
     return region
+
+
+_AROUND: Final = re.compile(rb"<(?:[!?]|(?:[A-Za-z_][\w.-]*:)?f[\s>/])")
+_FAR: Final = re.compile(rb'<c r="(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{4})|<row r="[0-9]{4}')
+"""A cell beyond column Z or row 999, or such a row: then the part's extent is measured."""
 
 
 def _too_far(fail: Callable[..., WorkbookError], part: str, xml: bytes, max_rows: int) -> Exception:
