@@ -170,8 +170,8 @@ def _sheets(book: bytes, rels_xml: bytes) -> dict[str, str]:
     out: dict[str, str] = {}
     for tag in tags:
         attrs = _tag_attrs(tag)
-        if not attrs.keys() <= _SHEET_ATTRIBUTES:  # another reader takes another id
-            raise Declined("a sheet with other attributes")
+        if any(k not in _SHEET_ATTRIBUTES and not k.startswith(b"xmlns:") for k in attrs):
+            raise Declined("a sheet with other attributes")  # another reader takes another id
         name, rid = attrs.get(b"name"), attrs.get(b"r:id")
         if name is None or rid is None or _ascii(rid) not in rels:
             raise Declined("a sheet without a name or relationship")
