@@ -71,7 +71,8 @@ def read_isolated(
     """Every file read, in the order given: its SheetData, or the WorkbookError that says why
     it could not be read (never an exception of the reader). Native code reads only in worker
     processes (see `run_isolated`)."""
-    return run_isolated(paths, _read_one, workers, advance, local=_read_local)
+    local = functools.partial(_read_one, native=False)
+    return run_isolated(paths, _read_one, workers, advance, local=local)
 
 
 def read_sheets(
@@ -463,12 +464,8 @@ def _run_here(task: Task[T], path: str) -> T | WorkbookError:
         return _failed(path, exc)
 
 
-def _read_one(path: str) -> SheetData:
-    return read_workbook(path, path)
-
-
-def _read_local(path: str) -> SheetData:
-    return read_workbook(path, path, native=False)
+def _read_one(path: str, native: bool = True) -> SheetData:
+    return read_workbook(path, path, native)
 
 
 def _start(

@@ -64,9 +64,8 @@ class Inspected:
     parts: Mapping[str, bytes] = field(default_factory=dict)
     """Zip parts read whole by the checks (the sheets, small parts), for the reader to reuse."""
     archive: zipfile.ZipFile | None = field(default=None, compare=False)
-    """An .xlsx checked `deep=False`: its zip, open, nothing unpacked (for sheets/xlsx.py)."""
-    deep: bool = True
-    """Every check was made (else only the zip's directory: see `inspect_file`)."""
+    """An .xlsx checked `deep=False`: its zip, open, nothing unpacked (for sheets/xlsx.py);
+    None when every check was made."""
 
 
 def inspect_file(
@@ -201,7 +200,7 @@ def _ref_parts(value: bytes | None) -> tuple[int, int]:
     if found is None:
         return 0, 0
     letters, digits = found[1], found[2]
-    column = _HUGE if len(letters) > 4 else _column_number(letters.upper())
+    column = _HUGE if len(letters) > 4 else column_number(letters.upper())
     row = _HUGE if len(digits) > 9 else int(digits or 0)
     return column, row
 
@@ -240,7 +239,8 @@ def beyond_limits(part: str, rows: int, columns: int, max_rows: int) -> Msg:
     )
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
+    """b"A" → 1, b"AA" → 27 (upper-case letters)."""
     number = 0
     for ch in letters:
         number = number * 26 + ch - 64
@@ -275,13 +275,10 @@ def _declares_entities(
                     head += part.read(_PROLOG_LIMIT - _FIRST_READ)
             if whole:
                 read[info.filename] = head
-    root = root_at(head)
-    if root is None and len(head) == _PROLOG_LIMIT:
+    if root_at(head) is None and len(head) == _PROLOG_LIMIT:
         with damaged(info, fail):
             head = read.get(info.filename) or archive.read(info)
-        root = root_at(head)
-    prolog = head if root is None else head[:root]
-    return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
+    return declares_entities(head)
 
 
 @contextmanager
@@ -354,7 +351,7 @@ def _shallow(data: bytes, fail: Callable[..., WorkbookError]) -> Inspected | Non
     if not any(info.filename == "xl/workbook.xml" for info in infos):
         archive.close()
         return None
-    return Inspected(data, "xlsx", archive=archive, deep=False)
+    return Inspected(data, "xlsx", archive=archive)
 
 
 def declares_entities(part: bytes) -> bool:

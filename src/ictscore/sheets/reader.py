@@ -130,8 +130,7 @@ def read_workbook(path: str | Path, display: str | None = None, native: bool = T
         reason = str(exc.strerror or exc)
         raise WorkbookError(file_ref, Msg("cannot open the file: {reason}", reason=reason)) from exc
     inspected = inspect_file(data, file_ref, deep=False)
-    if not inspected.deep:
-        assert inspected.archive is not None
+    if inspected.archive is not None:  # an .xlsx, checked from its directory alone
         try:
             with inspected.archive as archive:
                 return _read_xlsx(shown, xlsx.Book(archive, file_ref))

@@ -32,7 +32,7 @@ from ictscore.issues import CellRef, IssueCode
 from ictscore.messages import Msg
 from ictscore.sheets import filecheck, layout
 from ictscore.sheets.xlsx_parts import Declined as Declined
-from ictscore.sheets.xlsx_parts import Grid, plain_root, plain_text, scan, sst, styles
+from ictscore.sheets.xlsx_parts import Grid, plain_root, plain_text, scan, sst, strict_attrs, styles
 
 _WORKSHEET_TYPE: Final = "/worksheet"
 """How a worksheet relationship's Type ends (transitional and strict)."""
@@ -117,23 +117,12 @@ class Book:
 
 # --- workbook.xml and its relationships -------------------------------------------------------
 
-_ATTR: Final = re.compile(rb'\s([\w.:-]+)="([^"<&]*)"')
-"""An attribute in double quotes with no entity in its value (any other is declined)."""
 _SHEET_TAG: Final = re.compile(rb"<sheet\s[^<>]*>")
 _REL_TAG: Final = re.compile(rb"<Relationship\s[^<>]*>")
 _PREFIXED_SHEET: Final = re.compile(rb"<[A-Za-z_][\w.-]*:sheet\b")
 _PREFIXED_REL: Final = re.compile(rb"<[A-Za-z_][\w.-]*:Relationship\b")
 
 
-def _tag_attrs(tag: bytes) -> dict[bytes, bytes]:
-    """A start tag's attributes; declined if any is written otherwise than name="value"."""
-    attrs = dict(_ATTR.findall(tag))
-    if tag.count(b"=") != len(attrs) or _STRICT_TAG.fullmatch(tag) is None:
-        raise Declined("an attribute in another form")
-    return attrs
-
-
-_STRICT_TAG: Final = re.compile(rb'<[\w:]+(?: [\w:.-]+="[^"<>&]*")*+ ?/?>')
 _SHEET_ATTRIBUTES: Final = frozenset({b"name", b"sheetId", b"state", b"r:id"})
 
 
@@ -169,7 +158,7 @@ def _sheets(book: bytes, rels_xml: bytes) -> dict[str, str]:
         raise Declined("a sheet element outside the sheets")
     out: dict[str, str] = {}
     for tag in tags:
-        attrs = _tag_attrs(tag)
+        attrs = strict_attrs(tag)
         if any(k not in _SHEET_ATTRIBUTES and not k.startswith(b"xmlns:") for k in attrs):
             raise Declined("a sheet with other attributes")  # another reader takes another id
         name, rid = attrs.get(b"name"), attrs.get(b"r:id")
@@ -201,7 +190,7 @@ def _relationships(xml: bytes) -> dict[str, tuple[str, str]]:
         raise Declined("relationships with a namespace prefix")
     out: dict[str, tuple[str, str]] = {}
     for tag in _REL_TAG.findall(xml):
-        attrs = _tag_attrs(tag)
+        attrs = strict_attrs(tag)
         rid, kind, target = attrs.get(b"Id"), attrs.get(b"Type"), attrs.get(b"Target")
         if rid is None or kind is None or target is None or b"TargetMode" in attrs:
             raise Declined("a relationship in another form")

@@ -221,7 +221,7 @@ def styles(xml: bytes) -> list[bool]:
         raise Declined("a number format outside the number formats, or after the styles")
     custom: dict[int, bool] = {}
     for tag in formats:
-        attrs = _strict_attrs(tag)
+        attrs = strict_attrs(tag)
         number, code = attrs.get(b"numFmtId"), attrs.get(b"formatCode")
         if number is None or code is None or not number.isdigit() or len(number) > 6:
             raise Declined("a number format in another form")
@@ -229,7 +229,7 @@ def styles(xml: bytes) -> list[bool]:
         custom[int(number)] = text.lower() != "general" and _PLAIN_CODE.fullmatch(text) is None
     out: list[bool] = []
     for tag in _XF.findall(xml, start, xml.find(b"</cellXfs>", start)):
-        number = _strict_attrs(tag).get(b"numFmtId", b"0")
+        number = strict_attrs(tag).get(b"numFmtId", b"0")
         if not number.isdigit() or len(number) > 6:
             raise Declined("a cell style in another form")
         n = int(number)
@@ -238,19 +238,17 @@ def styles(xml: bytes) -> list[bool]:
 
 
 _ATTR: Final = re.compile(rb'\s([\w.:-]+)="([^"<>]*)"')
+_STRICT_TAG: Final = re.compile(rb'<[\w:]+(?: [\w:.-]+="[^"<>]*")*+ ?/?>?')
 
 
-def _strict_attrs(tag: bytes) -> dict[bytes, bytes]:
-    """A start tag's attributes, declined unless each is written name="value" (no `>`, no
-    single quotes, no spaces around `=`)."""
+def strict_attrs(tag: bytes) -> dict[bytes, bytes]:
+    """A start tag's attributes (the tag with or without its `>`), declined unless each is
+    written name="value": no `=` or `>` in a value, no bare name, no single quotes, no spaces
+    around `=`."""
     attrs = dict(_ATTR.findall(tag))
     if tag.count(b"=") != len(attrs) or _STRICT_TAG.fullmatch(tag) is None:
-        raise Declined("attributes in another form")  # `=` or `>` in a value, a bare name…
+        raise Declined("attributes in another form")
     return attrs
-
-
-_STRICT_TAG: Final = re.compile(rb'<\w+(?: [\w:.-]+="[^"<>]*")*+ ?/?')
-"""A start tag as `_XF` and `_NUM_FMT` find it (without its `>`): name="value" pairs only."""
 
 
 # --- worksheets ---------------------------------------------------------------------------------
@@ -289,7 +287,7 @@ _COLUMNS: Final = {
 """A column's letters → its number, A to ZZ (beyond: computed)."""
 
 
-def scan(
+def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     xml: bytes,
     part: str,
     strings: Callable[[], list[str | None]],
@@ -300,21 +298,9 @@ def scan(
     """A worksheet part's cells. The whole of its sheetData is checked to be in the form read
     here (one regular expression, possessive: linear), then the cells that hold something (a
     value or a formula) are read in one pass that also checks their order and their extent
-    (refused beyond the limits). A cell that holds nothing is no reader's concern."""
-    try:
-        return _scan(xml, part, strings, dates, fail, max_rows)
-    except UnicodeDecodeError as exc:
-        raise Declined("text that is not UTF-8") from exc
-
-
-def _scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
-    xml: bytes,
-    part: str,
-    strings: Callable[[], list[str | None]],
-    dates: Callable[[], list[bool]],
-    fail: Callable[..., WorkbookError],
-    max_rows: int,
-) -> Grid:
+    (refused beyond the limits). A cell that holds nothing is no reader's concern; text that is
+    not UTF-8 raises UnicodeDecodeError, which sends the file to python-calamine as a refusal
+    does (reader.read_workbook)."""
     region = _sheet_data(xml)
     if _SHEET_DATA_FORM.fullmatch(region) is None:
         raise Declined("sheetData in another form")
@@ -333,7 +319,7 @@ def _scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     for letters, digits, style, kind, formula, v, saved, inline, preserve, text in _VALUED.findall(
         region
     ):
-        row, column = int(digits), _COLUMNS.get(letters) or _column(letters)
+        row, column = int(digits), _COLUMNS.get(letters) or filecheck.column_number(letters)
         if row != last_row:
             if row < last_row:
                 raise Declined("a cell out of order")
@@ -469,10 +455,3 @@ def _other(kind: bytes, v: bytes, saved: bytes, inline: bytes, preserve: bytes, 
     if kind == b"e":
         return "" if v else _EMPTY
     raise Declined("a cell of another type, or a boolean in another form")
-
-
-def _column(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ch - 64
-    return number
