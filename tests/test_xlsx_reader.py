@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from ictscore.errors import WorkbookError
 from ictscore.grading import workers
 from ictscore.issues import CellRef, IssueCode
-from ictscore.sheets import layout, reader, xlsx
+from ictscore.sheets import layout, reader, xlsx, xlsx_parts
 from ictscore.sheets.filecheck import inspect_file
 from tests.conftest import EXAMPLES, ROOT
 
@@ -503,3 +503,74 @@ def test_a_file_that_needs_native_code_still_goes_to_a_worker() -> None:
     assert second.meta["unit_code"] == first.meta["unit_code"]
     assert not isinstance(third, reader.SheetData)
     assert "crashed the reader" in str(third)
+
+
+def _item_by_item(xml: bytes) -> Any:
+    """The shared strings as `sst` reads them when the fast path is not taken."""
+    saved = xlsx_parts._plain_items
+    xlsx_parts._plain_items = lambda *_: None  # type: ignore[assignment]
+    try:
+        return xlsx_parts.sst(xml)
+    except xlsx_parts.Declined:
+        return "declined"
+    finally:
+        xlsx_parts._plain_items = saved
+
+
+_STRINGS_CHANGES = {
+    "as saved": lambda x: x,
+    "a reference": lambda x: x.replace(b"</t></si>", b"&#7897;&amp;</t></si>", 2),
+    "a space by reference at an edge, not preserved": lambda x: re.sub(
+        rb"<si><t>([^<]*)</t>", rb"<si><t>\1&#32;</t>", x, count=1
+    ),
+    "a plain edge space, not preserved": lambda x: re.sub(
+        rb"<si><t>([^<]*)</t>", rb"<si><t>\1 </t>", x, count=1
+    ),
+    "an escape": lambda x: x.replace(b"</t></si>", b"_x0041_</t></si>", 1),
+    "an escape behind a reference": lambda x: x.replace(b"</t></si>", b"&#95;x0041_</t></si>", 1),
+    "an unknown entity": lambda x: x.replace(b"</t></si>", b"&bogus;</t></si>", 1),
+    "a forbidden character": lambda x: x.replace(b"</t></si>", b"&#1;</t></si>", 1),
+    "bad UTF-8": lambda x: x.replace(b"</t></si>", b"\xff</t></si>", 1),
+    "a CR": lambda x: x.replace("lề".encode(), "l\rề".encode()),
+    "text between items": lambda x: x.replace(b"</si><si>", b"</si>x<si>", 1),
+    "a line break between items": lambda x: x.replace(b"</si><si>", b"</si>\n<si>", 1),
+    "a rich text item": lambda x: x.replace(b"<si><t>", b"<si><r><t>a</t></r><t>", 1),
+    "an empty item": lambda x: x.replace(b"</si><si>", b"</si><si><t/></si><si>", 1),
+    "a comment": lambda x: x.replace(b"</si><si>", b"</si><!-- <si><t>c</t></si> --><si>", 1),
+    "something after the table": lambda x: x.replace(b"</sst>", b"</sst><si><t>z</t></si>"),
+    "a > in the root's attribute": lambda x: x.replace(b"<sst ", b'<sst a=">" ', 1),
+}
+
+
+@pytest.mark.parametrize("change", list(_STRINGS_CHANGES))
+def test_shared_strings_read_at_once_are_those_read_item_by_item(change: str) -> None:
+    """The plain shared strings are read in one go (`_plain_items`): whatever the form, the
+    result is the one of reading them an item at a time, or the fast path is not taken."""
+    book = _plain_strings()
+    xml = _STRINGS_CHANGES[change](book)
+    assert xml != book or change == "as saved"
+    try:
+        fast: Any = xlsx_parts.sst(xml)
+    except xlsx_parts.Declined:
+        fast = "declined"
+    assert fast == _item_by_item(xml)
+    if change == "as saved":
+        root = xml.index(b"<sst")
+        assert xlsx_parts._plain_items(xml, root) == fast  # taken, and the same
+
+
+_PRESERVE = ' xml:space="preserve"'
+
+
+def _plain_strings() -> bytes:
+    """A shared strings part in the plain form Excel writes: some items preserved."""
+    items = [("Mã đơn vị", False), (" lề trái", True), ("Tổng cộng", False), ("a &amp; b", False)]
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4" '
+        b'uniqueCount="4">'
+        + b"".join(
+            f"<si><t{_PRESERVE if keep else ''}>{text}</t></si>".encode() for text, keep in items
+        )
+        + b"</sst>"
+    )

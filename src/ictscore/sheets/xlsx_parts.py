@@ -129,6 +129,9 @@ def sst(xml: bytes) -> list[str | None]:
     Every `<si` of the part is an item's start (no comment, CDATA or instruction can hold one
     here), so the items found in order are the table's, indexes included."""
     root = plain_root(xml, b"sst", body=False)
+    plain = _plain_items(xml, root)
+    if plain is not None:
+        return plain
     if (
         xml.find(b"<!", root) >= 0
         or xml.find(b"<?", root) >= 0
@@ -158,6 +161,47 @@ def sst(xml: bytes) -> list[str | None]:
             for i, e in escaped:
                 out[i] = _alone(e)
     return out
+
+
+def _plain_items(xml: bytes, root: int) -> list[str | None] | None:
+    """The shared strings when every item is one plain run (as Excel and LibreOffice write text
+    without formatting), read at once: the items found must cover all that lies between the
+    root's tags (so nothing else is there: no comment, CDATA, instruction, prefix or namespace),
+    and their texts are decoded together. None when any item is in another form, or any text is
+    one that `xml_text` declines: then each item is read alone, to say which."""
+    start, end = xml.find(b">", root) + 1, xml.rfind(b"</sst>")
+    if end < start or xml[end + 6 :].strip():
+        return None
+    body = xml[start:end]
+    items = _PLAIN_ITEM.findall(body)
+    if (  # the items found cover the whole body: nothing else is in it
+        sum(len(raw) for _, raw in items)
+        + _PLAIN_ITEM_SIZE * len(items)
+        + _PRESERVE_SIZE * sum(1 for keep, _ in items if keep)
+        != len(body)
+        or b"\r" in body
+        or (b"_x" in body and _ESCAPE.search(body))
+    ):
+        return None
+    try:
+        out: list[str | None] = [raw.decode() for _, raw in items]
+        if b"&" in body:  # the texts with entities or references, decoded together
+            escaped = [i for i, (_, raw) in enumerate(items) if b"&" in raw]
+            texts = unescape([_Escaped(items[i][1], bool(items[i][0])) for i in escaped])
+            for i, decoded in zip(escaped, texts, strict=True):
+                out[i] = decoded
+    except (Declined, UnicodeDecodeError):
+        return None
+    for (keep, _), text in zip(items, out, strict=True):
+        if not keep and text and (text[0] in _EDGE_SPACE or text[-1] in _EDGE_SPACE):
+            return None  # a run whose edge spaces a reader trims: each item alone says which
+    return out
+
+
+_PLAIN_ITEM: Final = re.compile(rb'<si><t( xml:space="preserve")?>([^<]*)</t></si>')
+"""One plain item: groups 1 preserve, 2 its text. Its length is its text's and these:"""
+_PLAIN_ITEM_SIZE: Final = len(b"<si><t></t></si>")
+_PRESERVE_SIZE: Final = len(b' xml:space="preserve"')
 
 
 def _items_in_order(xml: bytes, root: int) -> None:
