@@ -301,8 +301,12 @@ def _same(outcome: Any) -> Any:
 IN_PROCESS_FILES: Final = 24
 """The largest batch done in this process (with `local`): above it, worker processes share the
 files between the cores (starting them costs less than it saves)."""
-CHUNK: Final = 16
-"""Files per task sent to a worker, at most (fewer in a small batch, to share the work)."""
+CHUNK: Final = 64
+"""Files per task sent to a worker, at most (fewer in a small batch, to share the work). A
+chunk's results travel as one pickle, in which what they share (the criterion ids of their
+points and inputs) is written once: at 10,000 sheets, chunks of 64 took 1 s less than chunks
+of 16 (27.8 against 29.2 s of the workers' CPU); 128 and 256 gained nothing more. A worker
+that crashes costs its chunk done again a file at a time (64 files: a fifth of a second)."""
 _STARTED, _DONE = 1, 2
 """A chunk's mark, set by the worker that does it (0: not started)."""
 
