@@ -606,3 +606,20 @@ def test_references_are_decoded_as_an_xml_parser_of_the_standard_library_does(
         found = "declined"
     event("declined" if found == "declined" else "decoded")
     assert found == expected
+
+
+def test_a_text_decoded_once_is_read_alike_the_next_time() -> None:
+    """`unescape` remembers what it decoded: the next sheet's same text gives the same answer,
+    edge spaces still declined where not preserved, and a text it declined declined again."""
+    Escaped = xlsx_parts._Escaped
+    spaced = "&#32;Tổng cộng".encode()
+    assert xlsx_parts.unescape([Escaped(spaced, True)]) == [" Tổng cộng"]
+    assert xlsx_parts.unescape([Escaped(spaced, True)]) == [" Tổng cộng"]
+    with pytest.raises(xlsx_parts.Declined):
+        xlsx_parts.unescape([Escaped(spaced, False)])
+    for _ in range(2):
+        with pytest.raises(xlsx_parts.Declined):
+            xlsx_parts.unescape([Escaped(b"&#95;x0041_", True)])
+    mixed = [Escaped(b"c&#7897;ng", True), Escaped(b"a &amp; b", False)]
+    assert xlsx_parts.unescape(mixed) == ["cộng", "a & b"]
+    assert xlsx_parts.unescape(list(reversed(mixed))) == ["a & b", "cộng"]

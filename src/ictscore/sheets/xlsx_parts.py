@@ -93,24 +93,48 @@ def _untrimmed(text: str) -> str:
 
 
 def unescape(texts: list[_Escaped]) -> list[str]:
-    """The texts decoded, entities and character references replaced, in one XML parse
-    (libxml2, through lxml: the texts hold no `<`, so no markup). Declined for an unknown entity
-    or a reference to a character XML forbids. (A sheet openpyxl writes with lxml installed
-    has a reference for each Vietnamese letter, thousands a sheet: libxml2 decodes them in
-    half the time expat and ElementTree take.)"""
+    """The texts decoded, entities and character references replaced. Declined for an unknown
+    entity, a reference to a character XML forbids, or an `_xHHHH_` escape written with
+    references.
+
+    A sheet that openpyxl writes (ictscore's template, or a sheet filled by a script) has a
+    reference for each Vietnamese letter, thousands a sheet, and the same titles sheet after
+    sheet: a text decoded once is remembered (`_DECODED`), and the others are decoded in one
+    XML parse (libxml2, through lxml, in half the time of expat and ElementTree: the texts hold
+    no `<`, so no markup)."""
+    known = [_DECODED.get(t.raw) for t in texts]
+    new = [t.raw for t, d in zip(texts, known, strict=True) if d is None]
+    fresh = dict(zip(new, _parse_texts(new), strict=True)) if new else {}
+    if fresh:
+        if len(_DECODED) + len(fresh) > _DECODED_SIZE:
+            _DECODED.clear()
+        _DECODED.update(fresh)
+    out = []
+    for t, d in zip(texts, known, strict=True):
+        text = fresh[t.raw] if d is None else d
+        out.append(text if t.preserve else _untrimmed(text))
+    return out
+
+
+_DECODED: dict[bytes, str] = {}
+"""Texts with references → their decoding (only texts that decode: a Declined is not kept)."""
+_DECODED_SIZE: Final = 8192
+
+
+def _parse_texts(raws: list[bytes]) -> list[str]:
     from lxml import etree  # only sheets with references need it
 
-    wrapped = b"<x><t>" + b"</t><t>".join(t.raw for t in texts) + b"</t></x>"
+    wrapped = b"<x><t>" + b"</t><t>".join(raws) + b"</t></x>"
     try:
         root = etree.fromstring(wrapped, _text_parser(etree))
     except etree.XMLSyntaxError as exc:
         raise Declined("an unknown entity or character") from exc
     decoded = [t.text or "" for t in root]
-    if len(decoded) != len(texts):
+    if len(decoded) != len(raws):
         raise Declined("text in another form")
     if any("_x" in d and _ESCAPE_TEXT.search(d) for d in decoded):
         raise Declined("an _xHHHH_ escape, written with character references")
-    return [d if t.preserve else _untrimmed(d) for d, t in zip(decoded, texts, strict=True)]
+    return decoded
 
 
 @functools.cache
