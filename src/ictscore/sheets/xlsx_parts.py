@@ -432,10 +432,14 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
                     shows_dates = dates()
                 plain_styles.add(_plain_style(style, shows_dates))
             value = float(saved) if saved.isdigit() and len(saved) < 400 else _number(saved)
-        elif kind == b"inlineStr" and inline and not v and b"&" not in text and b"_x" not in text:
-            value = text.decode()  # the common text cell, as xml_text would read it
-            if not preserve and value and (value[0] in _EDGE_SPACE or value[-1] in _EDGE_SPACE):
-                raise Declined("a text run whose edge spaces a reader trims")
+        elif kind == b"inlineStr" and inline and not v and b"_x" not in text:
+            if b"&" in text:  # the common text cells, as xml_text would read them
+                value = _Escaped(text, bool(preserve))
+                escaped.append((row, column, value))
+            else:
+                value = text.decode()
+                if not preserve and value and (value[0] in _EDGE_SPACE or value[-1] in _EDGE_SPACE):
+                    raise Declined("a text run whose edge spaces a reader trims")
         else:
             value = _other(kind, v, saved, inline, preserve, text)
             if value is _EMPTY:
