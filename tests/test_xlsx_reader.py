@@ -623,3 +623,42 @@ def test_a_text_decoded_once_is_read_alike_the_next_time() -> None:
     mixed = [Escaped(b"c&#7897;ng", True), Escaped(b"a &amp; b", False)]
     assert xlsx_parts.unescape(mixed) == ["cộng", "a & b"]
     assert xlsx_parts.unescape(list(reversed(mixed))) == ["a & b", "cộng"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (b'<row><c r="A0"><v>1</v></c></row>', "declined"),
+        (b'<row><c r="A00"><v>1</v></c></row>', "declined"),
+        (b'<row><c r="A1"><v>1</v></c><c r="B0"><v>2</v></c></row>', "declined"),
+        (b'<row><c r="B1"><v>1</v></c><c r="A01"><v>2</v></c></row>', "declined"),
+        (b'<row><c r="A1"><v>1</v></c><c r="A01"><v>2</v></c></row>', "declined"),
+        (b'<row><c r="A1"><v>1</v></c><c r="B01"><v>2</v></c></row>', [[1.0, 2.0]]),
+        (
+            b'<row r="2"><c r="A2"><v>1</v></c></row><row r="1"><c r="A1"><v>2</v></c></row>',
+            "declined",
+        ),
+        (
+            b'<row><c r="A1"><v>1</v></c></row><row><c r="C3"><v>3</v></c></row>',
+            [[1.0], [], ["", "", 3.0]],
+        ),
+    ],
+)
+def test_cells_are_placed_by_their_reference_or_declined_out_of_order(
+    cells: bytes, expected: Any
+) -> None:
+    """A cell's row and column come from its reference (a row number read once for the cells
+    that follow it, "01" as 1); a cell before the one it follows, or in row 0, is declined."""
+    xml = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + cells + b"</sheetData></worksheet>"
+    )
+    try:
+        found: Any = xlsx_parts.scan(xml, "p", list, list, _no_failure, 999).rows
+    except xlsx_parts.Declined:
+        found = "declined"
+    assert found == expected
+
+
+def _no_failure(*_: Any) -> WorkbookError:
+    raise AssertionError("no cell here is beyond the limits")

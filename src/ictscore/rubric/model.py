@@ -204,6 +204,7 @@ class Rubric(_Model):
             "_unranked",
             "_area_kinds",
             "_plans",
+            "_groups",
             "parent_ids",
         ):
             copy.__dict__.pop(cached, None)
@@ -323,7 +324,15 @@ class Rubric(_Model):
         return {u.unit: u.reason for u in self.unranked}
 
     def group(self, group_id: str) -> Group | None:
-        return next((g for g in self.groups if g.id == group_id), None)
+        return self._groups.get(group_id)
+
+    @cached_property
+    def _groups(self) -> dict[str, Group]:
+        """Group id → the group (the first of an id: ids are unique, the model checks)."""
+        found: dict[str, Group] = {}
+        for g in self.groups:
+            found.setdefault(g.id, g)
+        return found
 
     def band(self, band_id: str | None) -> Band | None:
         return next((b for b in self.bands if b.id == band_id), None)

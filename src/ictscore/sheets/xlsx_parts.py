@@ -390,29 +390,36 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
             raise _too_far(fail, part, xml, max_rows)
     grid: list[list[Any]] = []
     formulas: dict[str, str] = {}
-    last_row = last_column = 0
+    last_row, last_column = -1, 0  # -1: the first cell starts a row, even a row 0
     line: list[Any] = []
     table: list[str | None] | None = None
     shows_dates: list[bool] | None = None
     escaped: list[tuple[int, int, _Escaped]] = []
     plain_styles: set[bytes] = set()
+    last_digits, row = b"", 0
+    column_of, max_columns = _COLUMNS, filecheck.MAX_COLUMNS
     for letters, digits, style, kind, formula, v, saved, inline, preserve, text in _VALUED.findall(
         region
     ):
-        row, column = int(digits), _COLUMNS.get(letters) or filecheck.column_number(letters)
-        if row != last_row:
-            if row < last_row:
+        column = column_of.get(letters) or filecheck.column_number(letters)
+        if digits != last_digits:  # a row's number is read once (its cells follow one another)
+            row = int(digits)
+            if row != last_row:
+                if row < last_row:
+                    raise Declined("a cell out of order")
+                if row > max_rows:
+                    raise _too_far(fail, part, xml, max_rows)
+                if row == 0:
+                    raise Declined("a cell in row 0")
+                last_row, last_column = row, 0
+            elif column <= last_column:  # the same row written otherwise ("01")
                 raise Declined("a cell out of order")
-            if row > max_rows:
-                raise _too_far(fail, part, xml, max_rows)
-            last_row, last_column = row, 0
+            last_digits = digits
         elif column <= last_column:
             raise Declined("a cell out of order")
         last_column = column
-        if column > filecheck.MAX_COLUMNS:
+        if column > max_columns:
             raise _too_far(fail, part, xml, max_rows)
-        if row == 0:
-            raise Declined("a cell in row 0")
         if inline and (kind != b"inlineStr" or v):
             raise Declined("an inline string outside an inline string cell, or with a value")
         if formula and (kind == b"e" or not saved.strip()):  # as reader._formula_problems
