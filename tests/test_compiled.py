@@ -228,3 +228,25 @@ def test_the_plan_follows_the_rules_for_generated_rubrics(rubric: Rubric, data: 
         _check(rubric, g)
     skip = frozenset(data.draw(st.lists(st.sampled_from(ids), max_size=4)))
     _check(rubric, data.draw(st.sampled_from(GROUPS)), skip)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rubric=_rubrics(), data=st.data())
+def test_totals_from_the_plans_order_are_those_of_the_tree(rubric: Rubric, data: Any):
+    """A unit with every criterion applicable is totalled in the plan's order (each parent
+    after its children), not by walking the tree: the same subtotals, in the same order, and
+    the same totals, for any points."""
+    from ictscore.grading.scoring import total_up
+
+    group = data.draw(st.sampled_from(GROUPS))
+    plan = rubric.plan(group)
+    points = {
+        leaf: Decimal(data.draw(st.integers(0, 2_000))) / 100
+        for leaf in plan.leaves
+        if data.draw(st.booleans())
+    }
+    flat = total_up(rubric, group, points)
+    walked = total_up(rubric, group, points, frozenset({"not a criterion"}))  # the tree's walk
+    assert flat == walked
+    assert list(flat.subtotals) == list(walked.subtotals)
+    assert [c.id for c in plan.parents_in_order] == list(walked.subtotals)

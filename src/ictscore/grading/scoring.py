@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ictscore.numbers import round_half_up
+from ictscore.rubric.compiled import GroupPlan
 from ictscore.rubric.methods import Normalised
 from ictscore.rubric.model import Band, Rubric
 
@@ -71,6 +72,8 @@ def total_up(
     nowhere, and lower the unit's base maximum.
     """
     plan = rubric.plan(group)
+    if not skip:
+        return _total_up(rubric, plan, leaf_points)
     subtotals: dict[str, Decimal] = {}
 
     def visit(cid: str) -> Decimal:
@@ -84,8 +87,36 @@ def total_up(
     for area in plan.areas:
         if plan.max_of(area, skip) > 0:  # it, or one of its parts, applies to the unit
             by_kind[plan.by_id[area].kind] += visit(area)
+    return _totals(rubric, plan, subtotals, by_kind, plan.unit_base_max(skip))
+
+
+def _total_up(rubric: Rubric, plan: GroupPlan, leaf_points: Mapping[str, Decimal]) -> Totals:
+    """`total_up` for a unit with every criterion of its group applicable (nearly all units):
+    the subtotals in the plan's order, each parent after its children, with no search."""
+    subtotals: dict[str, Decimal] = {}
+    for entry in plan.parents_in_order:
+        subtotals[entry.id] = entry.combine_points(
+            [
+                subtotals[ch] if ch in subtotals else leaf_points.get(ch, _ZERO)
+                for ch in entry.children
+            ]
+        )
+    by_kind = {"base": _ZERO, "bonus": _ZERO, "penalty": _ZERO}
+    for area in plan.areas:
+        by_kind[plan.by_id[area].kind] += (
+            subtotals[area] if area in subtotals else leaf_points.get(area, _ZERO)
+        )
+    return _totals(rubric, plan, subtotals, by_kind, plan.base_max)
+
+
+def _totals(
+    rubric: Rubric,
+    plan: GroupPlan,
+    subtotals: dict[str, Decimal],
+    by_kind: dict[str, Decimal],
+    base_max: Decimal,
+) -> Totals:
     base, bonus, penalty = by_kind["base"], by_kind["bonus"], by_kind["penalty"]
-    base_max = plan.unit_base_max(skip)
     scaled = base
     if plan.rescale_to is not None and base_max:
         scaled = base * plan.rescale_to / base_max

@@ -19,7 +19,7 @@ from ictscore.grading.scoring import finish, publish
 from ictscore.issues import Issue, IssueCode, Severity
 from ictscore.messages import N_, Msg
 from ictscore.roster import Unit
-from ictscore.rubric.compiled import GroupPlan
+from ictscore.rubric.compiled import GroupPlan, PlannedCriterion
 from ictscore.rubric.methods import SlotValue
 from ictscore.rubric.model import Criterion, Rubric
 from ictscore.sheets import layout
@@ -181,7 +181,7 @@ def _score_rows(
         out.issues.extend(_fixed_cells(sheet, row, c, max_points))
         if c.method is None:
             continue
-        leaf, measure, leaf_inputs, leaf_issues = _score_leaf(rubric, sheet, row, c, max_points)
+        leaf, measure, leaf_inputs, leaf_issues = _score_leaf(rubric, sheet, row, entry)
         out.issues.extend(leaf_issues)
         out.inputs[c.id] = leaf_inputs
         if not row.evidence.blank:
@@ -218,9 +218,7 @@ def _blank(plan: GroupPlan, by_id: dict[str, list[CriterionRow]]) -> bool:
     (A sheet without the rows is not blank: its criteria are reported missing.)"""
     leaves = [e for e in plan.criteria if e.criterion.method and e.id in by_id]
     for e in leaves:
-        assert e.criterion.method is not None
-        count = len(e.criterion.method.slots(e.max))
-        if any(not raw.blank for raw in by_id[e.id][0].inputs[:count]):
+        if any(not raw.blank for raw in by_id[e.id][0].inputs[: len(e.slots)]):
             return False
     return bool(leaves)
 
@@ -268,14 +266,15 @@ def _fixed_cells(
 
 
 def _score_leaf(
-    rubric: Rubric, sheet: SheetData, row: CriterionRow, c: Criterion, max_points: Decimal
+    rubric: Rubric, sheet: SheetData, row: CriterionRow, entry: PlannedCriterion
 ) -> tuple[Decimal | None, Decimal | None, dict[str, InputValue], list[Issue]]:
     """(published points, the value to normalise, the inputs read, issues)."""
+    c, max_points, slots = entry.criterion, entry.max, entry.slots
     assert c.method is not None
-    slots = c.method.slots(max_points)
     values: dict[str, SlotValue] = {}
     read: dict[str, InputValue] = {}
     issues: list[Issue] = []
+    failed = False
     for slot, raw in zip(slots, row.inputs, strict=False):
         value, problem, coerced = read_slot(slot, raw, rubric.plain_percent)
         read[slot.key] = InputValue(value, raw.cell)
@@ -300,23 +299,25 @@ def _score_leaf(
                     c.id,
                 )
             )
+            failed = True
         else:
             assert value is not None
             values[slot.key] = value
-    if any(i.is_error for i in issues):
+    if failed:
         return None, None, read, issues
     outcome = c.method.score(values, max_points)
-    cells = {s.key: raw.cell for s, raw in zip(slots, row.inputs, strict=False)}
-    for note in outcome.notes:
-        issues.append(
-            Issue(
-                note.code,
-                note.severity,
-                Msg("criterion {id}: {text}", id=c.id, text=note.message),
-                sheet.ref(cells[note.slot]),
-                c.id,
+    if outcome.notes:
+        cells = {s.key: raw.cell for s, raw in zip(slots, row.inputs, strict=False)}
+        for note in outcome.notes:
+            issues.append(
+                Issue(
+                    note.code,
+                    note.severity,
+                    Msg("criterion {id}: {text}", id=c.id, text=note.message),
+                    sheet.ref(cells[note.slot]),
+                    c.id,
+                )
             )
-        )
     if any(i.is_error for i in issues):
         return None, None, read, issues
     if outcome.pending:

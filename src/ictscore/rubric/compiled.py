@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from ictscore.rubric.model import Criterion, Node, Rubric
+    from ictscore.rubric.slots import Slot
 
 Kind = Literal["base", "bonus", "penalty"]
 Combine = Literal["sum", "best_of"]
@@ -71,6 +72,9 @@ class PlannedCriterion:
     cap: Decimal | None
     """The points a parent stops at (a block cap, or parent_max: cap); None when uncapped."""
     is_leaf: bool
+    slots: tuple[Slot, ...] = ()
+    """A leaf's input slots at its maximum for the group, in the input columns' order (none for
+    a parent or a leaf without a method)."""
 
     def combine_points(self, values: Iterable[Decimal]) -> Decimal:
         """A parent's points from its children's: their sum or the best of them, capped."""
@@ -98,6 +102,9 @@ class GroupPlan:
     published_max: Decimal
     kinds: Mapping[str, Kind]
     """Every criterion id of the rubric (applicable or not) → the kind of its area."""
+    parents_in_order: tuple[PlannedCriterion, ...] = ()
+    """The parents, each after its children (area by area, depth first): the order in which
+    a unit's subtotals are worked out from its leaves' points."""
 
     def __contains__(self, criterion_id: object) -> bool:
         return criterion_id in self.by_id
@@ -186,6 +193,7 @@ def compile_group(rubric: Rubric, group: str) -> GroupPlan:
             combine=n.criterion.combine,
             cap=cap_of(n.criterion),
             is_leaf=n.criterion.is_leaf,
+            slots=(n.criterion.method.slots(maxima[n.criterion.id]) if n.criterion.method else ()),
         )
         for n in nodes
     )
@@ -212,4 +220,22 @@ def compile_group(rubric: Rubric, group: str) -> GroupPlan:
         penalty_max=by_kind["penalty"],
         published_max=by_kind["base"] if rescale_to is None else rescale_to,
         kinds={n.criterion.id: n.area.kind for n in rubric.walk()},
+        parents_in_order=_parents_in_order(criteria),
     )
+
+
+def _parents_in_order(criteria: tuple[PlannedCriterion, ...]) -> tuple[PlannedCriterion, ...]:
+    by_id = {c.id: c for c in criteria}
+    out: list[PlannedCriterion] = []
+
+    def visit(entry: PlannedCriterion) -> None:
+        if entry.is_leaf:
+            return
+        for child in entry.children:
+            visit(by_id[child])
+        out.append(entry)
+
+    for c in criteria:
+        if c.parent is None:
+            visit(c)
+    return tuple(out)
