@@ -38,30 +38,58 @@ def find_sheets(
     included, is a warning. Links to folders are never followed.
     Raises FolderError if the folder itself cannot be listed.
     """
+    plain: set[str] = set()  # entries the listing says are regular files, not links
     try:
         if not folder.is_dir():
             raise FolderError(f"{folder}: not a folder")
-        entries, issues = _walk(folder) if recursive else (list(folder.iterdir()), [])
+        if recursive:
+            entries, issues = _walk(folder)
+            entries.sort()
+        else:
+            entries, issues = _listed(folder, plain), []
     except OSError as exc:
         raise FolderError(f"{folder}: cannot read the folder: {exc.strerror or exc}") from exc
     inside = folder.resolve()
     said = {i.where.file for i in issues if i.where is not None}  # folders _walk could not open
     sheets: list[Path] = []
-    for path in sorted(entries):
+    for path in entries:
         if str(path) in said:
             continue
-        rel = path.relative_to(folder)
+        rel = path.relative_to(folder) if recursive else Path(path.name)
         if any(part.startswith((".", "~$")) for part in rel.parts) or _hidden_on_windows(path):
             continue
         try:
-            found = _judge(path, inside, recursive, follow_links)
+            if str(path) in plain:  # a regular file: only its name decides
+                found = None if path.name == LOCAL_RUBRIC else name_issue(path) or path
+            else:
+                found = _judge(path, inside, recursive, follow_links)
         except OSError as exc:  # a path too long to open, a permission refused
             found = _unopened(path, exc)
         if isinstance(found, Path):
             sheets.append(found)
         elif found is not None:
             issues.append(found)
+    if all(str(p) in plain for p in sheets):
+        return sheets, issues  # no link among them: distinct files
     return _read_once(sheets, issues)
+
+
+def _listed(folder: Path, plain: set[str]) -> list[Path]:
+    """The folder's entries, sorted by name; the paths of those that the listing itself says
+    are regular files (not links) are added to `plain`, so that they need no further look.
+    (os.scandir: 10,000 entries listed in a few milliseconds, with no call per file.)"""
+    found: list[tuple[str, Path]] = []
+    with os.scandir(folder) as listing:
+        for entry in listing:
+            path = folder / entry.name
+            try:
+                if entry.is_file(follow_symlinks=False):
+                    plain.add(str(path))
+            except OSError:  # not known from the listing: looked at in full (`_judge`)
+                pass
+            found.append((entry.name, path))
+    found.sort(key=lambda item: item[0])
+    return [path for _, path in found]
 
 
 def _judge(path: Path, inside: Path, recursive: bool, follow_links: bool) -> Path | Issue | None:
