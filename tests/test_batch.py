@@ -10,7 +10,7 @@ import pytest
 
 from ictscore.errors import IctscoreError
 from ictscore.grading.discovery import find_sheets
-from tests.conftest import SMALL_RUBRIC, SO_UNIT, XA_UNIT, Run
+from tests.conftest import EXAMPLES, SMALL_RUBRIC, SO_UNIT, XA_UNIT, Run
 
 
 def test_find_sheets_skips_lock_and_hidden_files_and_reports_the_rest(tmp_path: Path):
@@ -379,3 +379,35 @@ def test_one_crashing_file_costs_only_the_files_in_flight(monkeypatch):
     in_flight = 2 * workers.CHUNK  # at most a chunk per worker
     assert 1 <= sum(alone) <= in_flight, (sum(alone), pools)
     assert pools.count(1) <= 2  # the pool of suspects, made again once after the crash
+
+
+def _collecting(path: str) -> bool:
+    """A task for the workers: whether the cycle collector runs where the file is done."""
+    import gc
+
+    return gc.isenabled()
+
+
+def test_the_cycle_collector_is_paused_for_the_batch_and_on_in_the_workers(monkeypatch, run):
+    """`grade` pauses Python's cycle collector while the batch's results are gathered and
+    reported (cli.app.batch_held), and turns it back on after; the worker processes, forked
+    meanwhile, collect as usual."""
+    import gc
+
+    from ictscore.grading import pipeline, workers
+
+    seen: dict[str, object] = {}
+    real = pipeline.grade_folder
+
+    def grade_folder(folder: Path, options: object) -> object:
+        seen["grading"] = gc.isenabled()
+        seen["workers"] = workers.run_isolated(["a", "b", "c"] * 20, _collecting, workers=2)
+        return real(folder, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "grade_folder", grade_folder)
+    assert gc.isenabled()
+    result = run("grade", EXAMPLES / "sheets", "-q")
+    assert result.exit_code in (0, 1), result.stderr
+    assert seen["grading"] is False
+    assert seen["workers"] == [True] * 60
+    assert gc.isenabled()

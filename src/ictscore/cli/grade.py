@@ -26,6 +26,7 @@ from ictscore.cli.app import (
     RubricOpt,
     UnitsOpt,
     app,
+    batch_held,
     err_console,
     exit_on_error,
     out_console,
@@ -147,20 +148,22 @@ def grade(
         if previous is not None and feedback is None:
             raise UsageError("--previous is shown in the feedback: give --feedback DIR too")
         last_year = _load_previous(previous)
-        with progress_bar("Grading sheets") as progress:
-            options = GradeOptions(
-                rubric=rubric,
-                units=units,
-                appraisal=appraisal,
-                recursive=recursive,
-                follow_links=follow_links,
-                jobs=jobs,
-                progress=progress,
-                warn=warn,
-            )
-            report = grade_folder(folder, options)
-        publication = Publication(issuer, decision, decision_date.date() if decision_date else None)
-        _emit(report, fmt, outputs, force, quiet, lang.value, publication, csv_excel)
+        with batch_held():
+            with progress_bar("Grading sheets") as progress:
+                options = GradeOptions(
+                    rubric=rubric,
+                    units=units,
+                    appraisal=appraisal,
+                    recursive=recursive,
+                    follow_links=follow_links,
+                    jobs=jobs,
+                    progress=progress,
+                    warn=warn,
+                )
+                report = grade_folder(folder, options)
+            date = decision_date.date() if decision_date else None
+            publication = Publication(issuer, decision, date)
+            _emit(report, fmt, outputs, force, quiet, lang.value, publication, csv_excel)
         if feedback is not None:
             _write_feedback(report, feedback, force, lang.value, last_year)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_ISSUES)

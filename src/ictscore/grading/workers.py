@@ -487,6 +487,7 @@ def _start(
     _MARKS[:] = [marks]
     if setup is not None:
         setup(*setup_args)
+    gc.enable()  # the parent may have paused it for the batch (cli.app.batch_held)
     gc.freeze()  # what the worker inherited (and its rubric) is never garbage: not scanned
 
 
