@@ -128,3 +128,23 @@ def test_total_is_the_sum_of_its_parts(small_rubric: Rubric, parts: list[Decimal
     assert subtotals["2.2"] == leaves["2.2.a"] + leaves["2.2.b"]
     assert subtotals["2"] == leaves["2.1"] + subtotals["2.2"]
     assert total == subtotals["1"] + subtotals["2"] + subtotals["3"] == sum(parts)
+
+
+@given(
+    st.lists(
+        st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**6), max_value=10**6),
+        min_size=1,
+        max_size=20,
+    ),
+    st.sampled_from([None, 0, 1, 2, 3]),
+)
+def test_a_figure_is_written_alike_however_often_it_is_written(
+    values: list[Decimal], precision: int | None
+) -> None:
+    """vn_number remembers what it wrote: equal values (9.5 and 9.50, 10 and 1E+1) write
+    alike, and -0 keeps its own writing."""
+    from ictscore.numbers import _vn_number, vn_number
+
+    for value in [*values, Decimal("-0"), Decimal("0"), Decimal("-0.000"), Decimal("1E+1")]:
+        assert vn_number(value, precision) == _vn_number(value, precision)
+        assert vn_number(value, precision) == _vn_number(value, precision)  # remembered

@@ -28,6 +28,22 @@ def plain(value: Decimal) -> str:
 
 def vn_number(value: Decimal, precision: int | None = None) -> str:
     """A number as Vietnamese text writes it: decimal comma, thousands with a dot (1.234,5)."""
+    key = (value, value.is_signed(), precision)  # equal values write alike, but for -0
+    text = _WRITTEN.get(key)
+    if text is None:
+        if len(_WRITTEN) >= _WRITTEN_SIZE:
+            _WRITTEN.clear()
+        text = _WRITTEN[key] = _vn_number(value, precision)
+    return text
+
+
+_WRITTEN: dict[tuple[Decimal, bool, int | None], str] = {}
+"""Figures written already: the reports of a batch write the same few thousand figures (10,00,
+9,50…) tens of thousands of times."""
+_WRITTEN_SIZE: Final = 16_384
+
+
+def _vn_number(value: Decimal, precision: int | None) -> str:
     if precision is not None:
         value = round_half_up(value, precision)
         text = f"{value:,.{precision}f}"

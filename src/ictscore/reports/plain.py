@@ -52,6 +52,8 @@ def _plain(cell: RenderableType | None) -> str:
 def _width(text: str) -> int:
     """Columns `text` takes in a terminal: its length for the usual text (Vietnamese letters
     are one column each), rich's measure where some character may take two."""
+    if text.isascii() and text.isprintable():  # figures, codes: one column a character
+        return len(text)
     return len(text) if _NARROW.fullmatch(text) else cell_len(text)
 
 
