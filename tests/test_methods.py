@@ -191,3 +191,14 @@ def test_a_percentage_above_100_is_an_error_for_thresholds_too():
     (slot,) = share.slots(D(4))
     _, problem = parse_slot(slot, RawCell(45, "E9"))  # 45 typed for 45%
     assert problem is not None and problem[0] == "above-maximum" and "45%" in problem[1]
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=20))
+def test_a_cell_value_is_read_alike_however_often_it_is_read(values: list[float]) -> None:
+    """number_of remembers the floats it read: the same Decimal, digit for digit, each time
+    (-0.0 and 0.0, equal as keys, are not remembered; NaN and infinities are not numbers)."""
+    from ictscore.grading.cells import _number_of, number_of
+
+    for value in [*values, 0.0, -0.0, 10.0, 1e15, -2.5]:
+        for _ in range(2):
+            assert str(number_of(value)) == str(_number_of(value))

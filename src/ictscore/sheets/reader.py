@@ -456,41 +456,45 @@ def _parse_rows(
     )
     inputs = [(at(role), letters[role]) for role in layout.INPUT_COLUMNS]
 
-    def cell(values: list[Any], i: int, letter: str, r: int) -> RawCell:
-        value = values[i] if i < len(values) else None
-        return RawCell(None if value == "" else value, f"{letter}{r}")
+    make = tuple.__new__  # a RawCell made in one call (its class's __new__ is Python code)
+    li, lt, lm = letters[layout.COL_ID], letters[layout.COL_TITLE], letters[layout.COL_MAX]
+    lp, le = letters[layout.COL_POINTS], letters[layout.COL_EVIDENCE]
 
-    def input_cell(values: list[Any], i: int, letter: str, r: int) -> RawCell:
-        ref = f"{letter}{r}"
+    def cell(value: Any, ref: str) -> RawCell:
+        return make(RawCell, (None if value == "" else value, ref))
+
+    def input_cell(values: list[Any], i: int, ref: str) -> RawCell:
         value = values[i] if i < len(values) else None
         if value == "":
             value = None  # an empty cell, whether a reader's grid reaches it or not
         if value is None and ref in formulas:
             value = FormulaResult(formulas[ref])
-        return RawCell(value, ref)
+        return make(RawCell, (value, ref))
 
     parsed: list[CriterionRow] = []
     total: RawCell | None = None
-    lt, lp = letters[layout.COL_TITLE], letters[layout.COL_POINTS]
+    last = max(i_id, i_title, i_max, i_points, i_evidence)
     # NOTE: rows below the total row are read too: an id typed there is never silently ignored
     for r, values in enumerate(rows[header_row:], start=header_row + 1):
-        n = len(values)
-        if total is None and cell_text(values[i_title] if i_title < n else None) == TOTAL:
-            total = cell(values, i_points, lp, r)
+        if len(values) <= last:  # a row that ends early: what is missing is empty
+            values = values + [None] * (last + 1 - len(values))
+        rs = str(r)
+        if total is None and cell_text(values[i_title]) == TOTAL:
+            total = cell(values[i_points], lp + rs)
             continue
-        cid = cell_text(values[i_id] if i_id < n else None)
+        cid = cell_text(values[i_id])
         if not cid:
             continue
         parsed.append(
             CriterionRow(
                 id=cid,
                 row=r,
-                id_cell=f"{letters[layout.COL_ID]}{r}",
-                title=cell(values, i_title, lt, r),
-                max=cell(values, i_max, letters[layout.COL_MAX], r),
-                inputs=tuple(input_cell(values, i, letter, r) for i, letter in inputs),
-                points=cell(values, i_points, lp, r),
-                evidence=cell(values, i_evidence, letters[layout.COL_EVIDENCE], r),
+                id_cell=li + rs,
+                title=cell(values[i_title], lt + rs),
+                max=cell(values[i_max], lm + rs),
+                inputs=tuple([input_cell(values, i, letter + rs) for i, letter in inputs]),
+                points=cell(values[i_points], lp + rs),
+                evidence=cell(values[i_evidence], le + rs),
             )
         )
     if meta is None:  # the hidden record is gone: what the heading says
