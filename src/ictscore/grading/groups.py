@@ -180,7 +180,8 @@ def settle(
                 scoring.finish(
                     rubric,
                     r,
-                    dataclasses.replace(totals, subtotals=subtotals),
+                    totals,
+                    subtotals=subtotals,  # the same values, each held once
                     points=final,
                     self_points=self_points,
                     self_total=self_total,

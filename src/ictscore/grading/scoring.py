@@ -94,17 +94,15 @@ def _total_up(rubric: Rubric, plan: GroupPlan, leaf_points: Mapping[str, Decimal
     """`total_up` for a unit with every criterion of its group applicable (nearly all units):
     the subtotals in the plan's order, each parent after its children, with no search."""
     subtotals: dict[str, Decimal] = {}
+    points = leaf_points if type(leaf_points) is dict else dict(leaf_points.items())
     for entry in plan.parents_in_order:
         subtotals[entry.id] = entry.combine_points(
-            [
-                subtotals[ch] if ch in subtotals else leaf_points.get(ch, _ZERO)
-                for ch in entry.children
-            ]
+            [subtotals[ch] if ch in subtotals else points.get(ch, _ZERO) for ch in entry.children]
         )
     by_kind = {"base": _ZERO, "bonus": _ZERO, "penalty": _ZERO}
     for area in plan.areas:
         by_kind[plan.by_id[area].kind] += (
-            subtotals[area] if area in subtotals else leaf_points.get(area, _ZERO)
+            subtotals[area] if area in subtotals else points.get(area, _ZERO)
         )
     return _totals(rubric, plan, subtotals, by_kind, plan.base_max)
 
