@@ -411,3 +411,56 @@ def test_the_cycle_collector_is_paused_for_the_batch_and_on_in_the_workers(monke
     assert seen["grading"] is False
     assert seen["workers"] == [True] * 60
     assert gc.isenabled()
+
+
+_NAMES = ["b.xlsx", "A.xlsx", "a1.xlsx", "C.xlsx", "_x.xlsx", "Đà Lạt.xlsx", "10.xlsx", "9.xlsx"]
+
+
+def test_find_sheets_lists_files_in_the_order_of_their_paths(tmp_path: Path):
+    """The sheets come in the order of their paths, as this system sorts them (with case on
+    POSIX), whatever order the folder lists them in."""
+    for name in _NAMES:
+        (tmp_path / name).write_bytes(b"")
+    sheets, issues = find_sheets(tmp_path)
+    assert not issues
+    assert sheets == sorted(tmp_path / name for name in _NAMES)
+
+
+def test_find_sheets_sorts_without_case_where_paths_do(tmp_path: Path, monkeypatch):
+    """Where paths compare without case (Windows), so do the sheets' names: the order is the
+    one of Windows paths (the folder's listing is sorted with os.path.normcase)."""
+    import ntpath
+    from pathlib import PureWindowsPath
+
+    from ictscore.grading import discovery
+
+    for name in _NAMES:
+        (tmp_path / name).write_bytes(b"")
+    monkeypatch.setattr(discovery.os.path, "normcase", ntpath.normcase)
+    sheets, _ = find_sheets(tmp_path)
+    expected = sorted(PureWindowsPath("f") / name for name in _NAMES)
+    assert [p.name for p in sheets] == [p.name for p in expected]
+
+
+def test_a_folder_that_cannot_be_entered_has_each_file_looked_at(tmp_path: Path, monkeypatch):
+    """A folder that can be listed but not entered (mode r--): its listing's word that a file
+    is regular is not taken, each file is looked at in full, and one that cannot be opened is
+    an error, not a sheet. (Root enters any folder: the folder's mode is stood in for.)"""
+    from ictscore.grading import discovery
+
+    (tmp_path / "a.xlsx").write_bytes(b"")
+    real_access = os.access
+    monkeypatch.setattr(
+        discovery.os,
+        "access",
+        lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode),
+    )
+
+    def refused(path: Path, *_: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(discovery, "_judge", refused)
+    sheets, issues = find_sheets(tmp_path)
+    assert sheets == []
+    assert [i.code for i in issues] == ["not-a-sheet"]
+    assert "Permission denied" in str(issues[0].message)

@@ -75,21 +75,24 @@ def find_sheets(
 
 
 def _listed(folder: Path, plain: set[str]) -> list[Path]:
-    """The folder's entries, sorted by name; the paths of those that the listing itself says
-    are regular files (not links) are added to `plain`, so that they need no further look.
-    (os.scandir: 10,000 entries listed in a few milliseconds, with no call per file.)"""
+    """The folder's entries, in the order of their paths; the paths of those that the listing
+    itself says are regular files (not links) are added to `plain`, so that they need no
+    further look (os.scandir: 10,000 entries listed in a few milliseconds, with no call per
+    file). In a folder that can be listed but not entered, every entry is looked at in full:
+    the listing would call a file regular that cannot be opened."""
+    enterable = os.access(folder, os.X_OK)
     found: list[tuple[str, Path]] = []
     with os.scandir(folder) as listing:
         for entry in listing:
             path = folder / entry.name
             try:
-                if entry.is_file(follow_symlinks=False):
+                if enterable and entry.is_file(follow_symlinks=False):
                     plain.add(str(path))
             except OSError:  # not known from the listing: looked at in full (`_judge`)
                 pass
-            found.append((entry.name, path))
-    found.sort(key=lambda item: item[0])
-    return [path for _, path in found]
+            found.append((os.path.normcase(entry.name), path))
+    found.sort(key=lambda item: item[0])  # as paths of one folder sort: by name, without
+    return [path for _, path in found]  # case on Windows
 
 
 def _judge(path: Path, inside: Path, recursive: bool, follow_links: bool) -> Path | Issue | None:
