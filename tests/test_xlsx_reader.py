@@ -406,6 +406,13 @@ LIBREOFFICE_CRAFTED = {
         STRINGS,
         lambda x: x.replace(b"</sst>", b"</sst><si><t>z</t></si>"),
     ),
+    "an item hidden in the table's attribute": (  # the tag's first > is in the value
+        STRINGS,
+        lambda x: (
+            e := x.index(b">", x.index(b"<sst")),
+            x[:e] + b' a="><si><t>Q"></t></si>' + x[e + 1 :],
+        )[1],
+    ),
     "a shared string index of 5,000 digits": (
         SHEET,
         lambda x: re.sub(
@@ -555,8 +562,8 @@ def test_shared_strings_read_at_once_are_those_read_item_by_item(change: str) ->
         fast = "declined"
     assert fast == _item_by_item(xml)
     if change == "as saved":
-        root = xml.index(b"<sst")
-        assert xlsx_parts._plain_items(xml, root) == fast  # taken, and the same
+        start = xlsx_parts._SST_TAG.match(xml, xml.index(b"<sst")).end()  # type: ignore[union-attr]
+        assert xlsx_parts._plain_items(xml, start) == fast  # taken, and the same
 
 
 _PRESERVE = ' xml:space="preserve"'
@@ -663,3 +670,14 @@ def test_cells_are_placed_by_their_reference_or_declined_out_of_order(
 
 def _no_failure(*_: Any) -> WorkbookError:
     raise AssertionError("no cell here is beyond the limits")
+
+
+def test_an_empty_table_of_shared_strings_is_read_as_one() -> None:
+    """`<sst …/>` holds no string; anything after it is not read as one."""
+    empty = b'<?xml version="1.0"?>\n<sst xmlns="%s" count="0" uniqueCount="0"/>' % _MAIN.encode()
+    assert xlsx_parts.sst(empty) == []
+    with pytest.raises(xlsx_parts.Declined):
+        xlsx_parts.sst(empty + b"<si><t>x</t></si>")
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -153,21 +153,28 @@ def sst(xml: bytes) -> list[str | None]:
 
     Every `<si` of the part is an item's start (no comment, CDATA or instruction can hold one
     here), so the items found in order are the table's, indexes included."""
-    root = plain_root(xml, b"sst", body=False)
-    plain = _plain_items(xml, root)
+    tag = _SST_TAG.match(xml, plain_root(xml, b"sst", body=False))
+    if tag is None:  # an attribute's value holds < or >: where the items begin is not plain
+        raise Declined("shared strings in another form")
+    start = tag.end()
+    if tag[1]:  # <sst …/>: no items
+        if xml[start:].strip():
+            raise Declined("shared strings in another form")
+        return []
+    plain = _plain_items(xml, start)
     if plain is not None:
         return plain
     if (
-        xml.find(b"<!", root) >= 0
-        or xml.find(b"<?", root) >= 0
-        or xml.find(b"xmlns", xml.find(b">", root)) >= 0
-        or _PREFIXED.search(xml, root) is not None
+        xml.find(b"<!", start) >= 0
+        or xml.find(b"<?", start) >= 0
+        or xml.find(b"xmlns", start) >= 0
+        or _PREFIXED.search(xml, start) is not None
     ):  # then a `<si` might not be an item, or an item not a `<si`
         raise Declined("shared strings in another form")
-    _items_in_order(xml, root)
+    _items_in_order(xml, start)
     out: list[str | None] = []
     escaped: list[tuple[int, _Escaped]] = []
-    for preserve, raw, other in _SI.findall(xml, root):
+    for preserve, raw, other in _SI.findall(xml, start):
         text: str | _Escaped | None = None
         if not other:
             try:
@@ -188,13 +195,13 @@ def sst(xml: bytes) -> list[str | None]:
     return out
 
 
-def _plain_items(xml: bytes, root: int) -> list[str | None] | None:
+def _plain_items(xml: bytes, start: int) -> list[str | None] | None:
     """The shared strings when every item is one plain run (as Excel and LibreOffice write text
     without formatting), read at once: the items found must cover all that lies between the
     root's tags (so nothing else is there: no comment, CDATA, instruction, prefix or namespace),
     and their texts are decoded together. None when any item is in another form, or any text is
     one that `xml_text` declines: then each item is read alone, to say which."""
-    start, end = xml.find(b">", root) + 1, xml.rfind(b"</sst>")
+    end = xml.rfind(b"</sst>")
     if end < start or xml[end + 6 :].strip():
         return None
     body = xml[start:end]
@@ -223,16 +230,19 @@ def _plain_items(xml: bytes, root: int) -> list[str | None] | None:
     return out
 
 
+_SST_TAG: Final = re.compile(rb'<sst(?:\s+[\w:.-]+="[^"<>]*")*\s*(/)?>')
+"""The table's start tag, its attributes written name="value" (no < or > in a value): the
+items begin where it ends."""
 _PLAIN_ITEM: Final = re.compile(rb'<si><t( xml:space="preserve")?>([^<]*)</t></si>')
 """One plain item: groups 1 preserve, 2 its text. Its length is its text's and these:"""
 _PLAIN_ITEM_SIZE: Final = len(b"<si><t></t></si>")
 _PRESERVE_SIZE: Final = len(b' xml:space="preserve"')
 
 
-def _items_in_order(xml: bytes, root: int) -> None:
+def _items_in_order(xml: bytes, start: int) -> None:
     """Declined unless the items follow one another (none inside another, none after the table,
     no other element named si…): then the n-th `<si` is the n-th item, as readers count."""
-    first, last = xml.find(b"<si", root), xml.rfind(b"</si>")
+    first, last = xml.find(b"<si", start), xml.rfind(b"</si>")
     if first < 0:
         return
     pieces = xml[first:last].split(b"</si>")
