@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 from typing import Final
 
 LARGEST: Final = Decimal(10) ** 15
@@ -28,19 +29,12 @@ def plain(value: Decimal) -> str:
 
 def vn_number(value: Decimal, precision: int | None = None) -> str:
     """A number as Vietnamese text writes it: decimal comma, thousands with a dot (1.234,5)."""
-    key = (value, value.is_signed(), precision)  # equal values write alike, but for -0
-    text = _WRITTEN.get(key)
-    if text is None:
-        if len(_WRITTEN) >= _WRITTEN_SIZE:
-            _WRITTEN.clear()
-        text = _WRITTEN[key] = _vn_number(value, precision)
-    return text
+    return _written(value, value.is_signed(), precision)  # equal values write alike, but -0
 
 
-_WRITTEN: dict[tuple[Decimal, bool, int | None], str] = {}
-"""Figures written already: the reports of a batch write the same few thousand figures (10,00,
-9,50…) tens of thousands of times."""
-_WRITTEN_SIZE: Final = 16_384
+@lru_cache(maxsize=16_384)  # a batch's reports write the same figures many thousand times
+def _written(value: Decimal, _signed: bool, precision: int | None) -> str:
+    return _vn_number(value, precision)
 
 
 def _vn_number(value: Decimal, precision: int | None) -> str:

@@ -207,19 +207,13 @@ def _read_number(value: Any, slot: Slot) -> tuple[Decimal | Problem | None, Msg 
 def number_of(value: Any) -> Decimal | None:
     """An int or float cell value as Decimal; None for anything else (text, dates, booleans)."""
     if type(value) is float and value:  # 0.0 and -0.0 are equal keys: not remembered
-        try:
-            return _NUMBERS[value]
-        except KeyError:
-            if len(_NUMBERS) >= _NUMBERS_SIZE:
-                _NUMBERS.clear()
-            found = _NUMBERS[value] = _number_of(value)
-            return found
+        return _float_number(value)
     return _number_of(value)
 
 
-_NUMBERS: dict[float, Decimal | None] = {}
-"""Cell values read already: every sheet holds the same maxima and many of the same values."""
-_NUMBERS_SIZE = 8192
+@lru_cache(maxsize=8192)  # every sheet holds the same maxima and many of the same values
+def _float_number(value: float) -> Decimal | None:
+    return _number_of(value)
 
 
 def _number_of(value: Any) -> Decimal | None:

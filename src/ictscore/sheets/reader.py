@@ -217,11 +217,6 @@ def _read_native(shown: str, inspected: Inspected) -> SheetData:
     return _parse_rows(shown, rows, meta, formulas)
 
 
-_KEYWORDS = layout.KEYWORDS_TAG
-_CORE_READ = layout.KEYWORDS_READ
-"""Bytes of docProps/core.xml read for its keywords (the part is a few hundred bytes)."""
-
-
 def _keywords(inspected: Inspected) -> str:
     """The keywords of a zipped workbook's document properties ("" if none): where ictscore's
     writers mark their own outputs (layout.OWN_OUTPUT_KEYWORDS)."""
@@ -232,10 +227,10 @@ def _keywords(inspected: Inspected) -> str:
                 if "docProps/core.xml" not in archive.namelist():
                     return ""
                 with archive.open("docProps/core.xml") as part:
-                    head = part.read(_CORE_READ)
+                    head = part.read(layout.KEYWORDS_READ)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):  # the file check passed it
             return ""
-    found = _KEYWORDS.search(head[:_CORE_READ])
+    found = layout.KEYWORDS_TAG.search(head[: layout.KEYWORDS_READ])
     return _unescaped(found.group(1)) if found else ""
 
 

@@ -55,8 +55,6 @@ def plain_root(xml: bytes, root: bytes, body: bool = True) -> int:
 
 # --- text ---------------------------------------------------------------------------------------
 
-_EDGE_SPACE: Final = " \t\n\r"
-
 
 @dataclass(frozen=True, slots=True)
 class _Escaped:
@@ -87,9 +85,13 @@ def xml_text(raw: bytes, preserve: bool = True) -> str | _Escaped:
 def _untrimmed(text: str) -> str:
     """Without xml:space="preserve", readers trim a run's edges (and not all alike): a run
     that has spaces to trim is declined."""
-    if text and (text[0] in _EDGE_SPACE or text[-1] in _EDGE_SPACE):
+    if _trimmable(text):
         raise Declined("a text run whose edge spaces a reader trims")
     return text
+
+
+def _trimmable(text: str) -> bool:
+    return bool(text) and (text[0] in " \t\n\r" or text[-1] in " \t\n\r")  # edge spaces
 
 
 def unescape(texts: list[_Escaped]) -> list[str]:
@@ -225,7 +227,7 @@ def _plain_items(xml: bytes, start: int) -> list[str | None] | None:
     except (Declined, UnicodeDecodeError):
         return None
     for (keep, _), text in zip(items, out, strict=True):
-        if not keep and text and (text[0] in _EDGE_SPACE or text[-1] in _EDGE_SPACE):
+        if not keep and _trimmable(text or ""):
             return None  # a run whose edge spaces a reader trims: each item alone says which
     return out
 
@@ -444,8 +446,8 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
                 escaped.append((row, column, value))
             else:
                 value = text.decode()
-                if not preserve and value and (value[0] in _EDGE_SPACE or value[-1] in _EDGE_SPACE):
-                    raise Declined("a text run whose edge spaces a reader trims")
+                if not preserve:
+                    _untrimmed(value)
         else:
             value = _other(kind, v, saved, inline, preserve, text)
             if value is _EMPTY:

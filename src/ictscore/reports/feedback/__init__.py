@@ -16,6 +16,7 @@ Issue messages shown to units come from the message catalogue (i18n.py, gettext)
 from __future__ import annotations
 
 import bisect
+import io
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -106,9 +107,10 @@ def feedback_workbook(
     them already; `previous`: the unit's result last year."""
     wb = None
     if unit.file and Path(unit.file).suffix.lower() in (".xlsx", ".xlsm"):
-        try:  # every file check first: grading unpacked only the parts it reads
-            inspect_file(read_input(unit.file, MAX_FILE_BYTES, "score sheet"), CellRef(unit.file))
-            wb = openpyxl.load_workbook(unit.file, keep_vba=False)
+        try:  # every file check first (grading unpacked only the parts it reads), then
+            data = read_input(unit.file, MAX_FILE_BYTES, "score sheet")  # the bytes checked
+            inspect_file(data, CellRef(unit.file))  # are the bytes openpyxl reads
+            wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=False)
         except Exception:  # noqa: BLE001 - unreadable by openpyxl: the profile alone
             wb = None
     if wb is not None:
