@@ -672,6 +672,93 @@ def _no_failure(*_: Any) -> WorkbookError:
     raise AssertionError("no cell here is beyond the limits")
 
 
+_TOKEN_PIECES = st.sampled_from(
+    [  # cells and rows in the form read, and what is not (each a place a pass could go wrong)
+        '<c r="{c}"><v>{n}</v></c>',
+        '<c r="{c}" s="2"/>',
+        '<c r="{c}" t="s"/>',
+        '<c r="{c}" s="1" t="n" />',
+        '<c r="{c}" t="inlineStr"><is><t>x{n}</t></is></c>',
+        '<c r="{c}"><f>1+1</f><v>{n}</v></c>',
+        '<c r="{c}"></c>',
+        '<row r="{n}">',
+        "<row>",
+        '<row r="{n}" spans="1:3"/>',
+        "</row>",
+        "<!--{n}-->",
+        "<![CDATA[{n}]]>",
+        '<x:c r="{c}"><x:v>{n}</x:v></x:c>',
+        "\r",
+        " ",
+        '<c r="{c}"><v>{n}</v></c >',
+        '<c r="{c}" t="s"><v>0</v></c>',
+        "<?pi {n}?>",
+    ]
+)
+
+
+@given(st.lists(_TOKEN_PIECES, max_size=12))
+def test_one_pass_declines_what_is_not_in_the_form_and_reads_the_rest(pieces: list[str]) -> None:
+    """The scan checks the form as it reads (`_TOKENS`): a sheetData not wholly in the form
+    (`_SHEET_DATA_FORM`) is declined wherever the odd piece is; one in the form is read cell for
+    cell as a separate check and read would (here each cell a column further, so in order)."""
+    region = "".join(p.format(c=f"{_letters(i + 1)}1", n=i) for i, p in enumerate(pieces))
+    xml = f'<worksheet xmlns="{_MAIN}"><sheetData>{region}</sheetData></worksheet>'.encode()
+    in_form = xlsx_parts._SHEET_DATA_FORM.fullmatch(region.encode()) is not None
+    event(f"in the form: {in_form}")
+    try:
+        found: Any = xlsx_parts.scan(xml, "p", lambda: ["s"], list, _no_failure, 999).rows
+    except xlsx_parts.Declined:
+        found = "declined"
+    if not in_form:
+        assert found == "declined"
+        return
+    valued = re.compile(xlsx_parts._CELL_START + xlsx_parts._CELL_CONTENT)
+    held = [m for m in valued.finditer(region.encode()) if m[7] or m[8]]  # a value, inline text
+    assert found == ([_row(held)] if held else [])
+
+
+def _row(cells: list[re.Match[bytes]]) -> list[Any]:
+    """The row of `cells` (all in row 1) as the reader places them: each at its column."""
+    row: list[Any] = []
+    for m in cells:
+        column = xlsx_parts._COLUMNS[m[1]]
+        row.extend([""] * (column - 1 - len(row)))
+        row.append("s" if m[4] == b"s" else m[10].decode() if m[8] else float(m[7]))
+    return row
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def test_a_part_out_of_the_form_is_declined_even_beyond_the_limits() -> None:
+    """A cell beyond the limits is refused (`too-large`) only in a part in the form read here;
+    in any other the part is declined, and python-calamine's reading (after every check) says
+    what is wrong, as it did when the form was checked first."""
+    far = b'<row r="9000"><c r="A9000"><v>1</v></c></row>'
+    for odd in (b"<!--x-->", b"\r"):
+        xml = b'<worksheet xmlns="%s"><sheetData>%s%s</sheetData></worksheet>' % (
+            _MAIN.encode(),
+            far,
+            odd,
+        )
+        with pytest.raises(xlsx_parts.Declined):
+            xlsx_parts.scan(xml, "p", list, list, _fail, 999)
+    xml = b'<worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (_MAIN.encode(), far)
+    with pytest.raises(WorkbookError) as raised:
+        xlsx_parts.scan(xml, "p", list, list, _fail, 999)
+    assert raised.value.code == IssueCode.TOO_LARGE
+
+
+def _fail(message: Any, code: IssueCode = IssueCode.UNREADABLE_FILE) -> WorkbookError:
+    return WorkbookError(CellRef("f.xlsx"), message, code=code)
+
+
 def test_an_empty_table_of_shared_strings_is_read_as_one() -> None:
     """`<sst …/>` holds no string; anything after it is not read as one."""
     empty = b'<?xml version="1.0"?>\n<sst xmlns="%s" count="0" uniqueCount="0"/>' % _MAIN.encode()

@@ -32,7 +32,7 @@ from ictscore.issues import CellRef, IssueCode
 from ictscore.messages import Msg
 from ictscore.sheets import filecheck, layout
 from ictscore.sheets.xlsx_parts import Declined as Declined
-from ictscore.sheets.xlsx_parts import Grid, plain_root, plain_text, scan, sst, strict_attrs, styles
+from ictscore.sheets.xlsx_parts import Grid, plain_root, plain_text, scan, sst, strict_attrs
 
 _WORKSHEET_TYPE: Final = "/worksheet"
 """How a worksheet relationship's Type ends (transitional and strict)."""
@@ -115,7 +115,7 @@ class Book:
         return self._dates
 
 
-# --- workbook.xml and its relationships -------------------------------------------------------
+# --- workbook.xml and its relationships -----------------------------------------------------------
 
 _SHEET_TAG: Final = re.compile(rb"<sheet\s[^<>]*>")
 _REL_TAG: Final = re.compile(rb"<Relationship\s[^<>]*>")
@@ -196,4 +196,53 @@ def _relationships(xml: bytes) -> dict[str, tuple[str, str]]:
             raise Declined("a relationship in another form")
         path = plain_text(target)
         out[_ascii(rid)] = (_ascii(kind), path[1:] if path.startswith("/") else f"xl/{path}")
+    return out
+
+
+# --- styles ---------------------------------------------------------------------------------------
+
+_XF: Final = re.compile(rb"<xf[\s/>][^<>]*")
+_NUM_FMT: Final = re.compile(rb"<numFmt[\s/>][^<>]*")
+_NUMBER_FORMATS: Final = frozenset({*range(0, 14), *range(37, 45), 48, 49})
+"""Built-in number formats that show no date or time (General, 0.00, 0%, # ?/?, accounting,
+@): any other built-in id may be a date or time, and a reader turns its numbers into dates."""
+_PLAIN_CODE: Final = re.compile(
+    r'(?:[0#?.,%@ ;()+-]|E[+-]|e[+-]|"[^"\\_]*"|\[(?:Red|Black|Blue|Green|White|Yellow|Cyan|'
+    r"Magenta|Color[0-9]{1,2}|[<>=]{1,2}-?[0-9.]{1,12})\])*+",
+    re.IGNORECASE,
+)
+"""A number format code that plainly shows a number: digit placeholders, separators, percent,
+an exponent, text in quotes, colours and conditions. Any other code (a letter, a backslash or
+underscore escape, an elapsed time [h], A/P, a locale) may show a date or time to a reader."""
+_STYLE_PREFIXED: Final = re.compile(rb"</?[A-Za-z_][\w.-]*:(?:styleSheet|numFmts?|cellXfs|xf)\b")
+
+
+def styles(xml: bytes) -> list[bool]:
+    """For each cell style (cellXfs, by index): whether a number in it may be shown as a date
+    or time (conservatively: any format that is not plainly a number). Declined for styles
+    written in another form (prefixes, attributes otherwise than name="value", no cellXfs)."""
+    plain_root(xml, b"styleSheet")
+    if _STYLE_PREFIXED.search(xml) or xml.count(b"<cellXfs") != 1:
+        raise Declined("styles in another form")
+    start = xml.find(b"<cellXfs")
+    block = xml.find(b"<numFmts>") if b"<numFmts>" in xml else xml.find(b"<numFmts ")
+    end = xml.find(b"</numFmts>", block) if block >= 0 else -1
+    formats = _NUM_FMT.findall(xml, block, end) if 0 <= block < end < start else []
+    if len(formats) != xml.count(b"<numFmt ") + xml.count(b"<numFmt/"):
+        raise Declined("a number format outside the number formats, or after the styles")
+    custom: dict[int, bool] = {}
+    for tag in formats:
+        attrs = strict_attrs(tag)
+        number, code = attrs.get(b"numFmtId"), attrs.get(b"formatCode")
+        if number is None or code is None or not number.isdigit() or len(number) > 6:
+            raise Declined("a number format in another form")
+        text = plain_text(code)
+        custom[int(number)] = text.lower() != "general" and _PLAIN_CODE.fullmatch(text) is None
+    out: list[bool] = []
+    for tag in _XF.findall(xml, start, xml.find(b"</cellXfs>", start)):
+        number = strict_attrs(tag).get(b"numFmtId", b"0")
+        if not number.isdigit() or len(number) > 6:
+            raise Declined("a cell style in another form")
+        n = int(number)
+        out.append(custom.get(n, n not in _NUMBER_FORMATS))
     return out

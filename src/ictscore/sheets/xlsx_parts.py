@@ -53,7 +53,7 @@ def plain_root(xml: bytes, root: bytes, body: bool = True) -> int:
     return at
 
 
-# --- text ---------------------------------------------------------------------------------------
+# --- text -----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +146,7 @@ _ESCAPE: Final = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 _ESCAPE_TEXT: Final = re.compile(r"_x[0-9A-Fa-f]{4}_")
 
 
-# --- shared strings and styles ------------------------------------------------------------------
+# --- shared strings -------------------------------------------------------------------------------
 
 
 def sst(xml: bytes) -> list[str | None]:
@@ -271,53 +271,6 @@ _SI: Final = re.compile(
 """A shared string written plainly: groups 1 preserve, 2 its text; any other item: group 3."""
 
 
-_XF: Final = re.compile(rb"<xf[\s/>][^<>]*")
-_NUM_FMT: Final = re.compile(rb"<numFmt[\s/>][^<>]*")
-_NUMBER_FORMATS: Final = frozenset({*range(0, 14), *range(37, 45), 48, 49})
-"""Built-in number formats that show no date or time (General, 0.00, 0%, # ?/?, accounting,
-@): any other built-in id may be a date or time, and a reader turns its numbers into dates."""
-_PLAIN_CODE: Final = re.compile(
-    r'(?:[0#?.,%@ ;()+-]|E[+-]|e[+-]|"[^"\\_]*"|\[(?:Red|Black|Blue|Green|White|Yellow|Cyan|'
-    r"Magenta|Color[0-9]{1,2}|[<>=]{1,2}-?[0-9.]{1,12})\])*+",
-    re.IGNORECASE,
-)
-"""A number format code that plainly shows a number: digit placeholders, separators, percent,
-an exponent, text in quotes, colours and conditions. Any other code (a letter, a backslash or
-underscore escape, an elapsed time [h], A/P, a locale) may show a date or time to a reader."""
-_STYLE_PREFIXED: Final = re.compile(rb"</?[A-Za-z_][\w.-]*:(?:styleSheet|numFmts?|cellXfs|xf)\b")
-
-
-def styles(xml: bytes) -> list[bool]:
-    """For each cell style (cellXfs, by index): whether a number in it may be shown as a date
-    or time (conservatively: any format that is not plainly a number). Declined for styles
-    written in another form (prefixes, attributes otherwise than name="value", no cellXfs)."""
-    plain_root(xml, b"styleSheet")
-    if _STYLE_PREFIXED.search(xml) or xml.count(b"<cellXfs") != 1:
-        raise Declined("styles in another form")
-    start = xml.find(b"<cellXfs")
-    block = xml.find(b"<numFmts>") if b"<numFmts>" in xml else xml.find(b"<numFmts ")
-    end = xml.find(b"</numFmts>", block) if block >= 0 else -1
-    formats = _NUM_FMT.findall(xml, block, end) if 0 <= block < end < start else []
-    if len(formats) != xml.count(b"<numFmt ") + xml.count(b"<numFmt/"):
-        raise Declined("a number format outside the number formats, or after the styles")
-    custom: dict[int, bool] = {}
-    for tag in formats:
-        attrs = strict_attrs(tag)
-        number, code = attrs.get(b"numFmtId"), attrs.get(b"formatCode")
-        if number is None or code is None or not number.isdigit() or len(number) > 6:
-            raise Declined("a number format in another form")
-        text = plain_text(code)
-        custom[int(number)] = text.lower() != "general" and _PLAIN_CODE.fullmatch(text) is None
-    out: list[bool] = []
-    for tag in _XF.findall(xml, start, xml.find(b"</cellXfs>", start)):
-        number = strict_attrs(tag).get(b"numFmtId", b"0")
-        if not number.isdigit() or len(number) > 6:
-            raise Declined("a cell style in another form")
-        n = int(number)
-        out.append(custom.get(n, n not in _NUMBER_FORMATS))
-    return out
-
-
 _ATTR: Final = re.compile(rb'\s([\w.:-]+)="([^"<>]*)"')
 _STRICT_TAG: Final = re.compile(rb'<[\w:]+(?: [\w:.-]+="[^"<>]*")*+ ?/?>?')
 
@@ -332,7 +285,7 @@ def strict_attrs(tag: bytes) -> dict[bytes, bytes]:
     return attrs
 
 
-# --- worksheets ---------------------------------------------------------------------------------
+# --- worksheets -----------------------------------------------------------------------------------
 
 _CELL_START: Final = (
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,6})")?+(?: t="([a-zA-Z]{1,9})")?+'
@@ -345,17 +298,24 @@ _CELL_CONTENT: Final = (
 )
 """Possessive throughout (`*+`, `?+`): nothing is matched in two ways, so no match backtracks
 (and each part of a cell can be matched in only one way: the two patterns below agree)."""
-_VALUED: Final = re.compile(_CELL_START + _CELL_CONTENT)
-"""A cell that may hold something, as spreadsheet programs write it: groups 1 column, 2 row,
-3 style, 4 type, 5 the formula, 6 the value element, 7 its text, 8 the inline string element,
-9 its preserve attribute, 10 its text. (`<c r="A1" s="2"/>` holds nothing: not matched.)"""
+_ROW_TAGS: Final = rb'<row(?: r="[1-9][0-9]{0,6}")?+(?: (?!r=)[\w:.-]+="[^"<>]*")*+\s*+/?>|</row>'
+_TOKENS: Final = re.compile(
+    _CELL_START + rb"(?:(\s*+/>)|" + _CELL_CONTENT + b")|" + _ROW_TAGS + rb"|([\s\S])"
+)
+"""sheetData's content, token by token: a cell (groups 1 column, 2 row, 3 style, 4 type; 5 set
+if it holds nothing, `<c r="A1" s="2"/>`; 6 the formula, 7 the value element, 8 its text, 9 the
+inline string element, 10 its preserve attribute, 11 its text), a row's tag (no group set), or
+group 12: a character that begins none of them (anything else: a comment, CDATA, an
+instruction, a prefixed element, a carriage return), and the part is declined. What findall
+takes at each place is what `_SHEET_DATA_FORM` takes there: one pass both checks and reads."""
 _SHEET_DATA_FORM: Final = re.compile(
     rb"(?:"
     + re.sub(rb"\((?!\?)", b"(?:", _CELL_START + rb"(?:\s*+/>|" + _CELL_CONTENT + b")")
-    + rb'|<row(?: r="[1-9][0-9]{0,6}")?+(?: (?!r=)[\w:.-]+="[^"<>]*")*+\s*+/?>|</row>)*+'
+    + b"|"
+    + _ROW_TAGS
+    + rb")*+"
 )
-"""sheetData's content, all of it: rows and cells in the form above, nothing else (so no
-comment, CDATA, instruction, prefixed element or carriage return)."""
+"""sheetData's content, all of it, in the form above (asked only before refusing a part)."""
 _NUMBER: Final = re.compile(rb"-?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][-+]?+[0-9]++)?+")
 """A number as readers parse it ("12", "-0.5", ".5", "5.", "1E+20"); possessive: linear."""
 _SHEET_DATA: Final = re.compile(rb"<sheetData\s*(/)?>")
@@ -368,7 +328,7 @@ _COLUMNS: Final = {
 """A column's letters → its number, A to ZZ (beyond: computed)."""
 
 
-def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
+def scan(
     xml: bytes,
     part: str,
     strings: Callable[[], list[str | None]],
@@ -376,15 +336,30 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     fail: Callable[..., WorkbookError],
     max_rows: int,
 ) -> Grid:
-    """A worksheet part's cells. The whole of its sheetData is checked to be in the form read
-    here (one regular expression, possessive: linear), then the cells that hold something (a
-    value or a formula) are read in one pass that also checks their order and their extent
-    (refused beyond the limits). A cell that holds nothing is no reader's concern; text that is
-    not UTF-8 raises UnicodeDecodeError, which sends the file to python-calamine as a refusal
-    does (reader.read_workbook)."""
+    """A worksheet part's cells. Its sheetData is read token by token (`_TOKENS`, possessive:
+    linear), in one pass that checks that it is all in the form read here, reads the cells that
+    hold something (a value or a formula), and checks their order and their extent (refused
+    beyond the limits, if in that form). A cell that holds nothing is no reader's concern; text
+    that is not UTF-8 raises UnicodeDecodeError, which sends the file to python-calamine as a
+    refusal does (reader.read_workbook)."""
     region = _sheet_data(xml)
-    if _SHEET_DATA_FORM.fullmatch(region) is None:
-        raise Declined("sheetData in another form")
+    try:
+        return _scan(region, xml, part, strings, dates, fail, max_rows)
+    except WorkbookError:  # said only of a part in the form read here: others are declined
+        if _SHEET_DATA_FORM.fullmatch(region) is None:
+            raise Declined("sheetData in another form") from None
+        raise
+
+
+def _scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
+    region: bytes,
+    xml: bytes,
+    part: str,
+    strings: Callable[[], list[str | None]],
+    dates: Callable[[], list[bool]],
+    fail: Callable[..., WorkbookError],
+    max_rows: int,
+) -> Grid:
     if _FAR.search(region) is not None:  # even a cell that holds nothing: as filecheck measures
         rows, columns = filecheck.extent(xml)
         if rows > max_rows or columns > filecheck.MAX_COLUMNS:
@@ -399,9 +374,15 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     plain_styles: set[bytes] = set()
     last_digits, row = b"", 0
     column_of, max_columns = _COLUMNS, filecheck.MAX_COLUMNS
-    for letters, digits, style, kind, formula, v, saved, inline, preserve, text in _VALUED.findall(
-        region
-    ):
+    for (
+        letters, digits, style, kind, closed, formula, v, saved, inline, preserve, text, other
+    ) in _TOKENS.findall(region):  # fmt: skip
+        if not letters:  # a row's tag, or what begins no token
+            if other:
+                raise Declined("sheetData in another form")
+            continue
+        if closed:  # a cell that holds nothing
+            continue
         column = column_of.get(letters) or filecheck.column_number(letters)
         if digits != last_digits:  # a row's number is read once (its cells follow one another)
             row = int(digits)
