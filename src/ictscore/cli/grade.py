@@ -307,9 +307,11 @@ def _check_feedback(feedback: Path | None, folder: Path, force: bool) -> None:
 
 def _load_previous(path: Path | None) -> dict[str, Any] | None:
     """Last year's results file, read and checked before any sheet is graded."""
-    from ictscore.reports.compare import load_results
+    if path is None:
+        return None
+    from ictscore.reports.compare import load_results  # only then: it takes a while to import
 
-    return None if path is None else load_results(path)
+    return load_results(path)
 
 
 def _write_feedback(
