@@ -225,9 +225,9 @@ def _ranked(rubric: Rubric, results: list[UnitResult]) -> tuple[UnitResult, ...]
     for r in results:
         reason = rubric.unranked_reason(r.code)
         if r.status is Status.GRADED and reason is not None:
-            r = dataclasses.replace(r, unranked=reason)
+            r = r.replaced(unranked=reason)
         elif r.status is Status.GRADED:
-            r = dataclasses.replace(r, rank=ranks[r.code], parent_rank=parent_ranks.get(r.code))
+            r = r.replaced(rank=ranks[r.code], parent_rank=parent_ranks.get(r.code))
         final.append(r)
     final.sort(
         key=lambda r: (

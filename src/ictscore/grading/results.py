@@ -282,6 +282,19 @@ class UnitResult:
         if not isinstance(self.inputs, Inputs):
             object.__setattr__(self, "inputs", Inputs(self.inputs))
 
+    def replaced(self, **changes: Any) -> UnitResult:
+        """`dataclasses.replace(self, **changes)` in a third of its time (a batch makes tens of
+        thousands): the fields not changed are taken as they are held, the mappings among the
+        changed ones held as `__post_init__` holds them."""
+        if not changes.keys() <= _FIELDS:
+            raise TypeError(f"not fields of UnitResult: {sorted(changes.keys() - _FIELDS)}")
+        new = object.__new__(UnitResult)
+        for name, get, put in _SLOTS:
+            put(new, changes[name] if name in changes else get(self))
+        if not _HELD.isdisjoint(changes):
+            new.__post_init__()
+        return new
+
     @classmethod
     def of(
         cls,
@@ -319,6 +332,13 @@ _KEYED_FIELDS = (
     "appraisal",
     "not_applicable",
 )
+_FIELDS = frozenset(UnitResult.__dataclass_fields__)
+_HELD = frozenset((*_KEYED_FIELDS, "inputs"))
+_SLOTS = tuple(
+    (name, (slot := getattr(UnitResult, name)).__get__, slot.__set__)
+    for name in UnitResult.__dataclass_fields__
+)
+"""Each field's name and how to read and set it (its slot's, past the frozen class's guard)."""
 
 
 @dataclass(frozen=True)

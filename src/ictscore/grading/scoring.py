@@ -13,7 +13,6 @@ The rounding, boundary and tie rules live here and only here:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -208,8 +207,7 @@ def finish(
         points = changes.get("points", result.points)
         totals = total_up(rubric, result.group, points, frozenset(result.not_applicable))
     band = classify(totals.total, rubric.bands)
-    return dataclasses.replace(
-        result,
+    return result.replaced(
         **{
             "subtotals": totals.subtotals,
             "total": totals.total,

@@ -69,7 +69,7 @@ def grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | No
     result, checked = graded
     capped = cap_issues(result.issues)
     if len(capped) != len(result.issues):
-        result = dataclasses.replace(result, issues=capped)
+        result = result.replaced(issues=capped)
     return result, checked
 
 
@@ -123,8 +123,8 @@ def _grade_unit(rubric: Rubric, sheet: SheetData) -> tuple[UnitResult, bool] | N
         return UnitResult.of(unit, Status.INVALID, sheet.file, tuple(pre)), True
     result = evaluate_sheet(rubric, sheet, unit)
     if pre:
-        result = dataclasses.replace(result, issues=(*pre, *result.issues))
-    return (dataclasses.replace(result, verified=True) if verified else result), True
+        result = result.replaced(issues=(*pre, *result.issues))
+    return (result.replaced(verified=True) if verified else result), True
 
 
 def check_token(meta: Mapping[str, str], where: CellRef) -> tuple[bool, list[Issue]]:
@@ -217,8 +217,7 @@ def with_roster(rubric: Rubric, result: UnitResult, roster: Roster) -> UnitResul
         )
         pre.extend(_group_issues(rubric, listed, where))
         return UnitResult.of(listed, Status.INVALID, result.file, tuple(pre), verified=verified)
-    return dataclasses.replace(
-        result,
+    return result.replaced(
         code=listed.code,
         name=listed.name,
         group=listed.group,

@@ -7,7 +7,6 @@ are compared with them and a difference is a warning, never a source of points.
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -75,7 +74,7 @@ def evaluate_sheet(rubric: Rubric, sheet: SheetData, unit: Unit) -> UnitResult:
     cached = _cached_mismatches(rubric, sheet, by_id, finished, set(scored.measures))
     if not result.pending:
         result = finished
-    return dataclasses.replace(result, issues=(*result.issues, *cached)) if cached else result
+    return result.replaced(issues=(*result.issues, *cached)) if cached else result
 
 
 def _stray_rows(

@@ -15,7 +15,6 @@ grades each sheet where it is read (units.grade_unit) and keeps only the unit's 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import faulthandler
 import functools
 import gc
@@ -216,8 +215,7 @@ def compact(result: UnitResult, shared: dict[Any, Any]) -> UnitResult:
 
     inputs = result.inputs
     assert isinstance(inputs, Inputs)
-    return dataclasses.replace(
-        result,
+    return result.replaced(
         code=sys.intern(result.code),
         group=sys.intern(result.group),
         parent=sys.intern(result.parent) if result.parent else None,
