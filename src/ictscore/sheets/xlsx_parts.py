@@ -328,7 +328,7 @@ _COLUMNS: Final = {
 """A column's letters → its number, A to ZZ (beyond: computed)."""
 
 
-def scan(
+def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     xml: bytes,
     part: str,
     strings: Callable[[], list[str | None]],
@@ -344,109 +344,98 @@ def scan(
     refusal does (reader.read_workbook)."""
     region = _sheet_data(xml)
     try:
-        return _scan(region, xml, part, strings, dates, fail, max_rows)
+        if _FAR.search(region) is not None:  # even a cell that holds nothing: as filecheck measures
+            rows, columns = filecheck.extent(xml)
+            if rows > max_rows or columns > filecheck.MAX_COLUMNS:
+                raise _too_far(fail, part, xml, max_rows)
+        grid: list[list[Any]] = []
+        formulas: dict[str, str] = {}
+        last_row, last_column = -1, 0  # -1: the first cell starts a row, even a row 0
+        line: list[Any] = []
+        table: list[str | None] | None = None
+        shows_dates: list[bool] | None = None
+        escaped: list[tuple[int, int, _Escaped]] = []
+        plain_styles: set[bytes] = set()
+        last_digits, row = b"", 0
+        column_of, max_columns = _COLUMNS, filecheck.MAX_COLUMNS
+        for (
+            letters, digits, style, kind, closed, formula, v, saved, inline, preserve, text, other
+        ) in _TOKENS.findall(region):  # fmt: skip
+            if not letters:  # a row's tag, or what begins no token
+                if other:
+                    raise Declined("sheetData in another form")
+                continue
+            if closed:  # a cell that holds nothing
+                continue
+            column = column_of.get(letters) or filecheck.column_number(letters)
+            if digits != last_digits:  # a row's number is read once (its cells follow one another)
+                row = int(digits)
+                if row != last_row:
+                    if row < last_row:
+                        raise Declined("a cell out of order")
+                    if row > max_rows:
+                        raise _too_far(fail, part, xml, max_rows)
+                    if row == 0:
+                        raise Declined("a cell in row 0")
+                    last_row, last_column = row, 0
+                elif column <= last_column:  # the same row written otherwise ("01")
+                    raise Declined("a cell out of order")
+                last_digits = digits
+            elif column <= last_column:
+                raise Declined("a cell out of order")
+            last_column = column
+            if column > max_columns:
+                raise _too_far(fail, part, xml, max_rows)
+            if inline and (kind != b"inlineStr" or v):
+                raise Declined("an inline string outside an inline string cell, or with a value")
+            if formula and (kind == b"e" or not saved.strip()):  # as reader._formula_problems
+                key = (letters + digits).decode()
+                formulas[key] = saved.decode("utf-8", "replace") if saved.strip() else ""
+            if kind == b"s":
+                if table is None:
+                    table = strings()
+                value: Any = _shared(saved, table)
+            elif not kind or kind == b"n":
+                if not saved:
+                    if inline:
+                        raise Declined("inline text in a number cell")
+                    continue  # no value: counted nowhere
+                if style not in plain_styles:
+                    if shows_dates is None:
+                        shows_dates = dates()
+                    plain_styles.add(_plain_style(style, shows_dates))
+                value = float(saved) if saved.isdigit() and len(saved) < 400 else _number(saved)
+            elif kind == b"inlineStr" and inline and not v and b"_x" not in text:
+                if b"&" in text:  # the common text cells, as xml_text would read them
+                    value = _Escaped(text, bool(preserve))
+                    escaped.append((row, column, value))
+                else:
+                    value = text.decode()
+                    if not preserve:
+                        _untrimmed(value)
+            else:
+                value = _other(kind, v, saved, inline, preserve, text)
+                if value is _EMPTY:
+                    continue
+                if type(value) is _Escaped:
+                    escaped.append((row, column, value))
+            if len(grid) < row:
+                grid.extend([] for _ in range(row - len(grid)))
+                line = grid[-1]
+            if len(line) < column - 1:
+                line.extend([""] * (column - 1 - len(line)))
+            line.append(value)
+        if escaped:  # the texts with entities or references, decoded together
+            for (row, column, _), decoded in zip(
+                escaped, unescape([e for _, _, e in escaped]), strict=True
+            ):
+                grid[row - 1][column - 1] = decoded
+        return Grid(grid, formulas)
+
     except WorkbookError:  # said only of a part in the form read here: others are declined
         if _SHEET_DATA_FORM.fullmatch(region) is None:
             raise Declined("sheetData in another form") from None
         raise
-
-
-def _scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
-    region: bytes,
-    xml: bytes,
-    part: str,
-    strings: Callable[[], list[str | None]],
-    dates: Callable[[], list[bool]],
-    fail: Callable[..., WorkbookError],
-    max_rows: int,
-) -> Grid:
-    if _FAR.search(region) is not None:  # even a cell that holds nothing: as filecheck measures
-        rows, columns = filecheck.extent(xml)
-        if rows > max_rows or columns > filecheck.MAX_COLUMNS:
-            raise _too_far(fail, part, xml, max_rows)
-    grid: list[list[Any]] = []
-    formulas: dict[str, str] = {}
-    last_row, last_column = -1, 0  # -1: the first cell starts a row, even a row 0
-    line: list[Any] = []
-    table: list[str | None] | None = None
-    shows_dates: list[bool] | None = None
-    escaped: list[tuple[int, int, _Escaped]] = []
-    plain_styles: set[bytes] = set()
-    last_digits, row = b"", 0
-    column_of, max_columns = _COLUMNS, filecheck.MAX_COLUMNS
-    for (
-        letters, digits, style, kind, closed, formula, v, saved, inline, preserve, text, other
-    ) in _TOKENS.findall(region):  # fmt: skip
-        if not letters:  # a row's tag, or what begins no token
-            if other:
-                raise Declined("sheetData in another form")
-            continue
-        if closed:  # a cell that holds nothing
-            continue
-        column = column_of.get(letters) or filecheck.column_number(letters)
-        if digits != last_digits:  # a row's number is read once (its cells follow one another)
-            row = int(digits)
-            if row != last_row:
-                if row < last_row:
-                    raise Declined("a cell out of order")
-                if row > max_rows:
-                    raise _too_far(fail, part, xml, max_rows)
-                if row == 0:
-                    raise Declined("a cell in row 0")
-                last_row, last_column = row, 0
-            elif column <= last_column:  # the same row written otherwise ("01")
-                raise Declined("a cell out of order")
-            last_digits = digits
-        elif column <= last_column:
-            raise Declined("a cell out of order")
-        last_column = column
-        if column > max_columns:
-            raise _too_far(fail, part, xml, max_rows)
-        if inline and (kind != b"inlineStr" or v):
-            raise Declined("an inline string outside an inline string cell, or with a value")
-        if formula and (kind == b"e" or not saved.strip()):  # as reader._formula_problems
-            key = (letters + digits).decode()
-            formulas[key] = saved.decode("utf-8", "replace") if saved.strip() else ""
-        if kind == b"s":
-            if table is None:
-                table = strings()
-            value: Any = _shared(saved, table)
-        elif not kind or kind == b"n":
-            if not saved:
-                if inline:
-                    raise Declined("inline text in a number cell")
-                continue  # no value: counted nowhere
-            if style not in plain_styles:
-                if shows_dates is None:
-                    shows_dates = dates()
-                plain_styles.add(_plain_style(style, shows_dates))
-            value = float(saved) if saved.isdigit() and len(saved) < 400 else _number(saved)
-        elif kind == b"inlineStr" and inline and not v and b"_x" not in text:
-            if b"&" in text:  # the common text cells, as xml_text would read them
-                value = _Escaped(text, bool(preserve))
-                escaped.append((row, column, value))
-            else:
-                value = text.decode()
-                if not preserve:
-                    _untrimmed(value)
-        else:
-            value = _other(kind, v, saved, inline, preserve, text)
-            if value is _EMPTY:
-                continue
-            if type(value) is _Escaped:
-                escaped.append((row, column, value))
-        if len(grid) < row:
-            grid.extend([] for _ in range(row - len(grid)))
-            line = grid[-1]
-        if len(line) < column - 1:
-            line.extend([""] * (column - 1 - len(line)))
-        line.append(value)
-    if escaped:  # the texts with entities or references, decoded together
-        for (row, column, _), decoded in zip(
-            escaped, unescape([e for _, _, e in escaped]), strict=True
-        ):
-            grid[row - 1][column - 1] = decoded
-    return Grid(grid, formulas)
 
 
 def _sheet_data(xml: bytes) -> bytes:
