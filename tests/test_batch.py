@@ -388,10 +388,13 @@ def _collecting(path: str) -> bool:
     return gc.isenabled()
 
 
-def test_the_cycle_collector_is_paused_for_the_batch_and_on_in_the_workers(monkeypatch, run):
-    """`grade` pauses Python's cycle collector while the batch's results are gathered and
-    reported (cli.app.batch_held), and turns it back on after; the worker processes, forked
-    meanwhile, collect as usual."""
+@pytest.mark.parametrize("command", ["grade", "appraisal"])
+def test_the_cycle_collector_is_paused_for_the_batch_and_on_in_the_workers(
+    command: str, monkeypatch, run, tmp_path: Path
+):
+    """`grade` (and any command that grades a folder: cli.app.graded_folder) pauses Python's
+    cycle collector while the batch's results are gathered and reported (cli.app.batch_held),
+    and turns it back on after; the worker processes, forked meanwhile, collect as usual."""
     import gc
 
     from ictscore.grading import pipeline, workers
@@ -406,7 +409,8 @@ def test_the_cycle_collector_is_paused_for_the_batch_and_on_in_the_workers(monke
 
     monkeypatch.setattr(pipeline, "grade_folder", grade_folder)
     assert gc.isenabled()
-    result = run("grade", EXAMPLES / "sheets", "-q")
+    more = ["-o", str(tmp_path / "form.xlsx")] if command == "appraisal" else ["-q"]
+    result = run(command, EXAMPLES / "sheets", *more)
     assert result.exit_code in (0, 1), result.stderr
     assert seen["grading"] is False
     assert seen["workers"] == [True] * 60

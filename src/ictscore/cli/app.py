@@ -42,6 +42,7 @@ from ictscore.text import clip, terminal_safe
 from ictscore.version import __version__
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help starts fast
+    from ictscore.grading.pipeline import GradeOptions
     from ictscore.grading.results import Report
     from ictscore.issues import Finding
     from ictscore.rubric.model import Rubric
@@ -427,6 +428,18 @@ def batch_held() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def graded_folder(folder: Path, options: GradeOptions) -> Report:
+    """`grade_folder` as the commands run it: a progress bar on stderr, the rubric's warnings
+    said (`warn`), and the cycle collector paused while the results are gathered
+    (`batch_held`; a command that goes on to report them holds it longer)."""
+    import dataclasses
+
+    from ictscore.grading.pipeline import grade_folder
+
+    with batch_held(), progress_bar("Grading sheets") as progress:
+        return grade_folder(folder, dataclasses.replace(options, progress=progress, warn=warn))
 
 
 @contextmanager

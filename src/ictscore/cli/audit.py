@@ -16,8 +16,8 @@ from ictscore.cli.app import (
     app,
     err_console,
     exit_on_error,
+    graded_folder,
     out_console,
-    progress_bar,
     shown,
     warn,
 )
@@ -191,12 +191,10 @@ def _results(path: Path, rubric: Path | None, units: Path | None) -> tuple[Any, 
     from ictscore.rubric.load import bundled_rubric_path, load_rubric
 
     if path.is_dir():
-        from ictscore.grading.pipeline import GradeOptions, grade_folder
+        from ictscore.grading.pipeline import GradeOptions
         from ictscore.reports.data import report_dict
 
-        with progress_bar("Grading sheets") as progress:
-            options = GradeOptions(rubric=rubric, units=units, progress=progress, warn=warn)
-            report = grade_folder(path, options)
+        report = graded_folder(path, GradeOptions(rubric=rubric, units=units))
         assert report.rubric is not None
         return report_dict(report, report.rubric), report.rubric
     from ictscore.reports.compare import load_results

@@ -29,9 +29,9 @@ from ictscore.cli.app import (
     batch_held,
     err_console,
     exit_on_error,
+    graded_folder,
     out_console,
     print_out,
-    progress_bar,
     report_rubric,
     shown,
     warn,
@@ -136,7 +136,7 @@ def grade(
     Example: ictscore grade sheets/ --units examples/units.csv -o results.xlsx -o results.html
     --feedback feedback/
     """
-    from ictscore.grading.pipeline import GradeOptions, grade_folder
+    from ictscore.grading.pipeline import GradeOptions
     from ictscore.reports.export import check_output
     from ictscore.reports.publication import Publication
 
@@ -148,19 +148,16 @@ def grade(
         if previous is not None and feedback is None:
             raise UsageError("--previous is shown in the feedback: give --feedback DIR too")
         last_year = _load_previous(previous)
-        with batch_held():
-            with progress_bar("Grading sheets") as progress:
-                options = GradeOptions(
-                    rubric=rubric,
-                    units=units,
-                    appraisal=appraisal,
-                    recursive=recursive,
-                    follow_links=follow_links,
-                    jobs=jobs,
-                    progress=progress,
-                    warn=warn,
-                )
-                report = grade_folder(folder, options)
+        with batch_held():  # through the reports too: they walk every result again
+            options = GradeOptions(
+                rubric=rubric,
+                units=units,
+                appraisal=appraisal,
+                recursive=recursive,
+                follow_links=follow_links,
+                jobs=jobs,
+            )
+            report = graded_folder(folder, options)
             date = decision_date.date() if decision_date else None
             publication = Publication(issuer, decision, date)
             _emit(report, fmt, outputs, force, quiet, lang.value, publication, csv_excel)
@@ -191,24 +188,17 @@ def appraisal(
     ictscore grade sheets/ --appraisal appraisal.xlsx
     """
     from ictscore.grading.appraisal_form import build_form
-    from ictscore.grading.pipeline import GradeOptions, grade_folder
+    from ictscore.grading.pipeline import GradeOptions
     from ictscore.reports.export import check_output, save_workbook
 
     with exit_on_error():
         if out.suffix.lower() != ".xlsx":
             raise UsageError(f"{out}: the appraisal form is an .xlsx file")
         check_output(out, force, folder)
-        with progress_bar("Grading sheets") as progress:
-            options = GradeOptions(
-                rubric=rubric,
-                units=units,
-                recursive=recursive,
-                jobs=jobs,
-                self_check=True,
-                progress=progress,
-                warn=warn,
-            )
-            report = grade_folder(folder, options)
+        options = GradeOptions(
+            rubric=rubric, units=units, recursive=recursive, jobs=jobs, self_check=True
+        )
+        report = graded_folder(folder, options)
         save_workbook(build_form(report_rubric(report), report.units), out, overwrite=force)
     from ictscore.reports import terminal as render
 

@@ -1,4 +1,4 @@
-"""The parts of an .xlsx, read from their unpacked bytes: text, shared strings, styles, cells.
+"""The parts of an .xlsx, read from their unpacked bytes: text, shared strings, tags, cells.
 
 sheets/xlsx.py unpacks the parts (each once) and hands them here. Each reader takes the form
 that Excel, LibreOffice and openpyxl write, and declines (`Declined`) any other, so that a file
