@@ -140,7 +140,7 @@ def main() -> None:
         if xlsx is not None:  # the pure-Python reader (issue 16): what read_workbook does
             t, shallow = timed(lambda: filecheck.inspect_file(data, CellRef(str(p)), deep=False))
             add("xlsx: file check, zip directory only", t)
-            book = xlsx.Book(shallow.archive, CellRef(str(p)))
+            book = xlsx.Book(shallow.archive, CellRef(str(p)), data)  # as reader does
             t, _ = timed(lambda: book.sheet_names)
             add("xlsx: workbook + relationships", t)
             t, grid = timed(lambda: book.grid(layout.SCORE_SHEET))

@@ -133,7 +133,7 @@ def read_workbook(path: str | Path, display: str | None = None, native: bool = T
     if inspected.archive is not None:  # an .xlsx, checked from its directory alone
         try:
             with inspected.archive as archive:
-                return _read_xlsx(shown, xlsx.Book(archive, file_ref))
+                return _read_xlsx(shown, xlsx.Book(archive, file_ref, data))
         except WorkbookError:
             raise
         except Exception:  # noqa: BLE001 - Declined, or a form the reader failed to foresee:
