@@ -164,13 +164,19 @@ def settle(
         references.extend(refs)
         # the self-scores: every unit's own figures, normalised against the best own figure
         # (not the appraised ones, nor leaving out what the council marked not applicable)
-        own_points, _ = normalise(rubric, group, {r.code: r.self_measures for r in members})
+        if all(r.self_measures is r.measures for r in members):  # no appraisal: the same
+            own_points = points
+        else:
+            own_points, _ = normalise(rubric, group, {r.code: r.self_measures for r in members})
         for r in members:
             final = _merged(r.points, points[r.code])
             totals = total_up(rubric, group, final, frozenset(r.not_applicable))
-            self_points = _merged(r.self_points, own_points[r.code])
-            if self_points == final:  # no appraisal: one mapping for both
+            if r.self_points is r.points and own_points is points:  # no appraisal
                 self_points = final
+            else:
+                self_points = _merged(r.self_points, own_points[r.code])
+                if self_points == final:  # an appraisal that changed nothing: one mapping
+                    self_points = final
             if self_points is final and not r.not_applicable:
                 self_total = totals.total
             else:
