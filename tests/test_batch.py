@@ -381,6 +381,22 @@ def test_one_crashing_file_costs_only_the_files_in_flight(monkeypatch):
     assert pools.count(1) <= 2  # the pool of suspects, made again once after the crash
 
 
+@pytest.mark.parametrize(
+    ("files", "size", "count"), [(10_000, 64, 2), (200, 25, 2), (130, 64, 2), (5, 1, 2), (0, 1, 2)]
+)
+def test_files_go_in_order_in_chunks_that_shrink_at_the_end(files: int, size: int, count: int):
+    """Every file once, in order; no chunk above `size`; the last `count` chunks' worth in
+    quarter chunks, so that no worker sits idle while another does a whole last chunk."""
+    from ictscore.grading.workers import _chunks
+
+    chunks = _chunks(list(range(files)), size, count)
+    assert [i for chunk in chunks for i in chunk] == list(range(files))
+    assert all(1 <= len(chunk) <= size for chunk in chunks)
+    tail = [c for c in chunks if c[0] >= files - count * size]
+    assert sum(map(len, tail)) == min(files, count * size)
+    assert all(len(c) <= max(1, size // 4) for c in tail)
+
+
 def _collecting(path: str) -> bool:
     """A task for the workers: whether the cycle collector runs where the file is done."""
     import gc

@@ -266,7 +266,7 @@ def run_isolated(
     go to worker processes, started for them alone: a batch of 200 score sheets starts no
     process at all."""
     results: dict[int, Any] = {}
-    job = _Job(paths, task, setup, setup_args, results, advance, keep or _same)
+    job = _Job(paths, task, setup, setup_args, results, advance, keep or (lambda outcome: outcome))
     if local is not None and len(paths) <= IN_PROCESS_FILES:
         if setup is not None:
             setup(*setup_args)
@@ -280,20 +280,21 @@ def run_isolated(
         left = list(range(len(paths)))
     count = max(1, min(workers or default_jobs(), len(left) or 1, 61))
     size = max(1, min(CHUNK, len(left) // (count * 4)))
-    suspects, rest = job.run(_chunks(left, size), count, started)
+    suspects, rest = job.run(_chunks(left, size, count), count, started)
     while rest:  # the pool broke: the chunks it had not started, to a fresh pool
-        more, rest = job.run(_chunks(rest, size), count)
+        more, rest = job.run(_chunks(rest, size, count), count)
         suspects += more
     job.alone(sorted(suspects))
     return [results[i] for i in range(len(paths))]
 
 
-def _chunks(files: list[int], size: int) -> list[list[int]]:
-    return [files[i : i + size] for i in range(0, len(files), size)]
-
-
-def _same(outcome: Any) -> Any:
-    return outcome
+def _chunks(files: list[int], size: int, workers: int) -> list[list[int]]:
+    """In chunks of `size`; the last `workers` chunks' worth in quarters, so that the workers
+    finish together (no worker idle while another does a last full chunk: 0.05 s at 10,000)."""
+    tail, small = max(0, len(files) - workers * size), max(1, size // 4)
+    return [files[i : min(i + size, tail)] for i in range(0, tail, size)] + [
+        files[i : i + small] for i in range(tail, len(files), small)
+    ]
 
 
 IN_PROCESS_FILES: Final = 24
