@@ -128,17 +128,21 @@ def unpacked(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     answers (a damaged part, a name that differs, encryption, another method, a bad CRC).
 
     Returned only when zipfile would return the very same bytes: the same checks of the local
-    header (its signature, its name as the directory has it, flag bits, no overlap with the next
-    entry), the same compressed bytes, at most the size the directory gives unpacked (a bound
-    on memory), all of it there and its CRC-32 right. Some 0.06 ms a sheet less than zipfile's
-    file object, buffers and CRC updates (benchmarks/README.md)."""
+    header (where the directory puts it, which zipfile cannot seek to when that is before the
+    file's start; its signature, its name as the directory has it, flag bits, no overlap with
+    the next entry), the same compressed bytes, at most the size the directory gives unpacked
+    (a bound on memory), all of it there, a deflated stream ending exactly there (zipfile
+    unpacks all of its compressed bytes: damage after the size it keeps is still an error) and
+    its CRC-32 right. About 0.1 ms a sheet less than zipfile's file object, buffers and CRC
+    updates (benchmarks/README.md)."""
     at, size = info.header_offset, info.file_size
     if (
         info.flag_bits & _UNUSUAL_FLAGS
         or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-        or size == 0  # a limit of 0 would unpack everything: zipfile reads it
-        or data[at : at + 4] != _LOCAL_HEADER
+        or not 0 < size <= filecheck.MAX_UNZIPPED_BYTES  # 0: no limit to zlib; zipfile reads it
+        or at < 0  # a directory that claims more than the file holds: zipfile cannot seek there
         or at + _HEADER_SIZE > len(data)
+        or data[at : at + 4] != _LOCAL_HEADER
     ):
         return None
     (flags,) = struct.unpack_from("<H", data, at + 6)
@@ -158,9 +162,12 @@ def unpacked(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     if info.compress_type == zipfile.ZIP_STORED:
         out = bytes(raw[:size])
     else:
+        stream = zlib.decompressobj(-15)
         try:
-            out = zlib.decompressobj(-15).decompress(raw, size)
+            out = stream.decompress(raw, size + 1)
         except zlib.error:
+            return None
+        if not stream.eof:  # more than the size, cut short, or not read to its end
             return None
     if len(out) != size or zlib.crc32(out) != info.CRC:
         return None
