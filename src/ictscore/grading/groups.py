@@ -171,12 +171,13 @@ def settle(
         for r in members:
             final = _merged(r.points, points[r.code])
             totals = total_up(rubric, group, final, frozenset(r.not_applicable))
-            if r.self_points is r.points and own_points is points:  # no appraisal
+            self_points = (
+                final  # no appraisal: the same points, the same normalised ones
+                if r.self_points is r.points and own_points is points
+                else _merged(r.self_points, own_points[r.code])
+            )
+            if self_points == final:  # or an appraisal that changed nothing: one mapping
                 self_points = final
-            else:
-                self_points = _merged(r.self_points, own_points[r.code])
-                if self_points == final:  # an appraisal that changed nothing: one mapping
-                    self_points = final
             if self_points is final and not r.not_applicable:
                 self_total = totals.total
             else:

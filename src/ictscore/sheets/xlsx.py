@@ -60,7 +60,7 @@ class Book:
         if info is None:
             return None
         fail = self._fail
-        data = unpacked(self._data, info) if self._data else None
+        data = unpacked(self._data, info)
         if data is None:  # anything unusual: zipfile reads it, and says what is wrong
             with filecheck.damaged(info, fail):
                 data = self._archive.read(info)
