@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from ictscore.errors import WorkbookError
 from ictscore.grading import workers
 from ictscore.issues import CellRef, IssueCode
-from ictscore.sheets import layout, reader, xlsx, xlsx_parts
+from ictscore.sheets import layout, reader, xlsx, xlsx_cells, xlsx_parts
 from ictscore.sheets.filecheck import inspect_file
 from tests.conftest import EXAMPLES, ROOT
 
@@ -662,7 +662,7 @@ def test_cells_are_placed_by_their_reference_or_declined_out_of_order(
         b"<sheetData>" + cells + b"</sheetData></worksheet>"
     )
     try:
-        found: Any = xlsx_parts.scan(xml, "p", list, list, _no_failure, 999).rows
+        found: Any = xlsx_cells.scan(xml, "p", list, list, _no_failure, 999).rows
     except xlsx_parts.Declined:
         found = "declined"
     assert found == expected
@@ -704,16 +704,16 @@ def test_one_pass_declines_what_is_not_in_the_form_and_reads_the_rest(pieces: li
     cell as a separate check and read would (here each cell a column further, so in order)."""
     region = "".join(p.format(c=f"{_letters(i + 1)}1", n=i) for i, p in enumerate(pieces))
     xml = f'<worksheet xmlns="{_MAIN}"><sheetData>{region}</sheetData></worksheet>'.encode()
-    in_form = xlsx_parts._SHEET_DATA_FORM.fullmatch(region.encode()) is not None
+    in_form = xlsx_cells._SHEET_DATA_FORM.fullmatch(region.encode()) is not None
     event(f"in the form: {in_form}")
     try:
-        found: Any = xlsx_parts.scan(xml, "p", lambda: ["s"], list, _no_failure, 999).rows
+        found: Any = xlsx_cells.scan(xml, "p", lambda: ["s"], list, _no_failure, 999).rows
     except xlsx_parts.Declined:
         found = "declined"
     if not in_form:
         assert found == "declined"
         return
-    valued = re.compile(xlsx_parts._CELL_START + xlsx_parts._CELL_CONTENT)
+    valued = re.compile(xlsx_cells._CELL_START + xlsx_cells._CELL_CONTENT)
     held = [m for m in valued.finditer(region.encode()) if m[7] or m[8]]  # a value, inline text
     assert found == ([_row(held)] if held else [])
 
@@ -722,7 +722,7 @@ def _row(cells: list[re.Match[bytes]]) -> list[Any]:
     """The row of `cells` (all in row 1) as the reader places them: each at its column."""
     row: list[Any] = []
     for m in cells:
-        column = xlsx_parts._COLUMNS[m[1]]
+        column = xlsx_cells._COLUMNS[m[1]]
         row.extend([""] * (column - 1 - len(row)))
         row.append("s" if m[4] == b"s" else m[10].decode() if m[8] else float(m[7]))
     return row
@@ -748,10 +748,10 @@ def test_a_part_out_of_the_form_is_declined_even_beyond_the_limits() -> None:
             odd,
         )
         with pytest.raises(xlsx_parts.Declined):
-            xlsx_parts.scan(xml, "p", list, list, _fail, 999)
+            xlsx_cells.scan(xml, "p", list, list, _fail, 999)
     xml = b'<worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (_MAIN.encode(), far)
     with pytest.raises(WorkbookError) as raised:
-        xlsx_parts.scan(xml, "p", list, list, _fail, 999)
+        xlsx_cells.scan(xml, "p", list, list, _fail, 999)
     assert raised.value.code == IssueCode.TOO_LARGE
 
 

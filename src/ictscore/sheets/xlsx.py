@@ -33,8 +33,9 @@ from ictscore.errors import WorkbookError
 from ictscore.issues import CellRef, IssueCode
 from ictscore.messages import Msg
 from ictscore.sheets import filecheck, layout
+from ictscore.sheets.xlsx_cells import Grid, scan
 from ictscore.sheets.xlsx_parts import Declined as Declined
-from ictscore.sheets.xlsx_parts import Grid, plain_root, plain_text, scan, sst, strict_attrs
+from ictscore.sheets.xlsx_parts import plain_root, plain_text, sst, strict_attrs
 
 _WORKSHEET_TYPE: Final = "/worksheet"
 """How a worksheet relationship's Type ends (transitional and strict)."""
