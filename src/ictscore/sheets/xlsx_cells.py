@@ -256,20 +256,26 @@ else (its row, the last cell's column and row digits, its values (None: none), t
 strings and numbers' styles to look up in cell order ((index, the saved index) or (-1, the
 style)), its texts to decode ((column, text)), its formulas without a usable result). A row is
 remembered the second time its bytes are read (`_SIGHTED`): most rows of the sheets made from
-one template are the same bytes (the labels, the maxima, the formulas, the common answers)."""
+one template are the same bytes (the labels, the maxima, the formulas, the common answers). At
+most `_ROWS_SIZE` rows are kept (about 1.6 MB; forgotten all at once when full, as the rows of
+another template come), each at most `_ROW_BYTES` long within the first `_ROW_COLUMNS`."""
 _SIGHTED: set[int] = set()
-_ROWS_SIZE: Final = 2048
+_ROWS_SIZE: Final = 1024
 _SIGHTED_SIZE: Final = 8192
 _ROW_BYTES: Final = 4096
 _ROW_COLUMNS: Final = 64
 
 
 def _sighted_again(piece: bytes) -> bool:
-    """Whether to remember a row just read: its bytes were read before (the rows that differ
-    from sheet to sheet are never kept), and it is small, and there is room."""
+    """Whether to remember a row just read: it is small, and its bytes were read before (the
+    rows that differ from sheet to sheet are never kept)."""
+    if len(piece) > _ROW_BYTES:
+        return False
     sighted = hash(piece)  # computed already, by the look-up
     if sighted in _SIGHTED:
-        return len(_ROWS) < _ROWS_SIZE and len(piece) <= _ROW_BYTES
+        if len(_ROWS) >= _ROWS_SIZE:
+            _ROWS.clear()
+        return True
     if len(_SIGHTED) >= _SIGHTED_SIZE:
         _SIGHTED.clear()
     _SIGHTED.add(sighted)
