@@ -97,6 +97,27 @@ def test_help_reads_cleanly_with_h_or_help(command: list[str]):
     assert "[default: no-" not in long.stdout  # a flag's default goes without saying
 
 
+@pytest.mark.parametrize("command", [[], ["rubric"], *_commands()], ids=" ".join)
+def test_help_paragraphs_fill_an_80_column_terminal(command: list[str]):
+    """What a command says of itself, above its boxes of options, is filled to the terminal's
+    width: no line ends while the next line's first word would still fit on it (the line
+    breaks of the source's docstrings are not the terminal's)."""
+    from typer.testing import CliRunner
+
+    from ictscore.cli import app
+
+    shown = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "80"}).stdout
+    lines = shown.split("\n")
+    start = next(i for i, line in enumerate(lines) if "Usage:" in line) + 1
+    end = next(i for i, line in enumerate(lines) if line.startswith("╭"))
+    text = [line.rstrip() for line in lines[start:end]]
+    assert any(text), shown
+    for line, following in zip(text, text[1:], strict=False):
+        if line and following:  # two lines of one paragraph
+            word = following.split()[0]
+            assert len(line) + 1 + len(word) > 79, f"{line!r} ends before {word!r}"
+
+
 def test_the_main_help_lists_the_exit_codes():
     from typer.testing import CliRunner
 

@@ -17,6 +17,7 @@ Text that came from files or names is shown through `text.terminal_safe`.
 from __future__ import annotations
 
 import difflib
+import inspect
 import os
 import signal
 import sys
@@ -86,15 +87,27 @@ def _no_type(ctx: click.Context) -> None:
     return None
 
 
+def _reflowed(text: str | None) -> str | None:
+    """A docstring's paragraphs each as one line, for rich to fill to the terminal's width
+    (typer keeps the line breaks written in the source: at 80 columns every source line
+    would end early, a word or two on a line of its own)."""
+    if not text:
+        return text
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(p.split("\n")) for p in paragraphs)
+
+
 class HelpCommand(TyperCommand):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _tidy_help(self.get_params(ctx))
+        self.help = _reflowed(self.help)
         super().format_help(ctx, formatter)
 
 
 class HelpGroup(TyperGroup):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _tidy_help(self.get_params(ctx))
+        self.help = _reflowed(self.help)
         super().format_help(ctx, formatter)
 
     def make_context(

@@ -57,6 +57,7 @@ def rubric_check(
     """Lint a rubric: every error and warning with file, line and YAML path.
 
     Exit 0: usable (warnings allowed unless --strict); 1: errors found; 2: cannot read it.
+
     Example: ictscore rubric check my-rubric.yaml
     """
     findings = _rubric_findings(rubric)
