@@ -16,7 +16,7 @@ from ictscore.audit.criteria import CriteriaOptions, criteria_flags, criteria_me
 from ictscore.audit.frame import Criterion, GroupFrame, Unit
 from ictscore.audit.montecarlo import MonteCarloOptions, simulate
 from ictscore.audit.outliers import OutlierOptions, outliers
-from ictscore.audit.texts import flag_text
+from ictscore.audit.texts import fixed, fixed_pct, flag_text, num
 
 BANDS = [
     {"id": "tot", "label": "Tốt", "min": 100},
@@ -358,3 +358,30 @@ def test_the_monte_carlo_re_applies_caps_and_the_floor():
     assert unchanged.tolist() == [[100.0, 0.0]]
     up = _rescore(tree, points, np.full((1, 4), 0.2))
     assert up.tolist() == [[pytest.approx(118.0), 0.0]]
+
+
+def test_a_table_figure_keeps_its_decimals_where_prose_drops_them() -> None:
+    """Prose says 3,2 and 100%; a table's column says 3,20 and 100,0%, so that it lines up;
+    a negative figure that rounds to zero is shown as zero, without a sign."""
+    assert (num(3.2), fixed(3.2)) == ("3,2", "3,20")
+    assert [fixed(x) for x in (0.9, 0, -0.001, -0.34, 1234.5)] == [
+        "0,90",
+        "0,00",
+        "0,00",
+        "-0,34",
+        "1.234,50",
+    ]
+    assert [fixed_pct(x) for x in (1.0, 0.0, 0.925, -0.004, 0.1111)] == [
+        "100,0%",
+        "0,0%",
+        "92,5%",
+        "-0,4%",
+        "11,1%",
+    ]
+
+
+@given(st.floats(-1e6, 1e6, allow_nan=False))
+def test_a_table_figure_has_two_decimals(x: float) -> None:
+    text = fixed(x)
+    assert text.split(",")[1].isdigit() and len(text.split(",")[1]) == 2
+    assert text != "-0,00"

@@ -4,6 +4,7 @@ its table on a terminal 80 and 120 columns wide, its refusals; and `grade` never
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -95,6 +96,34 @@ def test_the_table_fits_the_terminal(results: Path, columns: int) -> None:
     assert any("Bảng điểm giống nhau" in line for line in lines)
     assert [line for line in lines if len(line) > columns] == []
     assert [line for line in lines if line != line.rstrip()] == []
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_figures_line_up_on_their_commas(results: Path, columns: int) -> None:
+    """In the criteria and ranks tables every figure of a column carries the same decimals
+    (5,86 above 3,20, not 3,2; 40,0% above 0,0%), so that their commas and units line up: a
+    reader scans a column, not a cell."""
+    lines = on_terminal(columns, "audit", results, "--runs", "100")
+    figures = re.compile(r"-?\d+,(\d\d|\d%)$")
+    criteria = [line.split() for line in lines if re.match(r"  \d+(\.\d+)*(\.[a-z])? ", line)]
+    assert len(criteria) > 60
+    for cells in criteria:  # id, max, mean, spread, % at max, % at zero, [r], % of variance
+        assert all(figures.match(c) for c in cells[2:]), cells
+    commas = {line.index(",", line.index("   ")) for line in lines if re.match(r"  1\.1 ", line)}
+    assert len(commas) == 1  # the means' commas in one column, group after group
+    shares = [line.split()[-1] for line in lines if re.search(r"(Tốt|Khá|Yếu|bình) .*%$", line)]
+    assert len(shares) == 32 and all(re.fullmatch(r"\d+,\d%", c) for c in shares), shares
+
+
+def test_the_page_shows_the_figures_with_the_same_decimals(run: Run, results: Path, tmp_path):
+    page = tmp_path / "audit.html"
+    assert run("audit", results, "--runs", "50", "-o", page).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    criteria = html.split("<h3>Tiêu chí</h3>")[1].split("</table>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", criteria.split("<tbody>")[1])
+    for row in rows:
+        cells = re.findall(r"<td class=num>(.*?)</td>", row)[1:]  # after the maximum
+        assert all(re.fullmatch(r"(-?\d+,(\d\d|\d%))?", c) for c in cells), cells
 
 
 def _blocked(*args: str) -> subprocess.CompletedProcess[str]:

@@ -36,6 +36,17 @@ def pct(share: float) -> str:
     return num(share * 100, 1) + "%"
 
 
+def fixed(x: float, digits: int = 2) -> str:
+    """A figure in a table's column, with all its decimals, so that the column's commas line
+    up: 3.2 → "3,20"; 0.9 → "0,90"; -0.001 → "0,00" (prose says `num`: "3,2")."""
+    return vn_number(Decimal(f"{round(float(x), digits) + 0.0:.{digits}f}"), digits)
+
+
+def fixed_pct(share: float) -> str:
+    """A share in a table's column: 0.925 → "92,5%"; 1.0 → "100,0%"; 0.0 → "0,0%"."""
+    return fixed(share * 100, 1) + "%"
+
+
 def flag_text(flag: Mapping[str, Any]) -> str:
     kind, ids, figure, limit = flag["kind"], flag["criteria"], flag["figure"], flag["threshold"]
     if kind == "same":

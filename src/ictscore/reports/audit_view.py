@@ -15,7 +15,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ictscore.audit.texts import num, pct, total_text
+from ictscore.audit.texts import fixed, fixed_pct, num, pct, total_text
 from ictscore.reports.labels import markup_safe
 from ictscore.text import terminal_safe
 
@@ -94,12 +94,12 @@ def _criteria_table(group: Mapping[str, Any]) -> Table:
         table.add_row(
             markup_safe(row["id"]),
             num(row["max"]),
-            _opt(row["mean"]),
-            _opt(row["spread"]),
-            _opt(row["at_max"], pct),
-            _opt(row["at_zero"], pct),
-            _opt(row["corr_total"]),
-            _opt(row["variance_share"], pct),
+            _opt(row["mean"], fixed),
+            _opt(row["spread"], fixed),
+            _opt(row["at_max"], fixed_pct),
+            _opt(row["at_zero"], fixed_pct),
+            _opt(row["corr_total"], fixed),
+            _opt(row["variance_share"], fixed_pct),
         )
     return table
 
@@ -160,7 +160,7 @@ def _ranks_table(
             str(r["rank"] or ""),
             str(r["median_rank"]),
             span,
-            pct(r["band_changes"]),
+            fixed_pct(r["band_changes"]),
         )
     return table
 
@@ -180,6 +180,6 @@ def _outliers_table(group: Mapping[str, Any]) -> Table:
             markup_safe(f"{o['criterion']} {o['input']}"),
             num(o["value"]),
             num(o["median"]),
-            num(o["z"]),
+            fixed(o["z"]),
         )
     return table

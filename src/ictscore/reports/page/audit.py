@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from ictscore.audit.texts import num, pct, total_text
+from ictscore.audit.texts import fixed, fixed_pct, num, pct, total_text
 from ictscore.reports.page.style import CSS
 from ictscore.text import xml_safe
 
@@ -73,12 +73,12 @@ def _group(g: Mapping[str, Any], labels: Mapping[str, str], precision: int | Non
                     _e(c["id"]),
                     _e(c["title"]),
                     num(c["max"]),
-                    _o(c["mean"]),
-                    _o(c["spread"]),
-                    _o(c["at_max"], pct),
-                    _o(c["at_zero"], pct),
-                    _o(c["corr_total"]),
-                    _o(c["variance_share"], pct),
+                    _o(c["mean"], fixed),
+                    _o(c["spread"], fixed),
+                    _o(c["at_max"], fixed_pct),
+                    _o(c["at_zero"], fixed_pct),
+                    _o(c["corr_total"], fixed),
+                    _o(c["variance_share"], fixed_pct),
                 ]
                 for c in g["criteria"]
             ],
@@ -115,7 +115,7 @@ def _group(g: Mapping[str, Any], labels: Mapping[str, str], precision: int | Non
                         _e(r["rank"]),
                         _e(r["median_rank"]),
                         _e(r["low"] if r["low"] == r["high"] else f"{r['low']}–{r['high']}"),
-                        pct(r["band_changes"]),
+                        fixed_pct(r["band_changes"]),
                     ]
                     for r in rows
                 ],
@@ -142,7 +142,7 @@ def _group(g: Mapping[str, Any], labels: Mapping[str, str], precision: int | Non
                         _e(f"{o['criterion']} {o['input']}"),
                         num(o["value"]),
                         num(o["median"]),
-                        num(o["z"]),
+                        fixed(o["z"]),
                     ]
                     for o in g["outliers"]
                 ],
