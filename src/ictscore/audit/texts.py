@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +45,21 @@ def fixed(x: float, digits: int = 2) -> str:
 def fixed_pct(share: float) -> str:
     """A share in a table's column: 0.925 → "92,5%"; 1.0 → "100,0%"; 0.0 → "0,0%"."""
     return fixed(share * 100, 1) + "%"
+
+
+def criterion_figures(row: Mapping[str, Any]) -> list[str]:
+    """A criterion's figures as the audit's tables show them, in their columns' order: mean,
+    spread, share at the maximum, share at zero, correlation with the total, share of the
+    total's variance ("" where there is none)."""
+    shown: list[tuple[str, Callable[[float], str]]] = [
+        ("mean", fixed),
+        ("spread", fixed),
+        ("at_max", fixed_pct),
+        ("at_zero", fixed_pct),
+        ("corr_total", fixed),
+        ("variance_share", fixed_pct),
+    ]
+    return ["" if row[key] is None else show(row[key]) for key, show in shown]
 
 
 def flag_text(flag: Mapping[str, Any]) -> str:

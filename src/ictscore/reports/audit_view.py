@@ -15,7 +15,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ictscore.audit.texts import fixed, fixed_pct, num, pct, total_text
+from ictscore.audit.texts import criterion_figures, fixed, fixed_pct, num, pct, total_text
 from ictscore.reports.labels import markup_safe
 from ictscore.text import terminal_safe
 
@@ -39,10 +39,6 @@ def _table(title: str, caption: str | None = None) -> Table:
         caption_justify="left",
         padding=(0, 1),
     )
-
-
-def _opt(x: float | None, f: Any = num) -> str:
-    return "" if x is None else str(f(x))
 
 
 def audit_tables(result: Mapping[str, Any], terminal: bool = False) -> RenderableType:
@@ -91,16 +87,7 @@ def _criteria_table(group: Mapping[str, Any]) -> Table:
     for label in ("Tiêu chí", "Tối đa", "TB", "ĐLC", "% tối đa", "% bằng 0", "r", "% phương sai"):
         table.add_column(label, justify="left" if label == "Tiêu chí" else "right")
     for row in group["criteria"]:
-        table.add_row(
-            markup_safe(row["id"]),
-            num(row["max"]),
-            _opt(row["mean"], fixed),
-            _opt(row["spread"], fixed),
-            _opt(row["at_max"], fixed_pct),
-            _opt(row["at_zero"], fixed_pct),
-            _opt(row["corr_total"], fixed),
-            _opt(row["variance_share"], fixed_pct),
-        )
+        table.add_row(markup_safe(row["id"]), num(row["max"]), *criterion_figures(row))
     return table
 
 

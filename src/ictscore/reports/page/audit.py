@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from ictscore.audit.texts import fixed, fixed_pct, num, pct, total_text
+from ictscore.audit.texts import criterion_figures, fixed, fixed_pct, num, pct, total_text
 from ictscore.reports.page.style import CSS
 from ictscore.text import xml_safe
 
@@ -73,12 +73,7 @@ def _group(g: Mapping[str, Any], labels: Mapping[str, str], precision: int | Non
                     _e(c["id"]),
                     _e(c["title"]),
                     num(c["max"]),
-                    _o(c["mean"], fixed),
-                    _o(c["spread"], fixed),
-                    _o(c["at_max"], fixed_pct),
-                    _o(c["at_zero"], fixed_pct),
-                    _o(c["corr_total"], fixed),
-                    _o(c["variance_share"], fixed_pct),
+                    *map(_e, criterion_figures(c)),
                 ]
                 for c in g["criteria"]
             ],
@@ -151,10 +146,6 @@ def _group(g: Mapping[str, Any], labels: Mapping[str, str], precision: int | Non
         )
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
-
-
-def _o(x: float | None, f: Any = num) -> str:
-    return "" if x is None else _e(f(x))
 
 
 def _pair(p: Mapping[str, Any]) -> str:
