@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -150,6 +151,21 @@ class Run:
     def __call__(self, *args: str | Path) -> Any:
         result = self.runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
         return result
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    """Headless Chromium through its driver (tests/test_layout_*.py skip without them)."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or ""
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or ""), options=options)
+    yield driver
+    driver.quit()
 
 
 @pytest.fixture

@@ -119,20 +119,6 @@ def big_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report, Ru
     return out, report, rubric
 
 
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or ""
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(DRIVER or ""), options=options)
-    yield driver
-    driver.quit()
-
-
 def _open(driver: Any, page: Path, size: str) -> None:
     width, height, mobile = SIZES[size]
     metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}

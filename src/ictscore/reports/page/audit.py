@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Any
+from typing import Any, Final
 
 from ictscore.audit.texts import criterion_figures, fixed, fixed_pct, num, pct, total_text
-from ictscore.reports.page.style import CSS
+from ictscore.reports.page.style import CSS, PHONE_WIDTH
 from ictscore.text import xml_safe
 
 TITLE = "Kiểm định bảng tiêu chí và xếp hạng"
@@ -20,17 +20,45 @@ def _e(value: object) -> str:
 
 
 def _table(heads: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
+    """A table; on a phone each row a card, every cell but the first after its column's name
+    (`_PHONE`)."""
     head = "".join(
         f"<th{' class=num' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(heads)
     )
+    labels = [f' data-label="{_e(h)}"' for h in heads]
     body = "".join(
         "<tr>"
-        + "".join(f"<td{' class=num' if i in numeric else ''}>{c}</td>" for i, c in enumerate(row))
+        + "".join(
+            f"<td{' class=num' if i in numeric else ''}{labels[i]}>{c}</td>"
+            for i, c in enumerate(row)
+        )
         + "</tr>"
         for row in rows
     )
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return f'<div class="scroll">{table}</div>'
+    return f'<div class="scroll audit">{table}</div>'
+
+
+_PHONE: Final = (
+    "@media (max-width: "
+    + str(PHONE_WIDTH)
+    + """px) {
+  .scroll.audit { border: 0; overflow: visible; }
+  .audit table, .audit tbody { display: block; }
+  .audit thead { display: none; }
+  .audit tr { display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr));
+    border: 1px solid var(--frame); border-radius: 6px; margin-bottom: .45rem; padding: .3rem; }
+  .audit td { border: 0; padding: .1rem .3rem; text-align: left; white-space: normal;
+    min-width: 0; overflow-wrap: anywhere; }
+  .audit td:not(.num) { grid-column: 1 / -1; }
+  .audit td:first-child { font-weight: 600; }
+  .audit td + td::before { content: attr(data-label) ": "; color: var(--muted); }
+  .audit td:empty { display: none; }
+}
+"""
+)
+"""The audit's tables on a phone: a card a row, its figures in a grid of labelled cells (the
+criteria table has nine columns; as a table, its figures would lie beyond the screen)."""
 
 
 def _list(title: str, items: Sequence[str]) -> str:
@@ -47,7 +75,7 @@ def build_audit_html(result: Mapping[str, Any]) -> str:
         "<!DOCTYPE html>",
         '<html lang="vi"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(TITLE)}</title><style>{CSS}</style></head><body>",
+        f"<title>{_e(TITLE)}</title><style>{CSS}{_PHONE}</style></head><body>",
         f'<header class="masthead"><h1>{_e(TITLE)}</h1>',
         f'<p class="meta">{_e(rubric.get("title") or rubric.get("id"))}</p>',
         f'<p class="meta">{num(mc["runs"])} lần mô phỏng, trọng số mỗi tiêu chí thay đổi '
