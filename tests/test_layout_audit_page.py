@@ -1,7 +1,8 @@
 """The audit page (`ictscore audit -o audit.html`) laid out in headless Chromium, on a laptop
 (1366 × 768) and a phone (390 × 844), the examples' 32 units audited. Layout facts, measured
 with getBoundingClientRect: the page never scrolls sideways; every figure of every table lies
-inside the window, on the phone in a card a row with its column's name before it."""
+inside the window: on a laptop under column heads of one line, on the phone in a card a row
+with its column's name before it."""
 
 from __future__ import annotations
 
@@ -57,5 +58,16 @@ def test_every_figure_of_the_audit_is_on_screen(browser: Any, audit_page: Path, 
     if size == "phone":  # a card a row: each figure after its column's name
         unlabelled = [f for f in figures if f[3] not in f[4]]
         assert unlabelled == [], unlabelled[:5]
-    else:  # a table: the names are the column heads
+    else:  # a table: the names are the column heads, each on one line
         assert all(f[4] in ("none", "normal") for f in figures)
+        lines = browser.execute_script(_HEAD_LINES)
+        assert len(lines) > 20 and {n for _, n in lines} == {1}, [h for h in lines if h[1] != 1]
+
+
+_HEAD_LINES = """
+return Array.from(document.querySelectorAll(".scroll th")).map(function (th) {
+  var range = document.createRange();
+  range.selectNodeContents(th);
+  return [th.textContent, range.getClientRects().length];
+});
+"""

@@ -40,6 +40,7 @@ def _table(heads: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int
 
 
 _PHONE: Final = (
+    ".audit th { white-space: nowrap; }\n"
     "@media (max-width: "
     + str(PHONE_WIDTH)
     + """px) {
@@ -57,8 +58,9 @@ _PHONE: Final = (
 }
 """
 )
-"""The audit's tables on a phone: a card a row, its figures in a grid of labelled cells (the
-criteria table has nine columns; as a table, its figures would lie beyond the screen)."""
+"""The audit's tables: their heads on one line ("Tiêu chí" above ids as short as 1.1); on a
+phone a card a row, its figures in a grid of labelled cells (the criteria table has nine
+columns; as a table, its figures would lie beyond the screen)."""
 
 
 def _list(title: str, items: Sequence[str]) -> str:
