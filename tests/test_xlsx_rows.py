@@ -190,3 +190,37 @@ def test_rows_remembered_are_few_small_and_narrow() -> None:
             _read(xml, [], [], 999)
         assert len(remembered) == 6  # rows 1 to 5, and the part's end
         assert all(b"BM6" not in row and b"A7" not in row for row in remembered)
+
+
+_WITH_ROW_END = st.sampled_from(
+    [  # "</row>" wherever a token could hold it, if a token could: texts, formulas, attributes
+        '<c r="A{r}" t="inlineStr"><is><t>a</row>b</t></is></c>',
+        '<c r="A{r}"><f>"</row>"</f><v>1</v></c>',
+        '<c r="A{r}" t="str"><f>A1</f><v></row></v></c>',
+        '<row r="{r}" x="</row>">',
+        '<row r="{r}">',
+        "</row>",
+        '<c r="B{r}"><v>2</v></c>',
+        "<!--</row>-->",
+        "<![CDATA[</row>]]>",
+        '<c r="C{r}" s="1"/>',
+    ]
+)
+
+
+@given(st.lists(st.tuples(_WITH_ROW_END, st.integers(1, 3)), max_size=10))
+def test_no_token_but_a_rows_end_holds_a_rows_end(pieces: list[tuple[str, int]]) -> None:
+    """What `scan` splitting at `</row>` rests on: in any content, each token `_TOKENS` finds
+    that holds `</row>` is that row's end and nothing more (a text or an attribute holding
+    `</row>` is no token of the form read: a `<` begins a token of its own, declined)."""
+    region = "".join(piece.format(r=r) for piece, r in pieces).encode()
+    for token in xlsx_cells._TOKENS.finditer(region):
+        assert b"</row>" not in token[0] or token[0] == b"</row>", token[0]
+
+
+def test_a_part_given_as_a_bytearray_reads_as_bytes() -> None:
+    """A part in a bytearray (not hashable) is read as the same bytes, remembered rows and all."""
+    xml = _part(['<row r="1"><c r="A1"><v>1</v></c></row>'])
+    with _memory():
+        bytes_read = _read(xml, [], [], 999)
+        assert [_read(bytearray(xml), [], [], 999) for _ in range(3)] == [bytes_read] * 3

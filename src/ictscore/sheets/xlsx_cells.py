@@ -58,7 +58,10 @@ if it holds nothing, `<c r="A1" s="2"/>`; 6 the formula, 7 the value element, 8 
 inline string element, 10 its preserve attribute, 11 its text), a row's tag (no group set), or
 group 12: a character that begins none of them (anything else: a comment, CDATA, an
 instruction, a prefixed element, a carriage return), and the part is declined. What findall
-takes at each place is what `_SHEET_DATA_FORM` takes there: one pass both checks and reads."""
+takes at each place is what `_SHEET_DATA_FORM` takes there: one pass both checks and reads.
+No token but a row's end holds `</row>` (no `<` inside a token but where an element begins), so
+`scan` may read the content row by row, split at `</row>`: the tokens are the same
+(tests/test_xlsx_rows.py checks it; a token that could hold a `<`, CDATA say, would break it)."""
 _SHEET_DATA_FORM: Final = re.compile(
     rb"(?:"
     + re.sub(rb"\((?!\?)", b"(?:", _CELL_START + rb"(?:\s*+/>|" + _CELL_CONTENT + b")")
@@ -98,6 +101,8 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
     before in this process is not read again (`_ROWS`): what was read of it is applied, its
     shared strings and its numbers' styles looked up in this part's tables, in the order the
     cells come in. The result, and what is raised, are the same as reading it."""
+    if type(xml) is not bytes:  # a bytearray or a memoryview: its rows are looked up by value
+        xml = bytes(xml)
     region = _sheet_data(xml)
     try:
         if _FAR.search(region) is not None:  # even a cell that holds nothing: as filecheck measures
@@ -257,8 +262,10 @@ strings and numbers' styles to look up in cell order ((index, the saved index) o
 style)), its texts to decode ((column, text)), its formulas without a usable result). A row is
 remembered the second time its bytes are read (`_SIGHTED`): most rows of the sheets made from
 one template are the same bytes (the labels, the maxima, the formulas, the common answers). At
-most `_ROWS_SIZE` rows are kept (about 1.6 MB; forgotten all at once when full, as the rows of
-another template come), each at most `_ROW_BYTES` long within the first `_ROW_COLUMNS`."""
+most `_ROWS_SIZE` rows are kept (about 1.6 MB for score sheets; 10 MB at worst, rows of 4 KiB;
+forgotten all at once when full, as the rows of another template come), each at most
+`_ROW_BYTES` long within the first `_ROW_COLUMNS`. What is kept (texts of earlier workbooks
+included) lives as long as the process: a worker's, or ictscore's own for a small batch."""
 _SIGHTED: set[int] = set()
 _ROWS_SIZE: Final = 1024
 _SIGHTED_SIZE: Final = 8192
