@@ -128,7 +128,7 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
                 if last_row < at <= max_rows:  # else read again: it raises where it should
                     if template is not None:
                         line = template.copy()
-                        for index, saved in looked_up:
+                        for index, saved in looked_up:  # as the cell loop below, in its order
                             if index < 0:  # a number's style
                                 if saved not in plain_styles:
                                     if shows_dates is None:
@@ -159,9 +159,8 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
                 if closed:  # a cell that holds nothing
                     continue
                 column = column_of.get(letters) or filecheck.column_number(letters)
-                if (
-                    digits != last_digits
-                ):  # a row's number is read once (its cells follow one another)
+                # a row's number is read once (its cells follow one another)
+                if digits != last_digits:
                     row = int(digits)
                     if row != last_row:
                         if row < last_row:
@@ -187,8 +186,8 @@ def scan(  # noqa: C901 - one pass over every cell, its steps inlined for speed
                     )
                 if formula and (kind == b"e" or not saved.strip()):  # as reader._formula_problems
                     key = (letters + digits).decode()
-                    formulas[key] = saved.decode("utf-8", "replace") if saved.strip() else ""
-                    found.append((key, formulas[key]))
+                    formulas[key] = said = saved.decode("utf-8", "replace") if saved.strip() else ""
+                    found.append((key, said))
                 if kind == b"s":
                     if table is None:
                         table = strings()
